@@ -1,0 +1,40 @@
+"""Memory estimates and the guard that refuses allocations that would not fit."""
+
+from __future__ import annotations
+
+import os
+
+from quark.exceptions import ProblemTooLargeError, format_bytes
+
+__all__ = ["available_memory", "check_fits"]
+
+
+def available_memory() -> int:
+    """Bytes of memory available to a new allocation (``MemAvailable``; else total physical)."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
+        return 8 * 1024**3
+
+
+def check_fits(n_bytes: float, what: str, max_bytes: float | None = None) -> None:
+    """Raise :class:`ProblemTooLargeError` when ``n_bytes`` exceeds ``max_bytes``.
+
+    ``max_bytes`` defaults to 90% of :func:`available_memory` (``QUARK_MAX_MEMORY`` in bytes
+    overrides it, e.g. for tests).
+    """
+    if max_bytes is None:
+        env = os.environ.get("QUARK_MAX_MEMORY")
+        max_bytes = float(env) if env else 0.9 * available_memory()
+    if n_bytes > max_bytes:
+        raise ProblemTooLargeError(
+            f"{what} would need {format_bytes(n_bytes)} of memory ({n_bytes / 1024**3:.2f} GiB), "
+            f"more than the {format_bytes(max_bytes)} allowed here"
+        )

@@ -1,0 +1,99 @@
+"""Backends by short name, open to plug-ins through the ``quark.backends`` entry-point group.
+
+Each entry is a lazy factory, so listing backends imports nothing heavy, and a missing optional
+dependency surfaces only when that backend is asked for (with the extra that installs it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any, Callable
+
+__all__ = ["register_backend", "get_backend", "available_backends", "BackendInfo"]
+
+
+@dataclass(frozen=True)
+class BackendInfo:
+    """What ``available_backends()`` reports of one backend."""
+
+    name: str
+    kind: str  # "grover" (runs Grover circuits) or "sampler" (a dimod sampler for annealing)
+    usable: bool
+    reason: str  # why not usable ("" when usable)
+    description: str
+
+
+@dataclass
+class _Entry:
+    target: str  # "module:attribute" of a factory taking **options
+    kind: str
+    description: str
+    check: Callable[[], str] | None = None  # returns "" when usable, else why not
+
+
+_REGISTRY: dict[str, _Entry] = {}
+_PLUGINS_LOADED = False
+
+
+def register_backend(
+    name: str, target: str, *, kind: str = "grover", description: str = "", check: Callable[[], str] | None = None
+) -> None:
+    """Register a backend factory under ``name`` (``target`` is ``"module:attribute"``)."""
+    if kind not in ("grover", "sampler"):
+        raise ValueError(f"'kind' must be 'grover' or 'sampler'; got {kind!r}")
+    _REGISTRY[name] = _Entry(target, kind, description, check)
+
+
+def _load_plugins() -> None:
+    global _PLUGINS_LOADED
+    if _PLUGINS_LOADED:
+        return
+    _PLUGINS_LOADED = True
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group="quark.backends"):
+        if ep.name not in _REGISTRY:
+            register_backend(ep.name, ep.value, description=f"plug-in from {ep.value}")
+
+
+def _resolve(target: str) -> Any:
+    module, _, attr = target.partition(":")
+    obj = import_module(module)
+    for part in attr.split(".") if attr else []:
+        obj = getattr(obj, part)
+    return obj
+
+
+def get_backend(name: str | Any, **options) -> Any:
+    """A backend instance by name (``"statevector"``, ``"aer"``, ``"neal"``, ...) or as given.
+
+    Raises ``ValueError`` for an unknown name and
+    :class:`~quark.exceptions.MissingDependencyError` (naming the extra) for a missing dependency.
+
+    Examples
+    --------
+    >>> get_backend("statevector").name
+    'statevector'
+    """
+    if not isinstance(name, str):
+        if options:
+            raise TypeError("backend options apply only when the backend is given by name")
+        return name
+    _load_plugins()
+    if name not in _REGISTRY:
+        raise ValueError(f"unknown backend {name!r}; expected one of {sorted(_REGISTRY)}")
+    return _resolve(_REGISTRY[name].target)(**options)
+
+
+def available_backends() -> list[BackendInfo]:
+    """Every registered backend, whether it is usable here, and why not."""
+    _load_plugins()
+    out = []
+    for name, e in _REGISTRY.items():
+        try:
+            reason = e.check() if e.check else ""
+        except Exception as exc:  # a broken check must not hide the other backends
+            reason = f"check failed: {exc}"
+        out.append(BackendInfo(name, e.kind, not reason, reason, e.description))
+    return out
