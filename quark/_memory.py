@@ -35,6 +35,6 @@ def check_fits(n_bytes: float, what: str, max_bytes: float | None = None) -> Non
         max_bytes = float(env) if env else 0.9 * available_memory()
     if n_bytes > max_bytes:
         raise ProblemTooLargeError(
-            f"{what} would need {format_bytes(n_bytes)} of memory ({n_bytes / 1024**3:.2f} GiB), "
-            f"more than the {format_bytes(max_bytes)} allowed here"
+            f"{what} would need {n_bytes / 1024**3:.2f} GiB of memory, more than the "
+            f"{format_bytes(max_bytes)} allowed here (90% of available memory, or QUARK_MAX_MEMORY)"
         )

@@ -164,6 +164,8 @@ def load_tiny_mnist(
     else:
         raise ValueError(f"'source' must be 'bundled' or 'torchvision'; got {source!r}")
     keep = np.isin(labels, digits)
+    if not keep.any():
+        raise ValueError(f"the {source} MNIST ({subset}) holds no image of digits {tuple(digits)}")
     small = downsample(images[keep] / 255.0, size)
     y = (labels[keep] == digits[1]).astype(np.uint8)
     X = small.reshape(len(small), -1)

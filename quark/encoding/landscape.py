@@ -137,8 +137,6 @@ class LossLandscape:
             )
         if loss not in LOSSES:
             raise ValueError(f"unknown loss {loss!r}; expected one of {sorted(LOSSES)}")
-        if encoding.n_qubits > MAX_INDEX_QUBITS:
-            raise ValueError(f"at most {MAX_INDEX_QUBITS} weight qubits are supported; got {encoding.n_qubits}")
         self.encoding = encoding
         self.X = X
         self.y = y
@@ -254,6 +252,11 @@ class LossLandscape:
 
     # -- internals --------------------------------------------------------------------------------
     def _check_indices(self, idx: np.ndarray) -> None:
+        if self.n_qubits > MAX_INDEX_QUBITS:
+            raise ValueError(
+                f"integer indices cover at most {MAX_INDEX_QUBITS} qubits; this landscape has {self.n_qubits} "
+                "(use evaluate(bits) with bit arrays)"
+            )
         if idx.size and (idx.min() < 0 or idx.max() >= (1 << self.n_qubits)):
             raise ValueError(f"indices must lie in [0, 2**{self.n_qubits})")
 
