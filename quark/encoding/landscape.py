@@ -141,6 +141,9 @@ class LossLandscape:
         self.X = X
         self.y = y
         self.loss = loss
+        # Boolean OR-form models on 1-bit weights: bit j of an index is weight j, so the bit-level
+        # kernel counts correct samples straight from indices.
+        self._or_form = self.model.or_form(X) if encoding.kind == "binary" else None
 
     # -- sizes ------------------------------------------------------------------------------------
     @property
@@ -182,13 +185,13 @@ class LossLandscape:
         """Losses of integer-indexed bit strings (bit *i* of index ``k`` is ``(k >> i) & 1``)."""
         idx = np.asarray(indices, dtype=np.int64).reshape(-1)
         self._check_indices(idx)
-        return self._chunked(idx, lambda c: self._loss_of_bits(index_to_bits(c, self.n_qubits)), np.float64)
+        return self._chunked(idx, self._loss_of_indices, np.float64)
 
     def correct_counts(self, indices) -> np.ndarray:
         """Correctly classified training samples for integer-indexed bit strings (``int64``)."""
         idx = np.asarray(indices, dtype=np.int64).reshape(-1)
         self._check_indices(idx)
-        return self._chunked(idx, lambda c: self._counts_of_bits(index_to_bits(c, self.n_qubits)), np.int64)
+        return self._chunked(idx, self._counts_of_indices, np.int64)
 
     def accuracy(self, bits) -> np.ndarray | float:
         """Training accuracy of one bit string or a batch."""
@@ -212,7 +215,7 @@ class LossLandscape:
         """
         n = self.n_qubits
         check_fits(self.table_nbytes(dtype), f"the loss table of {n} weight qubits ({np.dtype(dtype).name})", max_bytes)
-        return self._fill(lambda c: self._loss_of_bits(index_to_bits(c, n)), dtype)
+        return self._fill(self._loss_of_indices, dtype)
 
     def count_table(self, *, max_bytes: float | None = None) -> np.ndarray:
         """Correct-sample counts of all ``2**n_qubits`` bit strings in the smallest unsigned dtype.
@@ -223,7 +226,7 @@ class LossLandscape:
         dtype = np.min_scalar_type(self.n_samples)
         n = self.n_qubits
         check_fits(self.table_nbytes(dtype), f"the count table of {n} weight qubits", max_bytes)
-        return self._fill(lambda c: self._counts_of_bits(index_to_bits(c, n)), dtype)
+        return self._fill(self._counts_of_indices, dtype)
 
     # -- Hamiltonians (see quark.encoding.hamiltonians) ------------------------------------------
     def to_bqm(self) -> "dimod.BinaryQuadraticModel":
@@ -261,10 +264,27 @@ class LossLandscape:
             raise ValueError(f"indices must lie in [0, 2**{self.n_qubits})")
 
     def _chunk_rows(self) -> int:
+        if self._or_form is not None:  # the kernel needs no per-sample scratch
+            return 1 << 20
         return max(1, _CHUNK_PAIRS // max(self.n_samples, 1))
 
     def _loss_of_bits(self, bits: np.ndarray) -> np.ndarray:
         return LOSSES[self.loss](self.model.decision(self.encoding.decode(bits), self.X), self.y)
+
+    def _loss_of_indices(self, idx: np.ndarray) -> np.ndarray:
+        if self._or_form is None:
+            return self._loss_of_bits(index_to_bits(idx, self.n_qubits))
+        # a Boolean model scores ±1: a wrong sample costs 1 (0-1), 4 (squared) or 2 (hinge)
+        wrong = 1.0 - self._counts_of_indices(idx) / self.n_samples
+        return wrong * {"zero_one": 1.0, "squared": 4.0, "hinge": 2.0}[self.loss]
+
+    def _counts_of_indices(self, idx: np.ndarray) -> np.ndarray:
+        if self._or_form is None:
+            return self._counts_of_bits(index_to_bits(idx, self.n_qubits))
+        from quark.encoding._kernels import or_form_counts
+
+        masks, pol_bit = self._or_form
+        return or_form_counts(idx, masks, self.y, pol_bit)
 
     def _counts_of_bits(self, bits: np.ndarray) -> np.ndarray:
         pred = self.model.decision(self.encoding.decode(bits), self.X) > 0

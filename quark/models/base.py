@@ -67,6 +67,15 @@ class QuantizedModel(ABC):
         """Linear models only: ``Phi`` with ``score = Phi @ w`` (shape ``(m, n_weights)``)."""
         raise NotImplementedError(f"model {self.name!r} is not linear in its weights")
 
+    def or_form(self, X: np.ndarray) -> tuple[np.ndarray, int] | None:
+        """Boolean models of the form ``out = OR_j (w_j AND e_ij) XOR polarity`` only.
+
+        Returns ``(masks, polarity_bit)``: ``masks[i]`` has bit ``j`` set when sample ``i`` enables
+        weight ``j``; ``polarity_bit`` is the weight index of the polarity bit (``-1``: none).
+        Lets loss tables use the bit-level kernel. ``None`` for other models.
+        """
+        return None
+
     def weight_names(self, n_features: int) -> list[str]:
         """A readable name per weight (for plots and reports)."""
         return [f"w{j}" for j in range(self.n_weights(n_features))]

@@ -88,6 +88,12 @@ class LineDetector(QuantizedModel):
             out = out ^ W[:, n_g:].astype(bool)
         return _boolean_score(out)
 
+    def or_form(self, X: np.ndarray) -> tuple[np.ndarray, int] | None:
+        gates = self._groups(self._size(X.shape[1]))
+        enabled = (self.line_matrix(X).astype(np.int64) @ gates.T.astype(np.int64)) > 0  # (m, n_gates)
+        masks = enabled.astype(np.int64) @ (np.int64(1) << np.arange(gates.shape[0], dtype=np.int64))
+        return masks, (gates.shape[0] if self.polarity else -1)
+
     def weight_names(self, n_features: int) -> list[str]:
         s = self._size(n_features)
         names = image_lines(s)[0] if self.grouping == "lines" else ["rows", "columns", "diagonals"]

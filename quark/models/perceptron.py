@@ -48,6 +48,12 @@ class BinaryPerceptron(QuantizedModel):
         fire = counts >= self.threshold - 0.5
         return _boolean_score(fire ^ W[:, d:].astype(bool))
 
+    def or_form(self, X: np.ndarray) -> tuple[np.ndarray, int] | None:
+        if self.threshold != 1 or X.shape[1] > 62:
+            return None
+        masks = np.asarray(X, dtype=np.int64) @ (np.int64(1) << np.arange(X.shape[1], dtype=np.int64))
+        return masks, X.shape[1]
+
     def weight_names(self, n_features: int) -> list[str]:
         return [f"pixel{j}" for j in range(n_features)] + ["polarity"]
 

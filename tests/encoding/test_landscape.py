@@ -101,3 +101,30 @@ def test_bad_input(args, exc, match):
 def test_unknown_loss():
     with pytest.raises(ValueError, match="unknown loss 'l1'"):
         LossLandscape("perceptron", None, np.array([[0, 1]]), [1], loss="l1")
+
+
+@pytest.mark.parametrize("loss", ["zero_one", "squared", "hinge"])
+@pytest.mark.parametrize(
+    "model, d, options",
+    [
+        ("perceptron", 7, {}),
+        ("line-detector", 9, {}),
+        ("line-detector", 4, {}),
+        ("line-detector", 9, {"polarity": True}),
+        ("line-detector", 9, {"grouping": "paper"}),
+        ("line-detector", 16, {"grouping": "paper", "polarity": True}),
+    ],
+)
+def test_bit_level_kernel_equals_generic_path(model, d, options, loss):
+    from quark.models import get_model
+
+    rng = np.random.default_rng(d)
+    X = rng.integers(0, 2, size=(40, d))
+    X[:5] = 1  # full lines for the detectors
+    y = rng.integers(0, 2, size=40)
+    land = LossLandscape(get_model(model, **options), None, X, y, loss=loss)
+    assert land._or_form is not None
+    fast, fast_counts = land.table(), land.count_table()
+    land._or_form = None
+    np.testing.assert_allclose(fast, land.table(), atol=1e-12)
+    np.testing.assert_array_equal(fast_counts, land.count_table())
