@@ -17,3 +17,38 @@ register_backend(
     "quark.backends.statevector:StatevectorBackend",
     description="exact NumPy statevector kernel (default, embedded)",
 )
+
+
+def _lazy_check(target: str):
+    """A check resolved on first call, so that importing quark.backends imports no sampler library."""
+
+    def check() -> str:
+        from quark.backends.registry import _resolve
+
+        return _resolve(target)()
+
+    return check
+
+
+_SAMPLERS_OK = _lazy_check("quark.backends.samplers:check_dwave_samplers")
+for _name, _factory, _description in (
+    ("neal", "neal_sampler", "simulated annealing (dwave-samplers SimulatedAnnealingSampler; default sampler)"),
+    ("sqa", "sqa_sampler", "simulated quantum annealing (dwave-samplers PathIntegralAnnealingSampler)"),
+    ("tabu", "tabu_sampler", "tabu search (dwave-samplers TabuSampler; classical reference)"),
+    ("steepest-descent", "steepest_descent_sampler", "steepest descent (dwave-samplers; classical reference)"),
+):
+    register_backend(_name, f"quark.backends.samplers:{_factory}", kind="sampler", description=_description, check=_SAMPLERS_OK)
+register_backend(
+    "exact",
+    "quark.backends.samplers:exact_sampler",
+    kind="sampler",
+    description="every state enumerated (dimod ExactSolver / ExactPolySolver), size-guarded",
+    check=_lazy_check("quark.backends.samplers:check_dimod"),
+)
+register_backend(
+    "dwave",
+    "quark.backends.dwave:dwave_sampler",
+    kind="sampler",
+    description="D-Wave QPU: EmbeddingComposite(DWaveSampler()) (extra 'dwave', API token)",
+    check=_lazy_check("quark.backends.dwave:check_dwave"),
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from quark.optimizers.annealing import AnnealingSearch
 from quark.optimizers.base import Optimizer
 from quark.optimizers.exhaustive import ExhaustiveSearch, RandomSearch
 from quark.optimizers.ledger import LEDGER_FIELDS, CostLedger
@@ -10,6 +11,7 @@ from quark.optimizers.result import SearchResult
 
 __all__ = [
     "Optimizer",
+    "AnnealingSearch",
     "ExhaustiveSearch",
     "RandomSearch",
     "CostLedger",
@@ -23,7 +25,7 @@ __all__ = [
 
 #: Optimizer classes by the string name the classifier and the command line accept.
 OPTIMIZERS: dict[str, type[Optimizer]] = {
-    cls.name: cls for cls in (ExhaustiveSearch, RandomSearch)
+    cls.name: cls for cls in (ExhaustiveSearch, RandomSearch, AnnealingSearch)
 }
 
 
