@@ -33,7 +33,9 @@ _OPTIMIZER_PARAMS: dict[str, dict[str, str]] = {
 # Optimizers whose cost grows as 2**n_qubits (a loss table, a statevector or an enumeration):
 # ``max_qubits`` guards them so an oversized fit fails at once instead of running for hours.
 _EXPONENTIAL = {"exhaustive", "grover", "quark"}
-# The ledger field a progress bar counts, per optimizer (default: oracle queries).
+# Optimizers that draw their own progress bar (per round, with the query budget as total).
+_OWN_BAR = {"grover"}
+# The ledger field the classifier's progress bar counts, per optimizer (default: oracle queries).
 _PROGRESS_UNIT = {"exhaustive": "model_evaluations", "random": "model_evaluations", "anneal": "annealer_reads"}
 
 
@@ -111,7 +113,8 @@ class _ProgressBar:
         from tqdm.auto import tqdm
 
         self.field = unit_field
-        self.bar = tqdm(total=total, desc=desc, unit=unit_field.rstrip("s").replace("_", " "), file=sys.stderr,
+        unit = {"oracle_queries": " queries", "model_evaluations": " evals", "annealer_reads": " reads"}
+        self.bar = tqdm(total=total, desc=desc, unit=unit.get(unit_field, " " + unit_field), file=sys.stderr,
                         leave=True, dynamic_ncols=True)
 
     def __call__(self, snapshot: dict[str, Any]) -> None:
@@ -274,9 +277,10 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
                 )
             kwargs[accepted[param]] = value
         kwargs.update(self.optimizer_options or {})
-        # The classifier draws the progress bar itself (from the ledger), so one bar shows
-        # whichever optimizer runs.
-        return get_optimizer(self.optimizer, random_state=self.random_state, verbose=False, callback=callback, **kwargs)
+        # Grover draws its own bar (per round, against its query budget); for the others the
+        # classifier draws one from the ledger's history (``callback``).
+        own_bar = bool(self.verbose) and self.optimizer in _OWN_BAR
+        return get_optimizer(self.optimizer, random_state=self.random_state, verbose=own_bar, callback=callback, **kwargs)
 
     def _check_size(self, land: LossLandscape, n_features: int) -> None:
         name = self._optimizer_name()
@@ -384,7 +388,7 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         land, classes, thresholds = self._prepare(X, y)
         name = self._optimizer_name()
         bar = None
-        if self.verbose:
+        if self.verbose and name not in _OWN_BAR:
             total = self.max_queries if name in ("grover", "random") else None
             if name == "exhaustive":
                 total = (1 << land.n_qubits) * land.n_samples

@@ -223,13 +223,22 @@ def test_landscape_is_what_fit_searches(blobs):
     assert clf.result_.loss == pytest.approx(land.table().min())
 
 
-@needs_grover
 def test_verbose_fit_draws_a_progress_bar(edges, capsys):
     X, y = edges
-    clf = QuarkClassifier(model="line-detector", random_state=0, verbose=True).fit(X, y)
+    clf = QuarkClassifier(model="line-detector", optimizer="exhaustive", verbose=True).fit(X, y)
     err = capsys.readouterr().err
-    assert "QuarkClassifier[grover]" in err and "best_loss" in err
+    assert "QuarkClassifier[exhaustive]" in err and "131072/131072" in err and "best_loss=0" in err
     pickle.dumps(clf)  # the bar does not stay attached to the fitted estimator
+    assert clf.result_.ledger.callback is None
+
+
+@needs_grover
+def test_verbose_grover_fit_shows_its_query_bar(edges, capsys):
+    X, y = edges
+    QuarkClassifier(model="line-detector", random_state=0, verbose=True).fit(X, y)
+    assert "GroverAdaptiveSearch" in capsys.readouterr().err
+    QuarkClassifier(model="line-detector", random_state=0).fit(X, y)
+    assert capsys.readouterr().err == ""
 
 
 @needs_grover
