@@ -63,6 +63,8 @@ MAX_REDUCTION_TERMS = 20_000
 # Relative margin above the proved penalty bound (the bound itself is already sufficient; the
 # margin keeps floating-point rounding from making a violated state tie with the ground state).
 _PENALTY_MARGIN = 1e-6
+# The automatic penalty starts at the proved bound divided by this, and doubles while too weak.
+_ADAPTIVE_START = 64.0
 
 
 # ------------------------------------------------------------------------------------------------
@@ -80,6 +82,44 @@ def _terms_from_coefficients(coeffs: np.ndarray, max_terms: int) -> dict[tuple[i
     for k in idx.tolist():
         out[tuple(i for i in range(k.bit_length()) if (k >> i) & 1)] = float(coeffs[k])
     return out
+
+
+def _term_count(table: np.ndarray, mask: int) -> tuple[int, np.ndarray]:
+    c = mobius_transform(table[np.arange(table.size, dtype=np.int64) ^ mask])
+    tol = 1e-10 * max(1.0, float(np.abs(c).max(initial=0.0)))
+    return int(np.count_nonzero(np.abs(c) > tol)), c
+
+
+def sparse_polynomial(table: np.ndarray, *, max_greedy_bits: int = 16) -> tuple[np.ndarray, int]:
+    """Möbius coefficients of a loss table in the variables ``y_i = b_i XOR flip_i``, with few terms.
+
+    OR-type models are dense polynomials in their bits but sparse in the complemented ones
+    (``1 - prod_j (1 - w_j)`` expands to ``2**k - 1`` terms; in ``1 - w_j`` it is one term). Tries no
+    flip and all flips, then (up to ``max_greedy_bits`` bits) greedy single-bit changes of the flip
+    mask while they remove terms. Returns ``(coefficients over y, flip mask as an int)``.
+
+    Examples
+    --------
+    >>> t = np.array([0.0, 1.0, 1.0, 1.0])          # b0 OR b1 = b0 + b1 - b0 b1
+    >>> c, flip = sparse_polynomial(t)              # = 1 - y0 y1 with y = NOT b
+    >>> flip, c.tolist()
+    (3, [1.0, 0.0, 0.0, -1.0])
+    """
+    n = table.size.bit_length() - 1
+    full = (1 << n) - 1
+    best, coeffs = _term_count(table, 0)
+    mask = 0
+    cnt, c = _term_count(table, full)
+    if cnt < best:
+        best, coeffs, mask = cnt, c, full
+    improved = n <= max_greedy_bits
+    while improved:
+        improved = False
+        for i in range(n):
+            cnt, c = _term_count(table, mask ^ (1 << i))
+            if cnt < best:
+                best, coeffs, mask, improved = cnt, c, mask ^ (1 << i), True
+    return coeffs, mask
 
 
 def problem_polynomial(problem: SearchProblem, *, max_terms: int = MAX_REDUCTION_TERMS) -> dict[tuple[int, ...], float]:
@@ -390,6 +430,8 @@ class CompiledModel:
     penalty, penalty_bound : float or None
         AND-gate strength and the bound it must exceed (reduced only).
     description : str
+    flip : int
+        Bit ``i`` set: variable ``i`` of the model is ``NOT`` bit ``i`` of the problem.
     """
 
     bqm: Any = None
@@ -400,6 +442,26 @@ class CompiledModel:
     penalty_bound: float | None = None
     poly: Any = None
     description: str = ""
+    flip: int = 0
+
+    def decode(self, samples: np.ndarray) -> np.ndarray:
+        """Problem bit strings of samples: original variables only, flips undone."""
+        bits = samples[:, : self.n_original]
+        if self.flip:
+            bits = bits ^ ((self.flip >> np.arange(self.n_original)) & 1).astype(np.uint8)
+        return bits
+
+    def with_penalty(self, penalty: float) -> "CompiledModel":
+        """The same reduction with another AND-gate strength (reduced encoding only)."""
+        bqm = self.bqm.copy()
+        delta = penalty - self.penalty
+        for u, v, p in self.products:
+            bqm.add_quadratic(u, v, delta)
+            bqm.add_quadratic(u, p, -2.0 * delta)
+            bqm.add_quadratic(v, p, -2.0 * delta)
+            bqm.add_linear(p, 3.0 * delta)
+        out = CompiledModel(**{**vars(self), "bqm": bqm, "penalty": float(penalty)})
+        return out
 
     @property
     def n_variables(self) -> int:
@@ -475,17 +537,33 @@ def compile_problem(
     if encoding == "surrogate":
         bqm, how = quadratic_surrogate(problem)
         return CompiledModel(bqm=bqm, n_original=n, encoding="surrogate", description=how)
-    terms = problem_polynomial(problem, max_terms=max_terms)
+    terms, flip = _reduction_polynomial(problem, max_terms)
     if encoding == "hubo":
         if not poly_sampler:
             raise ValueError("encoding='hubo' needs a sampler with sample_poly (e.g. 'exact'); use 'reduced'")
         poly = dimod.BinaryPolynomial(terms, dimod.BINARY)
         for i in range(n):  # every bit is a variable, even one the loss does not depend on
             poly.setdefault((i,), 0.0)
-        return CompiledModel(poly=poly, n_original=n, encoding="hubo", description="exact polynomial")
+        return CompiledModel(poly=poly, n_original=n, encoding="hubo", flip=flip, description="exact polynomial")
     red = reduce_polynomial(terms, n, penalty, max_terms=max_terms)
+    red.flip = flip
     red.description = f"exact polynomial reduced to a QUBO with {len(red.products)} auxiliary variables"
     return red
+
+
+def _reduction_polynomial(problem: SearchProblem, max_terms: int) -> tuple[dict, int]:
+    """The polynomial to reduce and its flip mask: the sparsest of the table's polarity choices."""
+    if isinstance(problem, PolynomialProblem) or _is_quadratic(problem):
+        return problem_polynomial(problem, max_terms=max_terms), 0
+    n = problem.n_qubits
+    if n > DEFAULT_MAX_TABLE_QUBITS:
+        raise ProblemTooLargeError(
+            f"the exact polynomial of a {n}-bit problem is built from its table of 2**{n} losses; the "
+            f"limit is {DEFAULT_MAX_TABLE_QUBITS} bits, so it is too large to reduce to a QUBO. Use "
+            "encoding='surrogate' (a quadratic stand-in; the true loss is still reported)"
+        )
+    coeffs, flip = sparse_polynomial(problem.table(np.float64))
+    return _terms_from_coefficients(coeffs, max_terms), flip
 
 
 # ------------------------------------------------------------------------------------------------
@@ -656,34 +734,79 @@ class AnnealingSearch(Optimizer):
         return best_bits, best_loss, steps
 
     # -- the search -------------------------------------------------------------------------------
+    def _round(self, sampler, compiled: CompiledModel, rng, sampler_name: str) -> dict[str, Any]:
+        """One sampler call: samples, energies, decoded bit strings, costs."""
+        is_poly = compiled.encoding == "hubo"
+        sampleset, kwargs, sweeps = self._sample_call(sampler, compiled.poly if is_poly else compiled.bqm, rng, is_poly)
+        _check_sampleset(sampleset, repr(sampler_name))
+        samples = _binary_samples(sampleset, compiled.n_variables)
+        occ = np.asarray(sampleset.record.num_occurrences, dtype=np.int64)
+        timing = dict(sampleset.info.get("timing", {}))
+        return {
+            "samples": samples,
+            "bits": compiled.decode(samples),
+            "energies": np.asarray(sampleset.record.energy, dtype=np.float64),
+            "occ": occ,
+            "reads": int(occ.sum()),
+            "violated": compiled.violations(samples),
+            "kwargs": kwargs,
+            "sweeps": sweeps,
+            "timing": timing,
+            "info": {k: v for k, v in sampleset.info.items() if k not in ("timing", "statistics", "embedding_context")},
+            "embedding_context": sampleset.info.get("embedding_context"),
+            "chain_break_fraction": (
+                float(np.mean(sampleset.record.chain_break_fraction))
+                if "chain_break_fraction" in sampleset.record.dtype.names
+                else None
+            ),
+            "penalty": compiled.penalty,
+        }
+
     def _search(self, problem, ledger, rng):
         n_polish = check_positive_int(self.n_polish, "n_polish")
         n_verify = check_positive_int(self.n_verify, "n_verify", allow_none=True)
         check_positive_int(self.num_reads, "num_reads", allow_none=True)
+        penalty = self.penalty
+        if penalty is not None and penalty != "bound" and (
+            isinstance(penalty, bool) or not isinstance(penalty, (int, float, np.floating, np.integer))
+        ):
+            raise TypeError(f"'penalty' must be None (automatic), 'bound' or a positive number; got {penalty!r}")
         sampler = self._resolve_sampler()
         sampler_name = self.sampler if isinstance(self.sampler, str) else type(sampler).__name__
         poly_sampler = callable(getattr(sampler, "sample_poly", None))
-        compiled = compile_problem(problem, self.encoding, self.penalty, poly_sampler=poly_sampler)
-        is_poly = compiled.encoding == "hubo"
-        model = compiled.poly if is_poly else compiled.bqm
+        fixed = None if penalty in (None, "bound") else float(penalty)
+        compiled = compile_problem(problem, self.encoding, fixed, poly_sampler=poly_sampler)
 
-        sampleset, kwargs, sweeps = self._sample_call(sampler, model, rng, is_poly)
-        _check_sampleset(sampleset, repr(sampler_name))
-        n_vars = compiled.n_variables
-        samples = _binary_samples(sampleset, n_vars)
-        energies = np.asarray(sampleset.record.energy, dtype=np.float64)
-        occ = np.asarray(sampleset.record.num_occurrences, dtype=np.int64)
+        # Automatic penalty: start well below the proved bound (small penalties anneal far better)
+        # and double while the sampler's lowest energy belongs to a state with a wrong product —
+        # the sign that the penalty is too weak — up to the bound, which is always sufficient.
+        adaptive = penalty is None and compiled.encoding == "reduced" and bool(compiled.products)
+        if adaptive:
+            compiled = compiled.with_penalty(compiled.penalty / _ADAPTIVE_START)
+        rounds = []
+        while True:
+            rnd = self._round(sampler, compiled, rng, sampler_name)
+            rounds.append(rnd)
+            ledger.update(annealer_reads=rnd["reads"], annealer_sweeps=rnd["reads"] * (rnd["sweeps"] or 0))
+            if not adaptive or compiled.penalty >= compiled.penalty_bound:
+                break
+            v, e = rnd["violated"], rnd["energies"]
+            best_valid = e[~v].min() if (~v).any() else np.inf
+            best_invalid = e[v].min() if v.any() else np.inf
+            if best_invalid >= best_valid - 1e-12 * max(1.0, abs(best_valid)):
+                break
+            compiled = compiled.with_penalty(min(2.0 * compiled.penalty, compiled.penalty_bound * (1 + _PENALTY_MARGIN) + _PENALTY_MARGIN))
+
+        # Decode every read of every round, merge repeated bit strings, verify in energy order.
+        bits = np.concatenate([r["bits"] for r in rounds])
+        energies = np.concatenate([r["energies"] for r in rounds])
+        occ = np.concatenate([r["occ"] for r in rounds])
+        violated = np.concatenate([r["violated"] for r in rounds])
         reads = int(occ.sum())
-        ledger.update(annealer_reads=reads, annealer_sweeps=reads * (sweeps or 0))
-
-        # Decode: drop auxiliary variables, merge repeated bit strings, verify in energy order.
-        bits = samples[:, : compiled.n_original]
         idx = np.asarray(bits_to_index(bits), dtype=np.int64)
         order = np.argsort(energies, kind="stable")
-        uniq, first, inverse = np.unique(idx[order], return_index=True, return_inverse=True)
-        # distinct bit strings, in order of their lowest energy
-        by_energy = np.argsort(first, kind="stable")
-        distinct_rows = order[first[by_energy]]
+        uniq, first = np.unique(idx[order], return_index=True)
+        distinct_rows = order[np.sort(first)]  # one row per bit string, by its lowest energy
         if n_verify is not None:
             distinct_rows = distinct_rows[:n_verify]
         true = problem.evaluate(bits[distinct_rows])
@@ -692,36 +815,53 @@ class AnnealingSearch(Optimizer):
         best_bits, best_loss = bits[distinct_rows[j]].copy(), float(true[j])
         ledger.record(best_loss, stage="anneal")
 
-        # True loss of every read (NaN where not verified), for success-per-read statistics.
         loss_of = dict(zip(idx[distinct_rows].tolist(), true.tolist()))
         read_losses = np.repeat(np.array([loss_of.get(k, np.nan) for k in idx.tolist()]), occ)
-        violated = compiled.violations(samples)
-
+        last = rounds[-1]
+        sampling_s = 0.0
+        for r in rounds:
+            t = r["timing"]
+            if "sampling_ns" in t:
+                sampling_s += t["sampling_ns"] / 1e9
+            elif "qpu_sampling_time" in t:  # D-Wave QPU timing is in microseconds
+                sampling_s += t["qpu_sampling_time"] / 1e6
         info: dict[str, Any] = {
             "encoding": compiled.encoding,
             "description": compiled.description,
             "sampler": sampler_name,
-            "n_variables": n_vars,
-            "n_auxiliary": n_vars - compiled.n_original,
+            "n_variables": compiled.n_variables,
+            "n_auxiliary": compiled.n_variables - compiled.n_original,
             "penalty": compiled.penalty,
             "penalty_bound": compiled.penalty_bound,
+            "penalty_proved": None if compiled.penalty_bound is None else compiled.penalty > compiled.penalty_bound,
+            "flip": compiled.flip,
+            "rounds": [
+                {"penalty": r["penalty"], "reads": r["reads"], "invalid_fraction": float(r["occ"][r["violated"]].sum() / r["reads"]),
+                 "best_energy": float(r["energies"].min())}
+                for r in rounds
+            ],
             "num_reads": reads,
-            "num_sweeps": sweeps,
-            "sample_kwargs": {k: v for k, v in kwargs.items() if k != "initial_states"},
-            "best_energy": float(energies.min()),
-            "best_sample_loss": best_loss,
+            "num_sweeps": last["sweeps"],
+            "sample_kwargs": {k: v for k, v in last["kwargs"].items() if k != "initial_states"},
+            "best_energy": float(last["energies"].min()),
             "n_distinct": int(uniq.size),
             "n_verified": int(len(distinct_rows)),
-            "invalid_fraction": float(occ[violated].sum() / reads) if reads else 0.0,
+            "invalid_fraction": float(occ[violated].sum() / reads),
             "read_losses": read_losses,
-            "timing": dict(sampleset.info.get("timing", {})),
-            "sampler_info": {k: v for k, v in sampleset.info.items() if k not in ("timing", "statistics")},
+            "timing": last["timing"],
+            "sampling_time_s": sampling_s if sampling_s else None,
+            "sampler_info": last["info"],
+            "chain_break_fraction": last["chain_break_fraction"],
+            "embedding_context": last["embedding_context"],
             "stop_reason": "sampled",
         }
-        # Exact encodings: a sample whose products are right must have energy == its true loss.
-        # A mismatch means the energies do not belong to this model (a sampler or compiler bug).
+        # Exact encodings: a read whose products are right has energy == its true loss (the model's
+        # constant included). A mismatch means the energies do not belong to this model.
         if compiled.encoding != "surrogate":
             valid = ~violated[distinct_rows]
+            if compiled.encoding == "reduced":
+                pen_rows = np.concatenate([np.full(len(r["energies"]), r["penalty"]) for r in rounds])
+                valid &= pen_rows[distinct_rows] == compiled.penalty
             if valid.any():
                 err = np.abs(energies[distinct_rows][valid] - true[valid])
                 info["max_energy_error"] = float(err.max())
