@@ -708,6 +708,12 @@ class AnnealingSearch(Optimizer):
             kwargs["num_reads"] = DEFAULT_NUM_READS if num_reads is None else num_reads
         if "seed" in params and "seed" not in kwargs:  # reproducible when random_state is
             kwargs["seed"] = int(rng.integers(0, 2**31 - 1))
+        if (
+            "embedding_parameters" in params
+            and "embedding_parameters" not in kwargs
+            and not getattr(sampler, "embedding_parameters", None)
+        ):  # minorminer's heuristic is random too: seed it so that embedded runs repeat
+            kwargs["embedding_parameters"] = {"random_seed": int(rng.integers(0, 2**31 - 1))}
         sampleset = sampler.sample_poly(model, **kwargs) if poly else sampler.sample(model, **kwargs)
         sweeps = sampler_num_sweeps(sampler, kwargs)
         return sampleset, kwargs, sweeps

@@ -1,0 +1,160 @@
+"""The D-Wave QPU path, offline: embedding and unembedding on real Pegasus / Zephyr graphs.
+
+A classical sampler restricted to the QPU's graph (``dimod.StructureComposite``) stands in for
+``DWaveSampler``; everything else — minor embedding, chains, chain strength, unembedding, decoding
+and verification — is the code a QPU run executes.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import dimod
+import dwave.system
+import networkx as nx
+import numpy as np
+import pytest
+
+from quark.backends import get_backend
+from quark.backends.dwave import DWaveConfigurationError, check_dwave, dwave_sampler, structured_stand_in
+from quark.datasets import load_edge_detection
+from quark.encoding import LossLandscape, WeightEncoding
+from quark.exceptions import MissingDependencyError
+from quark.optimizers import AnnealingSearch, as_problem
+from quark.optimizers.annealing import compile_problem
+
+
+class _Recorder(dimod.Sampler):
+    """Simulated annealing that keeps the last (embedded) model and raw sample set it produced."""
+
+    def __init__(self):
+        self.child = get_backend("neal")
+        self.last = None
+
+    @property
+    def parameters(self):
+        return self.child.parameters
+
+    @property
+    def properties(self):
+        return self.child.properties
+
+    def sample(self, bqm, **kwargs):
+        ss = self.child.sample(bqm, **kwargs)
+        self.last = (bqm, ss)
+        return ss
+
+
+@pytest.fixture(autouse=True)
+def _no_dwave_config(monkeypatch, tmp_path):
+    """Hide any real D-Wave configuration from these tests."""
+    monkeypatch.delenv("DWAVE_API_TOKEN", raising=False)
+    monkeypatch.delenv("DWAVE_CONFIG_FILE", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CONFIG_DIRS", str(tmp_path / "etc"))
+
+
+def _edge2():
+    return LossLandscape("line-detector", None, *load_edge_detection(size=2))
+
+
+def test_embedding_and_unembedding_on_pegasus():
+    recorder = _Recorder()
+    child = structured_stand_in("pegasus", 6, sampler=recorder)
+    graph = nx.Graph(child.edgelist)
+    sampler = dwave_sampler(child=child, embedding_parameters={"random_seed": 1})
+    compiled = compile_problem(as_problem(_edge2()), "reduced")
+    ss = sampler.sample(compiled.bqm, num_reads=30, seed=2, return_embedding=True)
+
+    embedding = ss.info["embedding_context"]["embedding"]
+    assert set(embedding) == set(compiled.bqm.variables)
+    qubits = [q for chain in embedding.values() for q in chain]
+    assert len(qubits) == len(set(qubits))  # chains are disjoint
+    for chain in embedding.values():  # each chain is a connected set of real qubits
+        assert set(chain) <= set(graph.nodes) and nx.is_connected(graph.subgraph(chain))
+    for u, v in compiled.bqm.quadratic:  # every logical coupler has a physical one between chains
+        assert any(graph.has_edge(a, b) for a in embedding[u] for b in embedding[v])
+
+    # Unembedding = majority vote over each chain of the raw qubit samples, read by read.
+    raw_bqm, raw = recorder.last
+    assert set(raw_bqm.variables) <= set(graph.nodes)
+    raw_arr = raw.record.sample
+    col = {q: i for i, q in enumerate(raw.variables)}
+    assert len(raw_arr) == len(ss) == 30
+    checked = 0
+    for row, logical in zip(raw_arr, ss.record.sample):
+        for v, chain in embedding.items():
+            votes = row[[col[q] for q in chain]]
+            lo = logical[list(ss.variables).index(v)]
+            if votes.mean() != 0.5:  # ties are broken at random
+                assert lo == int(votes.mean() > 0.5)
+                checked += 1
+    assert checked > 30 * len(embedding) // 2
+    # energies of unembedded samples are those of the logical model
+    assert np.allclose(ss.record.energy, compiled.bqm.energies(ss))
+
+
+def test_annealing_search_through_the_qpu_path_finds_the_optimum():
+    land = _edge2()
+    sampler = dwave_sampler(child=structured_stand_in("pegasus", 6))
+    res = AnnealingSearch(sampler, num_reads=50, random_state=0, return_embedding=True).minimize(land)
+    assert res.loss == pytest.approx(land.table().min())
+    assert res.loss == pytest.approx(land.evaluate(res.bits))
+    assert 0.0 <= res.info["chain_break_fraction"] <= 1.0
+    assert res.info["embedding_context"]["embedding"]
+    assert "random_seed" in res.info["sample_kwargs"]["embedding_parameters"]
+    assert res.ledger.annealer_reads >= 50 and res.ledger.annealer_sweeps == res.ledger.annealer_reads * 1000
+    again = AnnealingSearch(sampler, num_reads=50, random_state=0).minimize(land)
+    assert np.array_equal(res.info["read_losses"], again.info["read_losses"])
+
+
+def test_qubo_on_zephyr():
+    rng = np.random.default_rng(2)
+    X, y = rng.normal(size=(20, 2)), rng.integers(0, 2, 20)
+    land = LossLandscape("fixed-point-linear", WeightEncoding.fixed_point(3, bits=2), X, y, loss="squared")
+    sampler = dwave_sampler(child=structured_stand_in("zephyr", 3))
+    res = AnnealingSearch(sampler, num_reads=30, random_state=1).minimize(land)
+    assert res.info["encoding"] == "qubo"
+    assert res.loss == pytest.approx(land.table().min())
+
+
+def test_without_a_token_the_error_says_what_to_set():
+    assert "DWAVE_API_TOKEN" in check_dwave()
+    with pytest.raises(DWaveConfigurationError, match="DWAVE_API_TOKEN.*dwave config create"):
+        get_backend("dwave")
+    with pytest.raises(DWaveConfigurationError):
+        AnnealingSearch("dwave").minimize(np.arange(4.0))
+
+
+def test_with_a_token_dwave_sampler_is_built_from_the_standard_configuration(monkeypatch):
+    monkeypatch.setenv("DWAVE_API_TOKEN", "not-a-real-token")
+    assert check_dwave() == ""
+    made = {}
+
+    def fake_dwave_sampler(**config):  # the network call is all that is replaced
+        made.update(config)
+        return structured_stand_in("pegasus", 6)
+
+    monkeypatch.setattr(dwave.system, "DWaveSampler", fake_dwave_sampler)
+    sampler = get_backend("dwave", solver="Advantage_system4.1")
+    assert isinstance(sampler, dwave.system.EmbeddingComposite)
+    assert made == {"solver": "Advantage_system4.1"}
+    res = AnnealingSearch(sampler, num_reads=20, random_state=0).minimize(_edge2())
+    assert res.loss == pytest.approx(_edge2().table().min())
+
+
+def test_without_the_extra_the_error_names_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "dwave.system", None)
+    with pytest.raises(MissingDependencyError, match=r"pip install 'quark-qml\[dwave\]'"):
+        get_backend("dwave")
+    assert "dwave-system" in check_dwave()
+
+
+def test_bad_children_and_options():
+    with pytest.raises(TypeError, match="structured dimod sampler"):
+        dwave_sampler(child=get_backend("neal"))
+    with pytest.raises(TypeError, match="do not apply"):
+        dwave_sampler(child=structured_stand_in("pegasus", 2), solver="x")
+    with pytest.raises(ValueError, match="'topology'"):
+        structured_stand_in("chimera")
