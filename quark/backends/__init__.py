@@ -39,6 +39,18 @@ for _name, _factory, _description in (
 ):
     register_backend(_name, f"quark.backends.samplers:{_factory}", kind="sampler", description=_description, check=_SAMPLERS_OK)
 register_backend(
+    "aer",
+    "quark.backends.aer:AerBackend",
+    description="gate-level circuits on Qiskit Aer (CPU; statevector / MPS): counting, QUBO, table and joint oracles",
+    check=_lazy_check("quark.backends.aer:aer_cpu_unusable_reason"),
+)
+register_backend(
+    "aer-gpu",
+    "quark.backends.aer:AerGPUBackend",
+    description="gate-level circuits on Qiskit Aer on a CUDA GPU (extra 'gpu': qiskit-aer-gpu)",
+    check=_lazy_check("quark.backends.aer:aer_gpu_unusable_reason"),
+)
+register_backend(
     "exact",
     "quark.backends.samplers:exact_sampler",
     kind="sampler",

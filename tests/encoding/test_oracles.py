@@ -1,0 +1,261 @@
+"""Gate-level oracles mark exactly the right set (checked on Aer statevectors of small circuits)."""
+
+import math
+
+import dimod
+import numpy as np
+import pytest
+
+pytest.importorskip("qiskit_aer")
+
+from qiskit import transpile  # noqa: E402
+from qiskit_aer import AerSimulator  # noqa: E402
+
+from quark.datasets import load_edge_detection, load_tiny_mnist  # noqa: E402
+from quark.encoding import LossLandscape, WeightEncoding, index_to_bits  # noqa: E402
+from quark.models import LineDetector  # noqa: E402
+from quark.encoding.oracles import (  # noqa: E402
+    counting_oracle,
+    grover_circuit,
+    integer_scaling,
+    joint_oracle,
+    qubo_oracle,
+    table_oracle,
+)
+from quark.optimizers.problem import as_problem  # noqa: E402
+
+SIM = AerSimulator(method="statevector", max_parallel_threads=1)
+
+
+def _statevectors(qc, bindings=None):
+    c = qc.copy()
+    c.save_statevector()
+    tqc = transpile(c, SIM, optimization_level=1)  # level 2+ elides swaps into a final layout that save_statevector ignores
+    if bindings:
+        param = next(iter(tqc.parameters))
+        res = SIM.run(tqc, parameter_binds=[{param: list(bindings)}]).result()
+        return [np.asarray(res.get_statevector(i)) for i in range(len(bindings))]
+    return [np.asarray(SIM.run(tqc).result().get_statevector())]
+
+
+def _phases(oracle_circuit, n, bindings=None):
+    """Oracle applied to |+>^n |0...0>: the n-qubit phase pattern, asserting the work qubits come back to 0."""
+    c = oracle_circuit.copy_empty_like()
+    c.h(range(n))
+    c.compose(oracle_circuit, inplace=True)
+    out = []
+    for sv in _statevectors(c, bindings):
+        np.testing.assert_allclose(np.abs(sv[1 << n :]), 0.0, atol=1e-9)
+        out.append(sv[: 1 << n] * math.sqrt(1 << n))
+    return out
+
+
+def _thresholds(table):
+    u = np.unique(table)
+    return [float(u[0]) - 1.0, *map(float, u), float(u[-1]) + 1.0, float(np.mean(u[:2]))]
+
+
+LANDSCAPES = {
+    "edge2-lines": lambda: LossLandscape("line-detector", None, *load_edge_detection(size=2)),
+    "edge3-rows-paper": lambda: LossLandscape(LineDetector(grouping="paper"), None, *load_edge_detection()),
+    "mnist2-perceptron": lambda: LossLandscape("perceptron", None, *load_tiny_mnist(size=2, dedupe=True)),
+    "edge2-paper-polarity": lambda: LossLandscape(
+        LineDetector(grouping="paper", polarity=True), None, *load_edge_detection(size=2, lines="any")
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LANDSCAPES))
+def test_counting_oracle_marks_exactly_loss_below_threshold(name):
+    land = LANDSCAPES[name]()
+    orc = counting_oracle(land)
+    assert orc.n_weights == land.n_qubits
+    m = land.n_samples
+    assert orc.info["counter_qubits"] == m.bit_length() + 1  # holds K - 1 - count for every K in [0, m + 1]
+    table = land.table()
+    thresholds = _thresholds(table)
+    phases = _phases(orc.circuit, orc.n_weights, [orc.threshold_value(t) for t in thresholds])
+    for t, ph in zip(thresholds, phases):
+        np.testing.assert_allclose(ph, np.where(table < t, -1.0, 1.0), atol=1e-9, err_msg=f"threshold {t}")
+
+
+def test_counting_oracle_threshold_value_is_the_smallest_passing_count():
+    land = LANDSCAPES["edge2-lines"]()
+    orc = counting_oracle(land)
+    assert orc.threshold_value(0.25) == 13  # (16 - c) / 16 < 0.25  <=>  c >= 13
+    assert orc.threshold_value(0.0) == 17  # nothing is below 0: K = m + 1
+    assert orc.threshold_value(1.0 + 1e-9) == 0  # everything
+
+
+def test_counting_oracle_refuses_other_losses_and_models():
+    X, y = load_edge_detection(size=2)
+    with pytest.raises(ValueError, match="zero_one"):
+        counting_oracle(LossLandscape("line-detector", None, X, y, loss="hinge"))
+    with pytest.raises(ValueError, match="'perceptron'.*'line-detector'"):
+        counting_oracle(LossLandscape("sign-mlp", None, X, y))
+    with pytest.raises(TypeError, match="LossLandscape"):
+        counting_oracle(np.zeros(4))
+
+
+def _random_bqm(n, seed):
+    rng = np.random.default_rng(seed)
+    lin = {i: rng.integers(-6, 7) / 4 for i in range(n)}
+    quad = {(i, j): rng.integers(-4, 5) / 2 for i in range(n) for j in range(i + 1, n) if rng.random() < 0.7}
+    return dimod.BinaryQuadraticModel(lin, quad, 0.75, "BINARY")
+
+
+@pytest.mark.parametrize(
+    "problem",
+    [
+        _random_bqm(5, 0),
+        dimod.BinaryPolynomial({(0, 1, 2): 1.5, (1,): -1.0, (0, 3): 2.0, (2, 3, 1): -0.5, (): 0.5}, "BINARY"),
+        dimod.BinaryQuadraticModel({"a": -1.0, "b": 1 / 3}, {("a", "b"): 2 / 3}, 0.0, "SPIN"),
+    ],
+    ids=["bqm", "hubo", "spin-thirds"],
+)
+def test_qubo_oracle_marks_exactly_energy_below_threshold(problem):
+    orc = qubo_oracle(problem)
+    table = as_problem(problem).table()
+    lb, ub = orc.info["bounds"]
+    s = orc.info["scale"]
+    assert lb <= round(table.min() * s) and round(table.max() * s) <= ub
+    thresholds = _thresholds(table)
+    phases = _phases(orc.circuit, orc.n_weights, [orc.threshold_value(t) for t in thresholds])
+    for t, ph in zip(thresholds, phases):
+        np.testing.assert_allclose(ph, np.where(table < t, -1.0, 1.0), atol=1e-9, err_msg=f"threshold {t}")
+
+
+def test_qubo_oracle_of_a_quadratic_landscape():
+    rng = np.random.default_rng(3)
+    X = rng.integers(0, 3, size=(5, 1)) / 2
+    y = rng.integers(0, 2, size=5)
+    land = LossLandscape("fixed-point-linear", WeightEncoding.fixed_point(2, bits=2), X, y, loss="squared")
+    orc = qubo_oracle(land)
+    table = land.table()
+    s = orc.info["scale"]
+    exact = np.round(table * s)  # the integer energies the circuit adds up
+    np.testing.assert_allclose(exact, table * s, atol=1e-9)
+    levels = np.unique(exact) / s
+    # midway between attainable losses the float and exact views agree; at a tie the loss itself is not marked
+    thresholds = [*((levels[:-1] + levels[1:]) / 2)[:3], float(table[7])]
+    assert orc.threshold_value(float(table[7])) == exact[7]
+    for t, ph in zip(thresholds, _phases(orc.circuit, 4, [orc.threshold_value(t) for t in thresholds])):
+        np.testing.assert_allclose(ph, np.where(exact < orc.threshold_value(t), -1.0, 1.0), atol=1e-9)
+        if t != table[7]:
+            np.testing.assert_allclose(ph, np.where(table < t, -1.0, 1.0), atol=1e-9)
+    with pytest.raises(ValueError, match="quadratic landscape"):
+        qubo_oracle(LANDSCAPES["edge2-lines"]())
+
+
+def test_value_register_matches_qiskit_quadratic_form_gate():
+    """Our energy computation equals qiskit's QuadraticFormGate on a QUBO (threshold 0)."""
+    from qiskit import QuantumCircuit
+    from qiskit.circuit.library import QuadraticFormGate
+
+    bqm = dimod.BinaryQuadraticModel({0: 3.0, 1: -2.0, 2: 1.0}, {(0, 1): -4.0, (1, 2): 2.0}, 1.0, "BINARY")
+    orc = qubo_oracle(bqm)
+    b = orc.info["value_qubits"]
+    compute = orc.circuit.data[: len(orc.circuit.data) // 2]  # U (before the sign flip)
+    ours = QuantumCircuit(orc.circuit.num_qubits)
+    ours.h(range(3))
+    for inst in compute:
+        ours.append(inst.operation, [orc.circuit.find_bit(q).index for q in inst.qubits])
+    ref = QuantumCircuit(3 + b)
+    ref.h(range(3))
+    A = [[0, -4, 0], [0, 0, 2], [0, 0, 0]]
+    ref.append(QuadraticFormGate(b, quadratic=A, linear=[3, -2, 1], offset=1), range(3 + b))
+    sv_ours = _statevectors(ours.assign_parameters({next(iter(ours.parameters)): 0}))[0]
+    sv_ref = _statevectors(ref)[0]
+    np.testing.assert_allclose(np.abs(sv_ours - sv_ref), 0.0, atol=1e-9)
+
+
+def test_qubo_oracle_refuses_inexact_scaling():
+    with pytest.raises(ValueError, match="exact integers"):
+        qubo_oracle(dimod.BinaryQuadraticModel({0: math.sqrt(2)}, {}, 0.0, "BINARY"))
+    assert integer_scaling([0.5, -0.25, 3.0]) == 4
+    with pytest.raises(ValueError, match="max_value_qubits"):
+        qubo_oracle(dimod.BinaryQuadraticModel({0: 1 / 4099, 1: 1000.0}, {}, 0.0, "BINARY"), max_value_qubits=8)
+
+
+def test_table_oracle_is_the_diagonal_of_marks():
+    table = np.array([0.5, 0.1, 0.9, 0.1, 0.3, 0.7, 0.2, 0.0])
+    orc = table_oracle(table)
+    for t in (0.0, 0.15, 0.5, 2.0):
+        ph = _phases(orc.bound(t), 3)[0]
+        np.testing.assert_allclose(ph, np.where(table < t, -1.0, 1.0), atol=1e-9)
+    with pytest.raises(ValueError, match="power-of-two"):
+        table_oracle(np.zeros(6))
+    with pytest.raises(ValueError, match="at most 2 weight qubits"):
+        table_oracle(table, max_qubits=2)
+
+
+def _joint_distribution(land, r, k, m_pad):
+    """PAPER.md's closed form, with the index register padded to m_pad (padding never marked)."""
+    c = land.correct_counts(np.arange(1 << land.n_qubits)).astype(np.float64) ** k
+    M, N = c.sum(), (1 << land.n_qubits) * float(m_pad) ** k
+    theta = math.asin(math.sqrt(M / N))
+    return c * math.sin((2 * r + 1) * theta) ** 2 / M + (m_pad**k - c) * math.cos((2 * r + 1) * theta) ** 2 / (N - M)
+
+
+JOINT_CASES = [
+    ("edge2-paper", lambda: LossLandscape(LineDetector(grouping="paper"), None, *load_edge_detection(size=2)), 1, "features"),
+    ("edge2-paper-pixels", lambda: LossLandscape(LineDetector(grouping="paper"), None, *load_edge_detection(size=2)), 1, "pixels"),
+    ("perceptron-3-samples-k2", lambda: LossLandscape("perceptron", None, np.array([[0, 1], [1, 0], [1, 1]]), np.array([1, 0, 1])), 2, "features"),
+]
+
+
+@pytest.mark.parametrize("name,make,copies,loader", JOINT_CASES, ids=[c[0] for c in JOINT_CASES])
+def test_joint_oracle_marks_correct_pairs_and_amplifies_as_the_paper_formula(name, make, copies, loader):
+    land = make()
+    jo = joint_oracle(land, copies, loader=loader)
+    m_pad = 1 << jo.n_index
+    # the oracle's phase on |w, i_1..i_k>: -1 exactly where every copy's sample is real and correct
+    c = jo.circuit.copy_empty_like()
+    c.h(jo.search_qubits)
+    c.compose(jo.circuit, inplace=True)
+    sv = _statevectors(c)[0]
+    amps = np.zeros((1 << land.n_qubits, m_pad**copies), dtype=complex)
+    nz = np.flatnonzero(np.abs(sv) > 1e-12)
+    pos = {q: k for k, q in enumerate(jo.search_qubits)}
+    assert len(nz) == (1 << land.n_qubits) * m_pad**copies  # work qubits all back to |0>
+    for idx in nz:
+        assert all(((idx >> q) & 1) == 0 for q in range(jo.circuit.num_qubits) if q not in pos)
+        w = idx & ((1 << land.n_qubits) - 1)
+        i = sum(((idx >> q) & 1) << (k - land.n_qubits) for q, k in pos.items() if k >= land.n_qubits)
+        amps[w, i] = sv[idx]
+    W = np.arange(1 << land.n_qubits)
+    correct = np.zeros((W.size, m_pad), dtype=bool)
+    correct[:, : land.n_samples] = land.model.predict(land.decode(index_to_bits(W, land.n_qubits)), land.X) == land.y
+    want = correct
+    for _ in range(copies - 1):
+        want = (want[:, :, None] & correct[:, None, :]).reshape(W.size, -1)
+    # index of copy c occupies bits [c*a, (c+1)*a) of i: the nested product above is copy-0-major
+    if copies > 1:
+        a = jo.n_index
+        perm = [sum(((j >> (a * (copies - 1 - c))) & (m_pad - 1)) << (a * c) for c in range(copies)) for j in range(m_pad**copies)]
+        want = want[:, np.argsort(perm)]
+    np.testing.assert_allclose(amps * math.sqrt(amps.size), np.where(want, -1.0, 1.0), atol=1e-9)
+    # and after r rounds the weight marginal is the paper's closed form
+    for r in (1, 2):
+        qc = grover_circuit(jo.circuit, jo.search_qubits, list(range(jo.n_weights)), r, measure=False)
+        p = np.abs(_statevectors(qc)[0]) ** 2
+        p_w = p.reshape(-1, 1 << land.n_qubits).sum(axis=0)
+        np.testing.assert_allclose(p_w, _joint_distribution(land, r, copies, m_pad), atol=1e-9)
+
+
+def test_joint_oracle_bad_input():
+    land = LANDSCAPES["edge2-lines"]()
+    with pytest.raises(ValueError, match="'copies'"):
+        joint_oracle(land, 0)
+    with pytest.raises(ValueError, match="'loader'"):
+        joint_oracle(land, 1, loader="qram")
+    with pytest.raises(ValueError, match="reversible"):
+        joint_oracle(LossLandscape("sign-mlp", None, *load_edge_detection(size=2)), 1)
+
+
+def test_grover_circuit_finds_the_single_marked_state():
+    qc = grover_circuit(table_oracle(np.r_[np.ones(5), 0.0, 1.0, 1.0]).bound(0.5), [0, 1, 2], [0, 1, 2], 2, measure=False)
+    p = np.abs(_statevectors(qc)[0]) ** 2
+    assert p.argmax() == 5 and p[5] > 0.94
+    with pytest.raises(ValueError, match="'iterations'"):
+        grover_circuit(qc, [0], [0], -1)
