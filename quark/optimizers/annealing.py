@@ -223,7 +223,7 @@ def reduce_polynomial(
     >>> red.products, red.penalty > red.penalty_bound
     ([(0, 1, 3)], True)
     >>> ss = dimod.ExactSolver().sample(red.bqm)
-    >>> ss.first.energy, [ss.first.sample[i] for i in range(3)]
+    >>> float(ss.first.energy), [int(ss.first.sample[i]) for i in range(3)]
     (-1.0, [1, 1, 1])
     """
     import dimod
@@ -619,8 +619,12 @@ class AnnealingSearch(Optimizer):
     encoding : {"auto", "qubo", "reduced", "surrogate", "hubo"}
         What to send (see the module docstring). ``"auto"``: the exact QUBO when the loss is
         quadratic, else the polynomial (reduced to a QUBO, or as is for a ``sample_poly`` sampler).
-    penalty : float, optional
-        AND-gate strength of the reduction; default just above the proved bound.
+    penalty : None, "bound" or float
+        AND-gate strength of the reduction. ``None`` (automatic): start at the proved bound / 64
+        and double, resampling (every read counted), while the sampler's lowest energy belongs to a
+        state with a wrong product, up to the bound — small penalties anneal far better, and the
+        bound always keeps the minimum (see :func:`penalty_bound`). ``"bound"``: just above the
+        bound, one round. A number: that strength (a warning when it is not above the bound).
     polish : bool
         Greedy single-bit-flip descent on the true loss from the best decoded samples (every
         evaluation counted in ``model_evaluations``).
@@ -646,8 +650,10 @@ class AnnealingSearch(Optimizer):
     >>> X, y = load_edge_detection(lines="rows")
     >>> land = LossLandscape("line-detector", None, X, y)
     >>> res = AnnealingSearch(num_reads=20, random_state=0).minimize(land)
-    >>> res.loss, res.info["encoding"], res.ledger.annealer_reads
-    (0.0, 'reduced', 20)
+    >>> res.loss, res.info["encoding"], [r["reads"] for r in res.info["rounds"]]
+    (0.0, 'reduced', [20, 20])
+    >>> res.ledger.annealer_reads, res.ledger.annealer_sweeps          # 1000 sweeps per read
+    (40, 40000)
     """
 
     name = "anneal"
@@ -676,6 +682,11 @@ class AnnealingSearch(Optimizer):
         self.n_verify = n_verify
         self.n_polish = n_polish
         self.sample_kwargs = sample_kwargs
+
+    def get_params(self) -> dict[str, Any]:
+        """Constructor arguments (sampling keywords flattened), so ``AnnealingSearch(**p)`` rebuilds it."""
+        params = {k: v for k, v in vars(self).items() if not k.startswith("_") and k != "sample_kwargs"}
+        return {**params, **self.sample_kwargs}
 
     # -- pieces -----------------------------------------------------------------------------------
     def _resolve_sampler(self):

@@ -266,3 +266,14 @@ def test_registered_as_anneal():
     opt = get_optimizer("anneal", sampler="exact", random_state=0)
     res = opt.minimize(_edge(2, "perceptron"))
     assert res.info["encoding"] == "hubo" and res.loss == pytest.approx(_edge(2, "perceptron").table().min())
+
+
+def test_classifier_maps_backend_and_shots_to_sampler_and_reads():
+    from quark import QuarkClassifier
+
+    X, y = load_edge_detection(size=3)
+    clf = QuarkClassifier(model="line-detector", optimizer="anneal", backend="sqa", shots=30, random_state=0)
+    clf.fit(X, y)
+    assert clf.result_.info["sampler"] == "sqa"
+    assert [r["reads"] for r in clf.result_.info["rounds"]] == [30] * len(clf.result_.info["rounds"])
+    assert clf.score(X, y) == 1.0
