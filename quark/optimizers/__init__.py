@@ -5,13 +5,17 @@ from __future__ import annotations
 from quark.optimizers.annealing import AnnealingSearch
 from quark.optimizers.base import Optimizer
 from quark.optimizers.exhaustive import ExhaustiveSearch, RandomSearch
+from quark.optimizers.grover import GroverAdaptiveSearch
 from quark.optimizers.ledger import LEDGER_FIELDS, CostLedger
 from quark.optimizers.problem import SearchProblem, as_problem
+from quark.optimizers.quark_search import QuarkSearch
 from quark.optimizers.result import SearchResult
 
 __all__ = [
     "Optimizer",
     "AnnealingSearch",
+    "GroverAdaptiveSearch",
+    "QuarkSearch",
     "ExhaustiveSearch",
     "RandomSearch",
     "CostLedger",
@@ -25,7 +29,7 @@ __all__ = [
 
 #: Optimizer classes by the string name the classifier and the command line accept.
 OPTIMIZERS: dict[str, type[Optimizer]] = {
-    cls.name: cls for cls in (ExhaustiveSearch, RandomSearch, AnnealingSearch)
+    cls.name: cls for cls in (ExhaustiveSearch, RandomSearch, AnnealingSearch, GroverAdaptiveSearch, QuarkSearch)
 }
 
 

@@ -1,0 +1,203 @@
+"""The paper's algorithm: amplitude amplification on weights ⊗ data index, then measure the weights."""
+
+from __future__ import annotations
+
+import math
+import sys
+from typing import Any
+
+import numpy as np
+
+from quark.backends.registry import get_backend
+from quark.encoding.bits import index_to_bits
+from quark.optimizers.base import Optimizer, check_positive_int
+
+__all__ = ["QuarkSearch", "choose_iterations"]
+
+_QUADRATURE = 256  # posterior quantiles used to average P(marked) over the unknown marked fraction
+
+
+def _beta_quantiles(hits: int, trials: int, n: int = _QUADRATURE) -> np.ndarray:
+    """Midpoint quantiles of the Jeffreys posterior Beta(hits + 1/2, trials - hits + 1/2)."""
+    from scipy.stats import beta  # scipy comes with scikit-learn
+
+    return beta.ppf((np.arange(n) + 0.5) / n, hits + 0.5, trials - hits + 0.5)
+
+
+def choose_iterations(hits: int, trials: int, max_iterations: int | None = None) -> int:
+    """Grover rounds that maximize the *expected* marked probability, given an estimate.
+
+    ``hits`` of ``trials`` uniformly drawn (weight, sample, ..., sample) tuples were marked. The
+    marked fraction ``a`` is uncertain (Jeffreys posterior), so this picks the ``r`` maximizing
+    ``E[sin^2((2r + 1) asin(sqrt(a)))]``: the first peak when ``a`` is small, an aliased peak
+    (e.g. 6 rounds for the rows task, a = 0.78) only when the estimate is sharp enough for it.
+
+    Examples
+    --------
+    >>> choose_iterations(0, 1000) > choose_iterations(50, 1000) > choose_iterations(300, 1000)
+    True
+    >>> choose_iterations(39, 50)                # a = 0.78, too uncertain for an aliased peak
+    0
+    >>> choose_iterations(780, 1000)             # sharp enough: PAPER.md's 6-round peak
+    6
+    """
+    q = np.clip(_beta_quantiles(int(hits), int(trials)), 1e-300, 1.0)
+    theta = np.arcsin(np.sqrt(q))
+    if max_iterations is None:  # a few periods past the first peak of the most likely fraction
+        first_peak = math.pi / (4 * float(np.median(theta)))
+        max_iterations = int(min(4 * first_peak + 8, 1e6))
+    r = np.arange(max_iterations + 1)
+    expected = np.empty(r.size)
+    for s in range(0, r.size, 4096):  # bounded memory: (block x quadrature)
+        rr = r[s : s + 4096, None]
+        expected[s : s + 4096] = (np.sin((2 * rr + 1) * theta[None, :]) ** 2).mean(axis=1)
+    return int(np.argmax(expected))
+
+
+class QuarkSearch(Optimizer):
+    """The Quark paper's search: amplify correctly classified (weight, sample) pairs, measure weights.
+
+    The weight register and ``copies`` data-index registers start in uniform superposition; the
+    oracle flips the phase of every (w, i1, ..., ik) whose k samples weight setting ``w`` all
+    classifies correctly; ``iterations`` rounds of amplitude amplification on that joint space,
+    then ``shots`` measurements of the weight register. A weight setting is measured with
+    probability that grows with ``accuracy(w) ** copies`` (PAPER.md, "What the joint oracle
+    gives"). The distinct measured settings are then checked classically and the best is
+    returned.
+
+    Parameters
+    ----------
+    backend : str or GroverBackend, default="statevector"
+        A backend implementing ``sample_joint``.
+    iterations : int, optional
+        Amplification rounds. ``None`` (default) chooses them the way a device could: estimate
+        the marked fraction ``mean_w accuracy(w) ** copies`` from ``estimation_shots`` uniformly
+        drawn (weight, samples) tuples, each checked classically (``copies`` model evaluations
+        apiece: the same as measuring every register after zero rounds), then take the rounds
+        that maximize the expected marked probability under the estimate's uncertainty
+        (:func:`choose_iterations`). The true mean accuracy is never used.
+    shots : int, default=1024
+        Measurements of the weight register.
+    copies : int, default=1
+        Data registers; a tuple is marked only when every copy is classified correctly.
+    estimation_shots : int, default=4096
+        Samples of the marked-fraction estimate (only when ``iterations`` is ``None``).
+    random_state, verbose, callback
+        See :class:`~quark.optimizers.Optimizer`.
+    **backend_options
+        Passed to the backend when it is given by name.
+
+    Notes
+    -----
+    Ledger: ``circuit_executions += 1``, ``shots += shots``, ``grover_iterations +=
+    iterations``, ``oracle_queries += iterations * shots``; ``model_evaluations`` counts the
+    estimate (``copies`` per drawn tuple) and the classical check of every distinct measured
+    setting (``m`` samples each).
+
+    ``info``: ``counts`` (``{index: times measured}``, most frequent first), ``iterations``,
+    ``copies``, ``estimated_marked_fraction`` (``None`` when ``iterations`` was given),
+    ``distinct_measured``, ``mode`` (the most frequently measured index) and ``stop_reason``.
+
+    Examples
+    --------
+    >>> from quark.datasets import load_edge_detection
+    >>> from quark.encoding import LossLandscape
+    >>> from quark.models import LineDetector
+    >>> X, y = load_edge_detection(lines="rows")
+    >>> land = LossLandscape(LineDetector(grouping="paper"), None, X, y)
+    >>> res = QuarkSearch(iterations=6, shots=2000, copies=8, random_state=0).minimize(land)
+    >>> res.weights.tolist(), res.loss                  # rows gate on: every image right
+    ([1, 0, 0], 0.0)
+    >>> res.info["mode"]                                # and it is the most measured setting
+    1
+    """
+
+    name = "quark"
+
+    def __init__(
+        self,
+        backend="statevector",
+        iterations: int | None = None,
+        shots: int = 1024,
+        copies: int = 1,
+        estimation_shots: int = 4096,
+        random_state=None,
+        verbose: bool = False,
+        callback=None,
+        **backend_options: Any,
+    ) -> None:
+        super().__init__(random_state=random_state, verbose=verbose, callback=callback)
+        if iterations is not None and (isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 0):
+            raise ValueError(f"'iterations' must be a non-negative integer or None; got {iterations!r}")
+        check_positive_int(shots, "shots")
+        check_positive_int(copies, "copies")
+        check_positive_int(estimation_shots, "estimation_shots")
+        self.backend = backend
+        self.iterations = iterations
+        self.shots = shots
+        self.copies = copies
+        self.estimation_shots = estimation_shots
+        self.backend_options = backend_options
+        self._backend = get_backend(backend, **backend_options)
+        if not callable(getattr(self._backend, "sample_joint", None)):
+            raise TypeError(f"'backend' must run the joint amplification (have sample_joint); got {type(self._backend).__name__}")
+
+    def get_params(self) -> dict[str, Any]:
+        params = super().get_params()
+        params.update(params.pop("backend_options"))
+        return params
+
+    def _estimate_hits(self, land, rng: np.random.Generator) -> int:
+        """Marked tuples among ``estimation_shots`` uniform (w, i1, ..., ik), checked classically."""
+        n_est, k = int(self.estimation_shots), int(self.copies)
+        w = rng.integers(0, 1 << land.n_qubits, size=n_est, dtype=np.int64)
+        samples = rng.integers(0, land.n_samples, size=(n_est, k))
+        y = land.y.astype(bool)
+        all_right = np.ones(n_est, dtype=bool)
+        step = max(1, (1 << 20) // max(land.n_samples, 1))
+        for s in range(0, n_est, step):  # scores of a block of settings on every sample, then pick
+            sc = land.scores(index_to_bits(w[s : s + step], land.n_qubits)) > 0
+            rows = np.arange(sc.shape[0])[:, None]
+            idx = samples[s : s + step]
+            all_right[s : s + step] = (sc[rows, idx] == y[idx]).all(axis=1)
+        return int(all_right.sum())
+
+    def _search(self, problem, ledger, rng):
+        land = problem.landscape
+        if land is None:
+            raise TypeError(
+                "QuarkSearch amplifies correctly classified (weight, sample) pairs, so it needs a "
+                "LossLandscape (a model and its data); for a bare loss table or QUBO use GroverAdaptiveSearch"
+            )
+        cost = problem.evaluation_cost
+        estimate = None
+        if self.iterations is None:
+            hits = self._estimate_hits(land, rng)
+            ledger.update(model_evaluations=int(self.estimation_shots) * int(self.copies))
+            estimate = hits / int(self.estimation_shots)
+            iterations = choose_iterations(hits, int(self.estimation_shots))
+        else:
+            iterations = int(self.iterations)
+        shots = int(self.shots)
+        measured = np.asarray(self._backend.sample_joint(land, iterations, shots, int(self.copies), rng), dtype=np.int64)
+        ledger.update(oracle_queries=iterations * shots, grover_iterations=iterations, shots=shots, circuit_executions=1)
+        distinct, times = np.unique(measured, return_counts=True)
+        losses = problem.evaluate_indices(distinct)
+        ledger.update(model_evaluations=distinct.size * cost)
+        # best loss first; among equals, the most measured
+        j = int(np.lexsort((-times, losses))[0])
+        ledger.record(float(losses[j]))
+        by_count = np.argsort(-times, kind="stable")
+        info = {
+            "counts": {int(distinct[i]): int(times[i]) for i in by_count},
+            "iterations": iterations,
+            "copies": int(self.copies),
+            "estimated_marked_fraction": estimate,
+            "distinct_measured": int(distinct.size),
+            "mode": int(distinct[by_count[0]]),
+            "stop_reason": "measured",
+        }
+        if self.verbose:
+            print(file=sys.stderr, end=f"QuarkSearch: {iterations} rounds, {shots} shots, {distinct.size} distinct settings, "
+                  f"best loss {float(losses[j]):.4g}\n")
+        return int(distinct[j]), float(losses[j]), info
