@@ -86,7 +86,7 @@ def measured_counts(result, n_qubits: int | None = None) -> np.ndarray:
     return out
 
 
-def plot_weight_distribution(result, landscape, *, ax=None, probabilities: bool = True, title: str | None = None):
+def plot_weight_distribution(result, landscape, *, ax=None, probabilities=None, title: str | None = None):
     """Measured frequency of every weight setting against its training accuracy.
 
     Parameters
@@ -96,9 +96,10 @@ def plot_weight_distribution(result, landscape, *, ax=None, probabilities: bool 
     landscape : LossLandscape
         The training landscape (``clf.landscape(X, y)``), which gives each setting's accuracy.
     ax : matplotlib Axes, optional
-    probabilities : bool
-        Also draw the exact measurement probability when the result carries it
-        (``info["probabilities"]``).
+    probabilities : array of length ``2**n_qubits``, optional
+        The exact measurement distribution, drawn as a curve over accuracy for comparison
+        (e.g. ``StatevectorBackend().joint_probabilities(landscape, iterations, copies)``).
+    title : str, optional
 
     Returns
     -------
@@ -113,20 +114,26 @@ def plot_weight_distribution(result, landscape, *, ax=None, probabilities: bool 
     best = acc >= acc.max() - 1e-12
     ax.scatter(acc[~best], freq[~best], s=14, alpha=0.6, label="weight settings")
     ax.scatter(acc[best], freq[best], s=40, marker="*", color="C3", label=f"optimal ({int(best.sum())})")
-    probs = (res.info or {}).get("probabilities") if probabilities else None
-    if probs is not None and np.asarray(probs).size == acc.size:
-        order = np.argsort(acc, kind="stable")
-        ax.plot(acc[order], np.asarray(probs, dtype=float)[order], color="C2", lw=1, alpha=0.8, label="exact probability")
+    if probabilities is not None:
+        probs = np.asarray(probabilities, dtype=float).ravel()
+        if probs.size != acc.size:
+            raise ValueError(f"'probabilities' must have 2**{n} = {acc.size} entries; got {probs.size}")
+        # the joint oracle's probability depends on a setting's accuracy only: one value per level
+        levels, first = np.unique(acc, return_index=True)
+        ax.plot(levels, probs[first], color="C2", lw=1.2, label="exact probability")
     ax.axhline(1.0 / acc.size, color="grey", ls="--", lw=1, label="uniform (no amplification)")
     ax.set_xlabel("training accuracy of the weight setting")
     ax.set_ylabel(f"measured frequency ({int(counts.sum())} shots)")
     copies = (res.info or {}).get("copies")
-    ax.set_title(title or "Measured weights vs accuracy" + (f" (copies={copies})" if copies else ""))
+    ax.set_title(textwrap.fill(title or "Measured weights vs accuracy" + (f" (copies={copies})" if copies else ""), 60))
     ax.legend(fontsize=8)
     return fig
 
 
-def plot_convergence(results, *, x: str = "oracle_queries", ax=None, optimum: float | None = None, log_x: bool = False):
+def plot_convergence(
+    results, *, x: str = "oracle_queries", ax=None, optimum: float | None = None, log_x: bool = False,
+    title: str | None = None,
+):
     """Best loss found so far against a cost from the ledger history.
 
     Parameters
@@ -138,6 +145,8 @@ def plot_convergence(results, *, x: str = "oracle_queries", ax=None, optimum: fl
         as a horizontal reference line at its final loss.
     optimum : float, optional
         The true minimum, drawn as a dotted line.
+    log_x : bool
+        A symmetric-log x axis (searches of very different costs on one plot).
 
     Returns
     -------
@@ -153,6 +162,7 @@ def plot_convergence(results, *, x: str = "oracle_queries", ax=None, optimum: fl
     if not isinstance(results, Mapping):
         raise TypeError("'results' must be a mapping {label: SearchResult or fitted QuarkClassifier}")
     fig, ax = _new_axes(ax)
+    x_max = 0.0
     for i, (label, obj) in enumerate(results.items()):
         hist = _result_of(obj).history
         if not hist:
@@ -161,19 +171,24 @@ def plot_convergence(results, *, x: str = "oracle_queries", ax=None, optimum: fl
             raise ValueError(f"'x' must be a ledger field such as 'oracle_queries'; got {x!r}")
         xs = np.array([h[x] for h in hist], dtype=float)
         ys = np.array([h["best_loss"] for h in hist], dtype=float)
+        x_max = max(x_max, float(xs.max()))
         if xs[-1] == 0:
             ax.axhline(ys[-1], color=f"C{i}", ls="--", lw=1, label=f"{label} (no {x.replace('_', ' ')})")
             continue
         # a step curve: the best loss holds until the next improvement
+        if xs.size == 1:  # one measurement round: a single point, not a curve
+            ax.plot(xs, ys, "D", color=f"C{i}", ms=6, label=label)
+            continue
         ax.step(np.r_[xs, xs[-1]], np.r_[ys, ys[-1]], where="post", color=f"C{i}", label=label)
         ax.plot(xs, ys, "o", color=f"C{i}", ms=3)
     if optimum is not None:
         ax.axhline(optimum, color="k", ls=":", lw=1, label="optimum")
-    if log_x:
+    if log_x:  # symlog: a search's first, query-free measurement sits at 0
         ax.set_xscale("symlog", linthresh=1)
+        ax.set_xlim(0, max(x_max, 1.0) * 2.0)
     ax.set_xlabel(x.replace("_", " "))
     ax.set_ylabel("best training loss so far")
-    ax.set_title("Convergence")
+    ax.set_title(textwrap.fill(title or "Convergence", 60))
     ax.legend(fontsize=8)
     return fig
 
@@ -213,7 +228,8 @@ def weight_images(model, weights, n_features: int) -> list[tuple[np.ndarray, str
             caption += f"; polarity {int(w[n_g])}"
         return [(img.reshape(s, s), caption)]
     if name == "perceptron":
-        return [(w[:n_features].reshape(s, s), f"polarity {int(w[n_features])}")]
+        pol = int(w[n_features])
+        return [(w[:n_features].reshape(s, s), f"polarity {pol}: a lit selected pixel means class {1 - pol}")]
     if name == "sign-mlp":
         h = model.hidden
         W1 = w[: h * n_features].reshape(h, n_features)

@@ -18,12 +18,9 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from quark import QuarkClassifier
 from quark.classifier import DEFAULT_MAX_QUBITS
 from quark.datasets import load_edge_detection, load_tiny_mnist, train_test_split
-from quark.optimizers import OPTIMIZERS
 
 # The default optimizer ("grover") and the exact reference both go through scikit-learn's checks.
-_ESTIMATORS = [QuarkClassifier(optimizer="exhaustive")] + ([QuarkClassifier()] if "grover" in OPTIMIZERS else [])
-# TEMPORARY (until the Grover optimizer lands in quark/optimizers): then this marker goes away.
-needs_grover = pytest.mark.skipif("grover" not in OPTIMIZERS, reason="optimizer 'grover' not registered yet")
+_ESTIMATORS = [QuarkClassifier(optimizer="exhaustive"), QuarkClassifier()]
 
 # Checks that cannot apply, each with its reason (pytest reports them as xfail/skip, never silently).
 _CANNOT_APPLY = {
@@ -66,7 +63,6 @@ def test_line_detector_finds_the_rows_exactly(edges):
     assert clf.n_features_in_ == 9 and clf.thresholds_ is None
 
 
-@needs_grover
 def test_default_optimizer_is_grover_and_reaches_the_optimum(edges):
     X, y = edges
     clf = QuarkClassifier(model="line-detector", random_state=0)
@@ -87,7 +83,6 @@ def test_string_labels_and_decision_function(edges):
     assert clf.score(X, labels) == 1.0
 
 
-@needs_grover
 def test_refits_are_identical_with_an_int_seed(edges):
     X, y = edges
     a = QuarkClassifier(model="perceptron", random_state=7).fit(X, y)
@@ -116,7 +111,6 @@ def test_clone_pickle_and_pipeline(blobs):
     assert pipe.score(X, y) >= 0.75  # an OR of the two informative features, binarized
 
 
-@needs_grover
 def test_grid_search_in_parallel(blobs):
     X, y = blobs
     def search(n_jobs):
@@ -232,7 +226,6 @@ def test_verbose_fit_draws_a_progress_bar(edges, capsys):
     assert clf.result_.ledger.callback is None
 
 
-@needs_grover
 def test_verbose_grover_fit_shows_its_query_bar(edges, capsys):
     X, y = edges
     QuarkClassifier(model="line-detector", random_state=0, verbose=True).fit(X, y)
@@ -241,7 +234,6 @@ def test_verbose_grover_fit_shows_its_query_bar(edges, capsys):
     assert capsys.readouterr().err == ""
 
 
-@needs_grover
 def test_tiny_mnist_perceptron_matches_exhaustive():
     X, y = load_tiny_mnist(digits=(6, 7), size=3, subset="train", dedupe=True)
     exact = QuarkClassifier(optimizer="exhaustive").fit(X, y)
@@ -250,7 +242,6 @@ def test_tiny_mnist_perceptron_matches_exhaustive():
     assert found.score(X, y) == pytest.approx(exact.score(X, y))
 
 
-@pytest.mark.skipif("quark" not in OPTIMIZERS, reason="optimizer 'quark' not registered yet")  # TEMPORARY
 def test_quark_optimizer_with_copies(edges):
     X, y = edges
     Xtr, Xte, ytr, yte = train_test_split(X, y, random_state=0)

@@ -11,7 +11,6 @@ import pytest
 
 from quark.backends import available_backends
 from quark.cli import build_parser, main
-from quark.optimizers import OPTIMIZERS
 
 
 def _run(capsys, *argv):
@@ -31,7 +30,6 @@ def test_fit_edge_detection_prints_accuracy_and_ledger(capsys, tmp_path):
     assert png.stat().st_size > 10_000 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.mark.skipif("grover" not in OPTIMIZERS, reason="optimizer 'grover' not registered yet")  # TEMPORARY
 def test_fit_tiny_mnist_with_grover_matches_exhaustive(capsys):
     def train_accuracy(optimizer):
         code, out, err = _run(capsys, "fit", "--dataset", "tiny-mnist", "--optimizer", optimizer, "--seed", "1")
