@@ -99,6 +99,9 @@ class AerBackend(GroverBackend):
         QuadraticPrograms and quadratic landscapes, else the table oracle up to ``max_table_qubits``.
     loader : {"features", "pixels"}
         Data loader of the joint oracle (see :func:`quark.encoding.oracles.joint_oracle`).
+    index_state : {"uniform", "padded"}
+        Index superposition of the joint oracle: exactly the ``m`` samples (the exact kernel's
+        distribution) or the prototype's ``2**a`` entries with never-marked padding.
     max_table_qubits : int
         Largest loss table the table oracle accepts.
     optimization_level : int
@@ -129,6 +132,7 @@ class AerBackend(GroverBackend):
         *,
         oracle: str = "auto",
         loader: str = "features",
+        index_state: str = "uniform",
         max_table_qubits: int = 16,
         optimization_level: int = 1,
         max_memory_bytes: float | None = None,
@@ -140,6 +144,7 @@ class AerBackend(GroverBackend):
             ("precision", precision, _PRECISIONS),
             ("oracle", oracle, _ORACLES),
             ("loader", loader, ("features", "pixels")),
+            ("index_state", index_state, ("uniform", "padded")),
         ):
             if value not in allowed:
                 raise ValueError(f"'{arg}' must be one of {allowed}; got {value!r}")
@@ -154,6 +159,7 @@ class AerBackend(GroverBackend):
         self.precision = precision
         self.oracle = oracle
         self.loader = loader
+        self.index_state = index_state
         self.max_table_qubits = int(max_table_qubits)
         self.optimization_level = int(optimization_level)
         self.max_memory_bytes = max_memory_bytes
@@ -163,6 +169,11 @@ class AerBackend(GroverBackend):
         self._oracles: "weakref.WeakKeyDictionary[Any, dict]" = weakref.WeakKeyDictionary()
         self._transpiled: dict[tuple, Any] = {}
         self.last_circuit_info: dict[str, Any] = {}
+
+    @property
+    def n_transpiled(self) -> int:
+        """Circuit shapes transpiled and cached so far (one per oracle and round count)."""
+        return len(self._transpiled)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(method={self.method!r}, device={self.device!r}, oracle={self.oracle!r})"
@@ -176,13 +187,14 @@ class AerBackend(GroverBackend):
         from quark.optimizers.problem import LandscapeProblem, PolynomialProblem, as_problem
 
         p = as_problem(problem)
+        land = p.landscape if isinstance(p, LandscapeProblem) else None
+        # a landscape passed directly is wrapped anew on every call: cache by the landscape itself
         try:
-            cache = self._oracles.setdefault(p, {})
+            cache = self._oracles.setdefault(land if land is not None else p, {})
         except TypeError:  # pragma: no cover - not weak-referenceable
             cache = {}
         if self.oracle in cache:
             return cache[self.oracle]
-        land = p.landscape if isinstance(p, LandscapeProblem) else None
         kind = self.oracle
         if kind == "auto":
             if land is not None and land.loss == "zero_one" and has_reversible_form(land.model, land.X.shape[1]):
@@ -230,7 +242,10 @@ class AerBackend(GroverBackend):
         from quark.encoding.oracles import grover_circuit
 
         jo = self._joint_oracle(landscape, copies)
-        return grover_circuit(jo.circuit, jo.search_qubits, list(range(jo.n_weights)), iterations, measure=measure)
+        return grover_circuit(
+            jo.circuit, jo.search_qubits, list(range(jo.n_weights)), iterations, measure=measure,
+            state_preparation=jo.state_preparation,
+        )
 
     def _joint_oracle(self, landscape, copies: int):
         from quark.encoding.landscape import LossLandscape
@@ -243,9 +258,9 @@ class AerBackend(GroverBackend):
                 f"the joint amplification needs a LossLandscape (a model and its training data); got {type(landscape).__name__}"
             )
         cache = self._oracles.setdefault(land, {})
-        key = ("joint", int(copies), self.loader)
+        key = ("joint", int(copies), self.loader, self.index_state)
         if key not in cache:
-            cache[key] = joint_oracle(land, copies, loader=self.loader)
+            cache[key] = joint_oracle(land, copies, loader=self.loader, index_state=self.index_state)
         return cache[key]
 
     # -- sampling ---------------------------------------------------------------------------------
@@ -276,7 +291,9 @@ class AerBackend(GroverBackend):
         tqc = self._cached(
             (id(jo), "joint", iterations),
             jo,
-            lambda: grover_circuit(jo.circuit, jo.search_qubits, list(range(jo.n_weights)), iterations),
+            lambda: grover_circuit(
+                jo.circuit, jo.search_qubits, list(range(jo.n_weights)), iterations, state_preparation=jo.state_preparation
+            ),
         )
         return self._run(tqc, {}, shots, rng, jo.n_weights)
 

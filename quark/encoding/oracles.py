@@ -127,12 +127,15 @@ class JointOracle:
     Attributes
     ----------
     circuit : QuantumCircuit
-        Registers ``w`` (weights), then per copy ``idx{c}``, ``data{c}``, ``y{c}`` (and ``t{c}`` when
-        the data set is padded to a power of two), then the shared ancillas ``anc``.
+        Registers ``w`` (weights), then per copy ``idx{c}``, ``data{c}``, ``y{c}`` (and ``t{c}`` with
+        ``index_state="padded"`` when ``m`` is not a power of two), then the shared ancillas ``anc``.
     search_qubits : list of int
         Weights and index qubits: the register the amplification reflects about.
     n_index : int
-        Qubits per data-index register (``m`` samples padded to ``2**n_index``).
+        Qubits per data-index register (``2**n_index >= m``).
+    state_preparation : QuantumCircuit or None
+        ``A``: Hadamards on the weights and the index states; ``None`` means Hadamards on every
+        search qubit (the padded index).
     """
 
     circuit: "QuantumCircuit"
@@ -142,6 +145,7 @@ class JointOracle:
     n_samples: int
     copies: int
     loader: str
+    state_preparation: "QuantumCircuit | None" = None
     info: dict[str, Any] = field(default_factory=dict)
 
 
@@ -471,7 +475,9 @@ def qubo_oracle(problem, *, max_denominator: int = 1 << 16, max_value_qubits: in
 
 
 # -- the paper's joint oracle --------------------------------------------------------------------
-def joint_oracle(landscape: LossLandscape, copies: int = 1, *, loader: str = "features") -> JointOracle:
+def joint_oracle(
+    landscape: LossLandscape, copies: int = 1, *, loader: str = "features", index_state: str = "uniform"
+) -> JointOracle:
     """The paper's oracle on weights ⊗ data: phase -1 on every correctly classified (w, i_1..i_k).
 
     Per copy: an index register ``|i>`` over the ``m`` samples padded to ``2**a``; a QRAM-style
@@ -485,6 +491,13 @@ def joint_oracle(landscape: LossLandscape, copies: int = 1, *, loader: str = "fe
     pixels ``x_i``; for line detectors the "some gated line is full" bits), one ancilla per gate;
     ``loader="pixels"`` loads the raw pixels and runs the paper's pixel-level circuit (one ancilla
     per term, more qubits).
+
+    ``index_state="uniform"`` (default) prepares each index register in the uniform superposition of
+    exactly the ``m`` samples (``UniformSuperpositionGate``; the amplification reflects about that state), so
+    the weight distribution is PAPER.md's closed form with ``m`` — the exact kernel's.
+    ``index_state="padded"`` is the prototype's: Hadamards over ``2**a >= m`` entries, padding
+    entries flagged ``t = 0`` and never marked (the closed form with ``m`` replaced by ``2**a`` in
+    the unmarked mass). Both are the same when ``m`` is a power of two.
     """
     from qiskit import QuantumCircuit, QuantumRegister
 
@@ -496,10 +509,12 @@ def joint_oracle(landscape: LossLandscape, copies: int = 1, *, loader: str = "fe
         raise ValueError(f"'copies' must be a positive integer; got {copies!r}")
     if loader not in ("features", "pixels"):
         raise ValueError(f"'loader' must be 'features' or 'pixels'; got {loader!r}")
+    if index_state not in ("uniform", "padded"):
+        raise ValueError(f"'index_state' must be 'uniform' or 'padded'; got {index_state!r}")
     form = reversible_form(landscape.model, landscape.X.shape[1])
     m = landscape.n_samples
     a = max(1, (m - 1).bit_length())
-    padded = m < (1 << a)
+    padded = m < (1 << a) and index_state == "padded"
     data = form.gate_features(landscape.X) if loader == "features" else np.asarray(landscape.X, dtype=np.uint8)
     y = landscape.y
     width = data.shape[1]
@@ -542,14 +557,22 @@ def joint_oracle(landscape: LossLandscape, copies: int = 1, *, loader: str = "fe
     search = list(range(form.n_weights))
     for idx, *_ in per_copy:
         search += [oracle.find_bit(q).index for q in idx]
+    prep = None
+    if m < (1 << a) and not padded:
+        from qiskit.circuit.library import UniformSuperpositionGate
+
+        prep = oracle.copy_empty_like(name="A")
+        prep.h(list(w))
+        for idx, *_ in per_copy:
+            prep.append(UniformSuperpositionGate(m, a), list(idx))
     info = {
         "weight_qubits": form.n_weights,
         "index_qubits": a * copies,
         "data_qubits": (width + 1 + int(padded)) * copies,
         "ancillas": n_anc,
-        "padded_samples": 1 << a,
+        "index_entries": m if not padded else 1 << a,
     }
-    return JointOracle(oracle, form.n_weights, search, a, m, int(copies), loader, info)
+    return JointOracle(oracle, form.n_weights, search, a, m, int(copies), loader, prep, info)
 
 
 # -- Grover circuits -----------------------------------------------------------------------------
@@ -560,11 +583,12 @@ def grover_circuit(
     iterations: int,
     *,
     measure: bool = True,
+    state_preparation: "QuantumCircuit | None" = None,
 ) -> "QuantumCircuit":
-    """``H`` on the search qubits, ``iterations`` rounds of ``grover_operator(oracle)``, measure.
+    """``A`` (default: ``H`` on the search qubits), ``iterations`` rounds of ``grover_operator``, measure.
 
-    The diffuser reflects about the uniform superposition of ``search_qubits``; the classical
-    register ``"meas"`` holds bit ``i`` = measured qubit ``measured_qubits[i]``.
+    The diffuser reflects about ``A|0>`` on ``search_qubits``; the classical register ``"meas"``
+    holds bit ``i`` = measured qubit ``measured_qubits[i]``.
 
     Examples
     --------
@@ -579,9 +603,12 @@ def grover_circuit(
     if not isinstance(iterations, (int, np.integer)) or isinstance(iterations, bool) or iterations < 0:
         raise ValueError(f"'iterations' must be a non-negative integer; got {iterations!r}")
     qc = oracle.copy_empty_like(name=f"grover_{iterations}")
-    qc.h(list(search_qubits))
+    if state_preparation is None:
+        qc.h(list(search_qubits))
+    else:
+        qc.compose(state_preparation, inplace=True)
     if iterations:
-        op = grover_operator(oracle, reflection_qubits=list(search_qubits))
+        op = grover_operator(oracle, state_preparation=state_preparation, reflection_qubits=list(search_qubits))
         for _ in range(int(iterations)):
             qc.compose(op, inplace=True)
     if measure:

@@ -189,58 +189,69 @@ def test_table_oracle_is_the_diagonal_of_marks():
         table_oracle(table, max_qubits=2)
 
 
-def _joint_distribution(land, r, k, m_pad):
-    """PAPER.md's closed form, with the index register padded to m_pad (padding never marked)."""
+def _joint_distribution(land, r, k, entries):
+    """PAPER.md's closed form over ``entries`` index values per copy (padding, if any, never marked)."""
     c = land.correct_counts(np.arange(1 << land.n_qubits)).astype(np.float64) ** k
-    M, N = c.sum(), (1 << land.n_qubits) * float(m_pad) ** k
+    M, N = c.sum(), (1 << land.n_qubits) * float(entries) ** k
     theta = math.asin(math.sqrt(M / N))
-    return c * math.sin((2 * r + 1) * theta) ** 2 / M + (m_pad**k - c) * math.cos((2 * r + 1) * theta) ** 2 / (N - M)
+    return c * math.sin((2 * r + 1) * theta) ** 2 / M + (entries**k - c) * math.cos((2 * r + 1) * theta) ** 2 / (N - M)
+
+
+def _three_samples():
+    return LossLandscape("perceptron", None, np.array([[0, 1], [1, 0], [1, 1]]), np.array([1, 0, 1]))
+
+
+def _edge2_paper():
+    return LossLandscape(LineDetector(grouping="paper"), None, *load_edge_detection(size=2))
 
 
 JOINT_CASES = [
-    ("edge2-paper", lambda: LossLandscape(LineDetector(grouping="paper"), None, *load_edge_detection(size=2)), 1, "features"),
-    ("edge2-paper-pixels", lambda: LossLandscape(LineDetector(grouping="paper"), None, *load_edge_detection(size=2)), 1, "pixels"),
-    ("perceptron-3-samples-k2", lambda: LossLandscape("perceptron", None, np.array([[0, 1], [1, 0], [1, 1]]), np.array([1, 0, 1])), 2, "features"),
+    ("edge2-paper", _edge2_paper, 1, "features", "uniform"),
+    ("edge2-paper-pixels", _edge2_paper, 1, "pixels", "uniform"),
+    ("3-samples-k2-uniform", _three_samples, 2, "features", "uniform"),
+    ("3-samples-k2-padded", _three_samples, 2, "features", "padded"),
+    ("3-samples-pixels-padded", _three_samples, 1, "pixels", "padded"),
 ]
 
 
-@pytest.mark.parametrize("name,make,copies,loader", JOINT_CASES, ids=[c[0] for c in JOINT_CASES])
-def test_joint_oracle_marks_correct_pairs_and_amplifies_as_the_paper_formula(name, make, copies, loader):
+@pytest.mark.parametrize("name,make,copies,loader,index_state", JOINT_CASES, ids=[c[0] for c in JOINT_CASES])
+def test_joint_oracle_marks_correct_pairs_and_amplifies_as_the_paper_formula(name, make, copies, loader, index_state):
     land = make()
-    jo = joint_oracle(land, copies, loader=loader)
-    m_pad = 1 << jo.n_index
-    # the oracle's phase on |w, i_1..i_k>: -1 exactly where every copy's sample is real and correct
-    c = jo.circuit.copy_empty_like()
-    c.h(jo.search_qubits)
-    c.compose(jo.circuit, inplace=True)
-    sv = _statevectors(c)[0]
-    amps = np.zeros((1 << land.n_qubits, m_pad**copies), dtype=complex)
-    nz = np.flatnonzero(np.abs(sv) > 1e-12)
-    pos = {q: k for k, q in enumerate(jo.search_qubits)}
-    assert len(nz) == (1 << land.n_qubits) * m_pad**copies  # work qubits all back to |0>
-    for idx in nz:
-        assert all(((idx >> q) & 1) == 0 for q in range(jo.circuit.num_qubits) if q not in pos)
-        w = idx & ((1 << land.n_qubits) - 1)
-        i = sum(((idx >> q) & 1) << (k - land.n_qubits) for q, k in pos.items() if k >= land.n_qubits)
-        amps[w, i] = sv[idx]
-    W = np.arange(1 << land.n_qubits)
-    correct = np.zeros((W.size, m_pad), dtype=bool)
-    correct[:, : land.n_samples] = land.model.predict(land.decode(index_to_bits(W, land.n_qubits)), land.X) == land.y
-    want = correct
-    for _ in range(copies - 1):
-        want = (want[:, :, None] & correct[:, None, :]).reshape(W.size, -1)
-    # index of copy c occupies bits [c*a, (c+1)*a) of i: the nested product above is copy-0-major
-    if copies > 1:
-        a = jo.n_index
-        perm = [sum(((j >> (a * (copies - 1 - c))) & (m_pad - 1)) << (a * c) for c in range(copies)) for j in range(m_pad**copies)]
-        want = want[:, np.argsort(perm)]
-    np.testing.assert_allclose(amps * math.sqrt(amps.size), np.where(want, -1.0, 1.0), atol=1e-9)
-    # and after r rounds the weight marginal is the paper's closed form
+    jo = joint_oracle(land, copies, loader=loader, index_state=index_state)
+    n, a, m = land.n_qubits, jo.n_index, land.n_samples
+    entries = jo.info["index_entries"]
+    assert entries == (m if index_state == "uniform" else 1 << a)
+    prep = jo.state_preparation
+    start = jo.circuit.copy_empty_like()
+    if prep is None:
+        start.h(jo.search_qubits)
+    else:
+        start.compose(prep, inplace=True)
+    marked = start.copy()
+    marked.compose(jo.circuit, inplace=True)
+    sv0, sv1 = _statevectors(start)[0], _statevectors(marked)[0]
+    np.testing.assert_allclose(np.abs(sv1), np.abs(sv0), atol=1e-9)  # a pure phase: work qubits back to |0>
+    support = np.flatnonzero(np.abs(sv0) > 1e-9)
+    assert support.size == (1 << n) * entries**copies
+    sign = (sv1[support] / sv0[support]).real
+    np.testing.assert_allclose(np.abs(sign), 1.0, atol=1e-9)
+    # expected: -1 where every copy's index is a real sample classified correctly by w
+    W = np.arange(1 << n)
+    correct = land.model.predict(land.decode(index_to_bits(W, n)), land.X) == land.y  # (2**n, m)
+    w_of = support & ((1 << n) - 1)
+    want = np.ones(support.size, dtype=bool)
+    for q in range(copies):
+        qubits = [jo.search_qubits[n + q * a + t] for t in range(a)]
+        i_of = sum(((support >> qb) & 1) << t for t, qb in enumerate(qubits))
+        real = i_of < m
+        want &= real & correct[w_of, np.minimum(i_of, m - 1)]
+    np.testing.assert_array_equal(sign < 0, want)
+    # after r rounds the weight marginal is the paper's closed form
     for r in (1, 2):
-        qc = grover_circuit(jo.circuit, jo.search_qubits, list(range(jo.n_weights)), r, measure=False)
+        qc = grover_circuit(jo.circuit, jo.search_qubits, list(range(n)), r, measure=False, state_preparation=prep)
         p = np.abs(_statevectors(qc)[0]) ** 2
-        p_w = p.reshape(-1, 1 << land.n_qubits).sum(axis=0)
-        np.testing.assert_allclose(p_w, _joint_distribution(land, r, copies, m_pad), atol=1e-9)
+        p_w = p.reshape(-1, 1 << n).sum(axis=0)
+        np.testing.assert_allclose(p_w, _joint_distribution(land, r, copies, entries), atol=1e-9)
 
 
 def test_joint_oracle_bad_input():
@@ -249,6 +260,8 @@ def test_joint_oracle_bad_input():
         joint_oracle(land, 0)
     with pytest.raises(ValueError, match="'loader'"):
         joint_oracle(land, 1, loader="qram")
+    with pytest.raises(ValueError, match="'index_state'"):
+        joint_oracle(land, 1, index_state="hadamard")
     with pytest.raises(ValueError, match="reversible"):
         joint_oracle(LossLandscape("sign-mlp", None, *load_edge_detection(size=2)), 1)
 
