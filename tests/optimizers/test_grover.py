@@ -1,0 +1,194 @@
+"""GroverAdaptiveSearch: reaches the exhaustive optimum, counts every cost, steers on nothing hidden."""
+
+import dimod
+import numpy as np
+import pytest
+
+from quark import QuarkClassifier
+from quark.backends.statevector import StatevectorBackend
+from quark.datasets import load_edge_detection, load_tiny_mnist
+from quark.encoding import LossLandscape
+from quark.optimizers import OPTIMIZERS, ExhaustiveSearch, GroverAdaptiveSearch, get_optimizer
+
+
+@pytest.fixture(scope="module")
+def edges_rows():
+    X, y = load_edge_detection(lines="rows")
+    return LossLandscape("line-detector", None, X, y)
+
+
+@pytest.fixture(scope="module")
+def mnist():
+    X, y = load_tiny_mnist(digits=(6, 7), size=3, dedupe=True)
+    return LossLandscape("perceptron", None, X, y)
+
+
+class SpyBackend:
+    """Delegates to the exact kernel, records every call, and cannot say how many are marked."""
+
+    name = "spy"
+
+    def __init__(self):
+        self.inner = StatevectorBackend()
+        self.calls = []
+
+    def sample_threshold(self, problem, threshold, iterations, shots, rng):
+        self.calls.append((threshold, iterations, shots))
+        return self.inner.sample_threshold(problem, threshold, iterations, shots, rng)
+
+
+def test_registered_and_default_name():
+    assert OPTIMIZERS["grover"] is GroverAdaptiveSearch
+    opt = get_optimizer("grover", shots=2, max_queries=50)
+    assert isinstance(opt, GroverAdaptiveSearch) and opt.shots == 2 and opt.max_queries == 50
+
+
+@pytest.mark.parametrize("name", ["edges_rows", "mnist"])
+def test_reaches_the_exhaustive_optimum_in_95_percent_of_seeds(name, request):
+    land = request.getfixturevalue(name)
+    exact = ExhaustiveSearch().minimize(land)
+    backend = StatevectorBackend()  # shared: the count table is built once for all seeds
+    seeds = range(40)
+    results = [GroverAdaptiveSearch(backend=backend, random_state=s).minimize(land) for s in seeds]
+    hits = [r.loss == exact.loss for r in results]
+    assert np.mean(hits) >= 0.95
+    # the report agrees with the exhaustive check, and the budget held: 4.5 sqrt(N) queries
+    assert all(r.info["reached_optimum"] == h for r, h in zip(results, hits))
+    assert all(r.ledger.oracle_queries <= np.ceil(4.5 * np.sqrt(2**land.n_qubits)) for r in results)
+    # and a Grover search is much cheaper than checking every setting
+    assert np.median([r.ledger.model_evaluations for r in results]) < exact.ledger.model_evaluations / 4
+
+
+def test_query_scaling_on_random_landscapes():
+    """Distinct random losses, N = 4096: median queries to the optimum <= 2 sqrt(N), >= 95% success."""
+    n = 12
+    backend = StatevectorBackend()
+    first, ok = [], []
+    for s in range(100):
+        table = np.random.default_rng(10_000 + s).permutation(1 << n).astype(float)
+        res = GroverAdaptiveSearch(backend=backend, random_state=s).minimize(table)
+        ok.append(res.loss == 0.0)
+        first.append(res.info["queries_at_best"] if res.loss == 0.0 else np.inf)
+    assert np.mean(ok) >= 0.95
+    assert np.median(first) <= 2 * np.sqrt(2**n)
+
+
+def test_seeds_are_reproducible(mnist):
+    a = GroverAdaptiveSearch(random_state=11, shots=2).minimize(mnist)
+    b = GroverAdaptiveSearch(random_state=11, shots=2).minimize(mnist)
+    ta, tb = a.ledger.totals(), b.ledger.totals()
+    ta.pop("wall_time_s"), tb.pop("wall_time_s")
+    assert a.index == b.index and ta == tb and a.info == b.info
+    assert [h["best_loss"] for h in a.history] == [h["best_loss"] for h in b.history]
+
+
+def test_ledger_counts_what_a_device_pays(mnist):
+    spy = SpyBackend()
+    shots = 3
+    res = GroverAdaptiveSearch(backend=spy, shots=shots, random_state=4).minimize(mnist)
+    led = res.ledger
+    ks = [k for _, k, _ in spy.calls]
+    assert led.circuit_executions == len(spy.calls) == res.info["rounds"]
+    assert led.shots == shots * len(spy.calls)
+    assert led.grover_iterations == sum(ks)
+    assert led.oracle_queries == shots * sum(ks) <= res.info["budget"]
+    # one random start + each distinct measured setting, m model evaluations apiece
+    m = mnist.n_samples
+    assert led.model_evaluations % m == 0 and m * 2 <= led.model_evaluations <= m * (1 + shots * len(ks))
+    assert led.annealer_reads == 0
+    # the history: start, each improvement, end; best loss never rises
+    best = [h["best_loss"] for h in res.history]
+    assert best == sorted(best, reverse=True) and best[-1] == res.loss
+    assert len(res.history) == res.info["improvements"] + 2
+
+
+def test_steers_only_on_measured_losses(mnist):
+    """Every threshold is the loss of a setting it measured (or drew at random); nothing else."""
+    spy = SpyBackend()
+    res = GroverAdaptiveSearch(backend=spy, random_state=2).minimize(mnist)
+    seen = {h["best_loss"] for h in res.history}
+    assert {t for t, _, _ in spy.calls} <= seen
+    # a backend that cannot count marked settings: the search runs, the report says "unknown"
+    assert res.info["n_marked_final"] is None and res.info["reached_optimum"] is None
+
+
+def test_the_range_grows_only_after_rounds_without_improvement():
+    spy = SpyBackend()
+    table = np.random.default_rng(0).permutation(1 << 14).astype(float)
+    res = GroverAdaptiveSearch(backend=spy, random_state=0).minimize(table)
+    ks = np.array([k for _, k, _ in spy.calls])
+    assert ks.max() < np.sqrt(2**14)  # capped at sqrt(N)
+    assert ks[0] == 0  # the range starts at 1: {0}
+    assert res.info["rounds"] == len(ks)
+
+
+def test_budget_patience_and_target_loss(mnist):
+    res = GroverAdaptiveSearch(max_queries=7, random_state=0).minimize(mnist)
+    assert res.ledger.oracle_queries <= 7 and res.info["stop_reason"] == "budget" and res.info["budget"] == 7
+    res = GroverAdaptiveSearch(patience=3, random_state=0).minimize(mnist)
+    assert res.info["stop_reason"] == "patience"
+    opt = ExhaustiveSearch().minimize(mnist).loss
+    res = GroverAdaptiveSearch(target_loss=opt, max_queries=10_000, random_state=1).minimize(mnist)
+    assert res.info["stop_reason"] == "target_loss" and res.loss <= opt
+    assert res.ledger.oracle_queries == res.info["queries_at_best"]  # stopped at once
+    res = GroverAdaptiveSearch(budget_factor=1.0, random_state=0).minimize(mnist)
+    assert res.info["budget"] == 32
+
+
+def test_explicit_statevector_path_finds_the_optimum():
+    table = np.random.default_rng(1).permutation(256).astype(float)
+    hits = [
+        GroverAdaptiveSearch(method="statevector", dtype=np.float64, random_state=s).minimize(table).loss == 0.0
+        for s in range(20)
+    ]
+    assert np.mean(hits) >= 0.9
+
+
+def test_other_problem_types():
+    bqm = dimod.BinaryQuadraticModel({"a": 1.0, "b": -2.0, "c": 0.5}, {("a", "b"): -1.5, ("b", "c"): 2.0}, 0.0, "BINARY")
+    exact = dimod.ExactSolver().sample(bqm).first
+    res = GroverAdaptiveSearch(random_state=0).minimize(bqm)
+    assert res.loss == pytest.approx(exact.energy) and res.sample == exact.sample
+    qp = pytest.importorskip("qiskit_optimization").QuadraticProgram()
+    for v in "xyz":
+        qp.binary_var(v)
+    qp.minimize(linear={"x": 1, "y": -1, "z": 2}, quadratic={("x", "y"): -3})
+    res = GroverAdaptiveSearch(random_state=0).minimize(qp)
+    assert res.loss == -3.0 and res.sample == {"x": 1, "y": 1, "z": 0}
+
+
+def test_verbose_draws_a_query_bar(capsys):
+    GroverAdaptiveSearch(verbose=True, random_state=0).minimize(np.arange(64.0))
+    err = capsys.readouterr().err
+    assert "GroverAdaptiveSearch" in err and "query" in err
+
+
+def test_classifier_passes_backend_shots_and_max_queries(edges_rows):
+    X, y = load_edge_detection(lines="rows")
+    clf = QuarkClassifier(model="line-detector", optimizer="grover", shots=2, max_queries=300, random_state=0).fit(X, y)
+    assert clf.score(X, y) == 1.0
+    led = clf.result_.ledger
+    assert led.oracle_queries <= 300 and led.shots == 2 * led.circuit_executions
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"shots": 0}, "'shots' must be a positive integer; got 0"),
+        ({"max_queries": 0}, "'max_queries' must be a positive integer; got 0"),
+        ({"budget_factor": 0}, "'budget_factor'"),
+        ({"growth": 1.0}, "'growth'"),
+        ({"patience": -1}, "'patience'"),
+        ({"target_loss": "low"}, "'target_loss'"),
+        ({"backend": "qasm"}, "unknown backend 'qasm'"),
+        ({"method": "magic"}, "'method'"),
+    ],
+)
+def test_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        GroverAdaptiveSearch(**kwargs)
+
+
+def test_a_backend_without_grover_circuits_is_refused():
+    with pytest.raises(TypeError, match="sample_threshold"):
+        GroverAdaptiveSearch(backend=object())
