@@ -277,3 +277,10 @@ def test_classifier_maps_backend_and_shots_to_sampler_and_reads():
     assert clf.result_.info["sampler"] == "sqa"
     assert [r["reads"] for r in clf.result_.info["rounds"]] == [30] * len(clf.result_.info["rounds"])
     assert clf.score(X, y) == 1.0
+
+
+def test_compile_cost_of_a_table_built_polynomial_is_reported():
+    hubo = AnnealingSearch(num_reads=10, random_state=0).minimize(_mnist(2))
+    assert hubo.info["compile_evaluations"] == 2**5 * _mnist(2).n_samples
+    lin = LossLandscape("spin-perceptron", None, np.eye(3), np.array([1, 0, 1]), loss="squared")
+    assert AnnealingSearch(num_reads=10, random_state=0).minimize(lin).info["compile_evaluations"] == 0
