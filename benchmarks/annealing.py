@@ -17,7 +17,8 @@ true loss; ``t_read`` = the sampler's own sampling time (``SampleSet.info["timin
 time. Where ``quark.optimizers`` has ``grover``, the same small instances are run with
 ``GroverAdaptiveSearch`` (statevector kernel) and its oracle queries reported alongside.
 
-Run: ``python benchmarks/annealing.py [--reads 1000] [--quick] [--json out.json]``
+Run: ``python benchmarks/annealing.py [--reads 1000] [--quick] [--json out.json]``; the tables of
+docs/annealing.md are printed at the end (``--from-json out.json`` reprints them without rerunning).
 """
 
 from __future__ import annotations
@@ -166,6 +167,38 @@ def ablation(land, opt: float, reads: int) -> list[dict]:
     return out
 
 
+def markdown(out: dict) -> str:
+    """The tables of docs/annealing.md from a result dict."""
+    lines = [
+        "| instance | n | sampler | sweeps/read | BQM vars | reads | p (per read) | reads to 99% | t_read (us) | TTS99 (ms) | sweeps/s | optimum from |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in out["rows"]:
+        if "p_read" not in r:
+            continue
+        p = r["p_read"]
+        r99 = 1 if p >= 1 else (math.ceil(math.log(0.01) / math.log1p(-p)) if p > 0 else "inf")
+        sps = f"{r['sweeps_per_s']:.2e}" if r["sweeps_per_s"] else "-"
+        lines.append(
+            f"| {r['instance']} | {r['n']} | {r['sampler']} | {r['sweeps']} | {r['n_variables']} | {r['reads']} | "
+            f"{p:.3f} | {r99} | {r['t_read_us']:.0f} | {r['tts99_ms']:.2f} | {sps} | {r['reference']} |"
+        )
+    g = [r for r in out["rows"] if r.get("sampler", "").startswith("grover")]
+    if g:
+        lines += ["", "| instance | n | sqrt(N) | Grover success | median oracle queries (to stop) | median queries when the optimum was first measured | neal reads to 99% (x1000 sweeps) |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
+        for r in g:
+            a = next(x for x in out["rows"] if x["instance"] == r["instance"] and x["sampler"] == "neal" and x["sweeps"] == 1000)
+            p = a["p_read"]
+            r99 = 1 if p >= 1 else (math.ceil(math.log(0.01) / math.log1p(-p)) if p > 0 else "inf")
+            lines.append(f"| {r['instance']} | {r['n']} | {r['sqrt_N']:.0f} | {r['success']:.2f} | {r['median_queries']:.0f} | {r['median_queries_at_best']:.0f} | {r99} |")
+    if out.get("ablation"):
+        lines += ["", "| instance | polynomial | terms | auxiliary vars | penalty / bound | penalty | p (per read) |", "| --- | --- | --- | --- | --- | --- | --- |"]
+        for r in out["ablation"]:
+            lines.append(f"| {r['instance']} | {r['variant']} | {r['terms']} | {r['auxiliary']} | {r['penalty_over_bound']:.4g} | {r['penalty']:.4g} | {r['p_read']:.3f} |")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reads", type=int, default=1000)
@@ -174,7 +207,13 @@ def main(argv=None) -> dict:
     ap.add_argument("--grover-max-n", type=int, default=20)
     ap.add_argument("--quick", action="store_true", help="small sizes and few reads (a smoke run)")
     ap.add_argument("--json", default=None)
+    ap.add_argument("--from-json", default=None, help="print the tables of a saved run and exit")
     args = ap.parse_args(argv)
+    if args.from_json:
+        with open(args.from_json) as f:
+            out = json.load(f)
+        print(markdown(out))
+        return out
     if args.quick:
         args.reads, args.sizes, args.grover_seeds = 100, [16, 20], 3
 
@@ -224,6 +263,7 @@ def main(argv=None) -> dict:
     if args.json:
         with open(args.json, "w") as f:
             json.dump(out, f, indent=1, default=float)
+    print(markdown(out))
     return out
 
 
