@@ -63,6 +63,9 @@ class GroverAdaptiveSearch(Optimizer):
         Measurements per round (each re-runs the circuit, so each costs ``k`` oracle queries).
     budget_factor : float, default=4.5
         The default budget in units of ``sqrt(N)`` (ignored when ``max_queries`` is given).
+    restart : bool, default=False
+        ``True`` runs textbook Dürr–Høyer: the range restarts at 1 after every improvement and
+        grows after every round (kept for comparison; see docs/grover.md).
     random_state, verbose, callback
         See :class:`~quark.optimizers.Optimizer`; ``verbose`` shows a tqdm bar of queries.
     **backend_options
@@ -103,6 +106,7 @@ class GroverAdaptiveSearch(Optimizer):
         target_loss: float | None = None,
         shots: int = 1,
         budget_factor: float = DEFAULT_BUDGET_FACTOR,
+        restart: bool = False,
         random_state=None,
         verbose: bool = False,
         callback=None,
@@ -116,6 +120,8 @@ class GroverAdaptiveSearch(Optimizer):
             raise ValueError(f"'target_loss' must be a number or None; got {target_loss!r}")
         check_positive_int(shots, "shots")
         _check_positive_number(budget_factor, "budget_factor")
+        if not isinstance(restart, (bool, np.bool_)):
+            raise TypeError(f"'restart' must be a bool; got {type(restart).__name__}")
         self.backend = backend
         self.max_queries = max_queries
         self.growth = growth
@@ -123,6 +129,7 @@ class GroverAdaptiveSearch(Optimizer):
         self.target_loss = target_loss
         self.shots = shots
         self.budget_factor = budget_factor
+        self.restart = bool(restart)
         self.backend_options = backend_options
         self._backend = get_backend(backend, **backend_options)
         if not callable(getattr(self._backend, "sample_threshold", None)):
@@ -189,6 +196,8 @@ class GroverAdaptiveSearch(Optimizer):
                     ledger.record(best_loss)
                     if bar is not None:
                         bar.set_postfix(best_loss=f"{best_loss:.4g}", refresh=False)
+                    if self.restart:
+                        m = 1.0
                 else:
                     since_improvement += 1
                     m = min(self.growth * m, cap)

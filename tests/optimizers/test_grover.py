@@ -122,6 +122,22 @@ def test_the_range_grows_only_after_rounds_without_improvement():
     assert res.info["rounds"] == len(ks)
 
 
+def test_textbook_schedule_restarts_the_range_after_an_improvement():
+    table = np.random.default_rng(0).permutation(1 << 12).astype(float)
+    for restart in (False, True):
+        spy = SpyBackend()
+        res = GroverAdaptiveSearch(backend=spy, restart=restart, random_state=3).minimize(table)
+        thresholds = [t for t, _, _ in spy.calls]
+        after = [spy.calls[i + 1][1] for i in range(len(spy.calls) - 1) if thresholds[i + 1] < thresholds[i]]
+        assert len(after) == res.info["improvements"] - (thresholds[-1] > res.loss)
+        if restart:  # the round after each improvement draws from {0}
+            assert after and all(k == 0 for k in after)
+        else:
+            assert any(k > 0 for k in after)
+    with pytest.raises(TypeError, match="'restart'"):
+        GroverAdaptiveSearch(restart="yes")
+
+
 def test_budget_patience_and_target_loss(mnist):
     res = GroverAdaptiveSearch(max_queries=7, random_state=0).minimize(mnist)
     assert res.ledger.oracle_queries <= 7 and res.info["stop_reason"] == "budget" and res.info["budget"] == 7

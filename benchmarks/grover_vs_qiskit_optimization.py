@@ -1,0 +1,123 @@
+"""GroverAdaptiveSearch against qiskit-optimization's GroverOptimizer, side by side on the same QUBOs.
+
+Random integer QUBOs (coefficients in [-4, 4], seeded) of n = 6 and 8 binary variables. Each is
+solved by
+
+* qiskit-optimization ``GroverOptimizer`` (Aer ``SamplerV2`` with a preset pass manager; its value
+  register sized exactly from the brute-forced range, which it cannot do itself; its own stop
+  rule: ``num_iterations`` rounds without improvement);
+* Quark ``GroverAdaptiveSearch`` on the exact ``statevector`` kernel (default settings);
+* Quark ``GroverAdaptiveSearch`` on gate-level ``aer`` circuits (the QUBO arithmetic oracle).
+
+Success = the returned solution has the brute-force minimum energy. Time = wall-clock seconds
+per solve, in this one process, one after the other. Ratios are qiskit / Quark.
+
+    python benchmarks/grover_vs_qiskit_optimization.py               # ~3-5 min on 2 cores
+    python benchmarks/grover_vs_qiskit_optimization.py --n 6 --instances 2 --qiskit-solves 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import time
+import warnings
+
+import numpy as np
+
+
+def random_qubo(n: int, seed: int):
+    from qiskit_optimization import QuadraticProgram
+
+    rng = np.random.default_rng(seed)
+    qp = QuadraticProgram(f"qubo{n}_{seed}")
+    names = [f"x{i}" for i in range(n)]
+    for v in names:
+        qp.binary_var(v)
+    linear = {v: int(rng.integers(-4, 5)) for v in names}
+    quadratic = {(a, b): int(rng.integers(-4, 5)) for a, b in itertools.combinations(names, 2) if rng.random() < 0.6}
+    qp.minimize(linear=linear, quadratic=quadratic)
+    return qp
+
+
+def brute_force(qp) -> np.ndarray:
+    n = qp.get_num_vars()
+    X = ((np.arange(1 << n)[:, None] >> np.arange(n)) & 1).astype(float)
+    return np.array([qp.objective.evaluate(x) for x in X])
+
+
+def qiskit_solve(qp, energies: np.ndarray, seed: int, num_iterations: int) -> tuple[bool, float, int]:
+    from qiskit.transpiler.preset_passmanagers import generate_preset_pass_manager
+    from qiskit_aer import AerSimulator
+    from qiskit_aer.primitives import SamplerV2
+    from qiskit_optimization.algorithms import GroverOptimizer
+    from qiskit_optimization.utils import algorithm_globals
+
+    fmin, fmax = float(energies.min()), float(energies.max())
+    # values f(x) - threshold lie in [fmin, fmax - fmin] (the threshold falls from 0 to fmin)
+    span = max(abs(fmin), fmax - fmin + 1)
+    n_value = int(np.ceil(np.log2(span))) + 1
+    algorithm_globals.random_seed = seed
+    sim = AerSimulator(seed_simulator=seed, max_parallel_threads=1)
+    sampler = SamplerV2(seed=seed, options={"backend_options": {"max_parallel_threads": 1}})
+    pm = generate_preset_pass_manager(optimization_level=1, backend=sim)
+    opt = GroverOptimizer(n_value, num_iterations=num_iterations, sampler=sampler, pass_manager=pm)
+    t0 = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = opt.solve(qp)
+    dt = time.perf_counter() - t0
+    return bool(abs(res.fval - fmin) < 1e-9), dt, len(res.operation_counts)
+
+
+def quark_solve(qp, energies: np.ndarray, seed: int, backend: str) -> tuple[bool, float, int, int]:
+    from quark.optimizers import GroverAdaptiveSearch
+
+    opts = {"max_parallel_threads": 1} if backend == "aer" else {}
+    t0 = time.perf_counter()
+    res = GroverAdaptiveSearch(backend=backend, random_state=seed, **opts).minimize(qp)
+    dt = time.perf_counter() - t0
+    return bool(abs(res.loss - energies.min()) < 1e-9), dt, res.ledger.circuit_executions, res.ledger.oracle_queries
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, nargs="+", default=[6, 8])
+    ap.add_argument("--instances", type=int, default=3)
+    ap.add_argument("--qiskit-solves", type=int, default=2, help="GroverOptimizer seeds per instance")
+    ap.add_argument("--quark-solves", type=int, default=20, help="statevector seeds per instance")
+    ap.add_argument("--aer-solves", type=int, default=2, help="aer seeds per instance (0: skip)")
+    ap.add_argument("--num-iterations", type=int, default=10, help="GroverOptimizer's stop rule")
+    args = ap.parse_args()
+
+    print(f"{'n':>2} {'solver':>28} {'solves':>6} {'success':>7} {'s/solve':>9} {'circuits':>8} {'queries':>7}")
+    for n in args.n:
+        stats: dict[str, list] = {"qiskit-optimization": [], "quark statevector": [], "quark aer": []}
+        for inst in range(args.instances):
+            qp = random_qubo(n, 100 * n + inst)
+            energies = brute_force(qp)
+            for s in range(args.qiskit_solves):
+                ok, dt, circ = qiskit_solve(qp, energies, s, args.num_iterations)
+                stats["qiskit-optimization"].append((ok, dt, circ, np.nan))
+            quark_solve(qp, energies, 0, "statevector")  # warm the imports (not timed)
+            for s in range(args.quark_solves):
+                stats["quark statevector"].append(quark_solve(qp, energies, s, "statevector"))
+            for s in range(args.aer_solves):
+                stats["quark aer"].append(quark_solve(qp, energies, s, "aer"))
+        rows = {}
+        for name, got in stats.items():
+            if not got:
+                continue
+            a = np.array(got, dtype=float)
+            rows[name] = (a[:, 0].mean(), a[:, 1].mean())
+            print(f"{n:>2} {name:>28} {len(got):>6} {a[:, 0].mean():7.2f} {a[:, 1].mean():9.4f} "
+                  f"{a[:, 2].mean():8.1f} {np.nanmean(a[:, 3]) if np.isfinite(a[:, 3]).any() else float('nan'):7.1f}")
+        q = rows["qiskit-optimization"]
+        for name in ("quark statevector", "quark aer"):
+            if name in rows:
+                print(f"{n:>2} time ratio qiskit-optimization / {name}: {q[1] / rows[name][1]:.1f}x; "
+                      f"success {q[0]:.2f} vs {rows[name][0]:.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
