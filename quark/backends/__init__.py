@@ -38,6 +38,7 @@ for _name, _factory, _description in (
     ("steepest-descent", "steepest_descent_sampler", "steepest descent (dwave-samplers; classical reference)"),
 ):
     register_backend(_name, f"quark.backends.samplers:{_factory}", kind="sampler", description=_description, check=_SAMPLERS_OK)
+del _name, _factory, _description
 register_backend(
     "aer",
     "quark.backends.aer:AerBackend",

@@ -646,7 +646,8 @@ class AnnealingSearch(Optimizer):
         How many of the best verified bit strings polishing starts from (default 1).
     random_state, verbose, callback
         See :class:`~quark.optimizers.base.Optimizer`. ``random_state`` seeds samplers that take a
-        ``seed`` (a QPU does not, so its runs are not reproducible).
+        ``seed`` and minorminer's embedding (a QPU has no seed, so its runs do not repeat).
+        ``verbose`` prints one line per sampler call.
     **sample_kwargs
         Passed to ``sampler.sample`` (``num_sweeps``, ``beta_range``, ``timeout``, ``chain_strength``...).
 
@@ -820,6 +821,11 @@ class AnnealingSearch(Optimizer):
             rnd = self._round(sampler, compiled, rng, sampler_name)
             rounds.append(rnd)
             ledger.update(annealer_reads=rnd["reads"], annealer_sweeps=rnd["reads"] * (rnd["sweeps"] or 0))
+            if self.verbose:
+                print(
+                    f"[anneal] {sampler_name}: {rnd['reads']} reads, lowest energy {rnd['energies'].min():.6g}, "
+                    f"penalty {compiled.penalty}, wrong products in {rnd['occ'][rnd['violated']].sum()} reads"
+                )
             if not adaptive or compiled.penalty >= compiled.penalty_bound:
                 break
             v, e = rnd["violated"], rnd["energies"]
