@@ -288,7 +288,7 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
             return
         raise ValueError(
             f"model {land.model.name!r} on {n_features} features has {land.n_qubits} weight qubits "
-            f"(2**{land.n_qubits} weight settings); optimizer {name!r} costs grow as 2**n_qubits and "
+            f"(2**{land.n_qubits} weight settings); the cost of optimizer {name!r} grows as 2**n_qubits, and "
             f"max_qubits={self.max_qubits}. Use fewer features (feature selection, downsampling), "
             f"or raise 'max_qubits' if you have the memory and time"
         )
