@@ -13,6 +13,7 @@ Heavy dependencies (qiskit-machine-learning, torch) are imported only when a bas
 
 from __future__ import annotations
 
+from quark.optimizers.baselines.classical import BinaryNetBaseline, LogisticBaseline, TorchClassifierBaseline
 from quark.optimizers.baselines.circuits import (
     READOUTS,
     RealCircuitSimulator,
@@ -26,6 +27,9 @@ from quark.optimizers.baselines.vqc import TRAINERS, VQCBaseline
 
 __all__ = [
     "VQCBaseline",
+    "TorchClassifierBaseline",
+    "BinaryNetBaseline",
+    "LogisticBaseline",
     "TRAINERS",
     "CountingSampler",
     "circuit_cost",
