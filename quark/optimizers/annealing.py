@@ -15,8 +15,11 @@ Three encodings reach a BQM:
     inside a term of degree > 2 becomes a new auxiliary variable ``p = u*v``, enforced by the AND-gate
     penalty ``P * (u*v - 2*u*p - 2*v*p + 3*p)`` — what ``dimod.make_quadratic`` does, but with a
     deterministic choice of pairs (``make_quadratic`` iterates over sets of string labels, so its
-    reduction changes with ``PYTHONHASHSEED``) and a penalty strength ``P`` that is *proved*
-    sufficient (see :func:`penalty_bound`). Auxiliary variables are dropped when decoding.
+    reduction changes with ``PYTHONHASHSEED``). For tables the polynomial is taken in the bits'
+    sparsest polarity (:func:`sparse_polynomial`). :func:`penalty_bound` gives a strength ``P``
+    *proved* to keep the minimum; :class:`AnnealingSearch` starts far below it and doubles ``P``
+    while the sampler's lowest energy has a wrong product. Auxiliary variables are dropped when
+    decoding.
 ``"surrogate"``
     A quadratic stand-in for losses whose polynomial is too large (see
     :func:`quadratic_surrogate`); the *true* loss of every decoded sample is still what is reported.
@@ -39,13 +42,14 @@ from quark.encoding.landscape import LossLandscape
 from quark.encoding.transforms import mobius_transform, walsh_hadamard_transform
 from quark.exceptions import ProblemTooLargeError
 from quark.optimizers.base import Optimizer, check_positive_int
-from quark.optimizers.problem import LandscapeProblem, PolynomialProblem, SearchProblem, TableProblem
+from quark.optimizers.problem import LandscapeProblem, PolynomialProblem, SearchProblem
 
 __all__ = [
     "AnnealingSearch",
     "CompiledModel",
     "compile_problem",
     "reduce_polynomial",
+    "sparse_polynomial",
     "penalty_bound",
     "quadratic_surrogate",
     "problem_polynomial",
@@ -304,7 +308,6 @@ def reduce_polynomial(
             bqm.add_linear(t[0], c)
         else:
             bqm.add_quadratic(t[0], t[1], c)
-    bqm.offset += float(poly.get((), 0.0)) if () not in objective else 0.0
     for u, v, p in products:  # AND gate p = u*v, scaled by the penalty
         bqm.add_quadratic(u, v, penalty)
         bqm.add_quadratic(u, p, -2.0 * penalty)
