@@ -124,7 +124,7 @@ def format_ledger(ledger, indent: str = "  ") -> str:
     >>> led = CostLedger()
     >>> led.update(oracle_queries=12, shots=3)
     >>> print(format_ledger(led).splitlines()[0])
-      oracle_queries          12
+      oracle_queries                  12
     """
     lines = []
     for key, value in ledger.totals().items():

@@ -118,5 +118,5 @@ def test_python_dash_m_and_the_console_script():
     script = shutil.which("quark")
     if script is None:
         pytest.skip("the 'quark' console script is not on PATH (package not installed)")
-    proc = subprocess.run([script, "backends"], capture_output=True, text=True)
-    assert proc.returncode == 0 and "statevector" in proc.stdout
+    proc = subprocess.run([script, "fit", "--help"], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.startswith("usage: quark fit")
