@@ -52,6 +52,12 @@ register_backend(
     check=_lazy_check("quark.backends.aer:aer_gpu_unusable_reason"),
 )
 register_backend(
+    "ibm",
+    "quark.backends.ibm:IBMBackend",
+    description="IBM Quantum QPU via qiskit-ibm-runtime SamplerV2 (extra 'ibm', account); fake devices run locally",
+    check=_lazy_check("quark.backends.ibm:ibm_unusable_reason"),
+)
+register_backend(
     "exact",
     "quark.backends.samplers:exact_sampler",
     kind="sampler",
