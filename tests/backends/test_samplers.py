@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unittest
+
 import dimod
 import numpy as np
 import pytest
@@ -108,3 +110,15 @@ def test_factories_reject_construction_options():
 def test_unknown_backend_name():
     with pytest.raises(ValueError, match="unknown backend 'anneal-o-matic'"):
         get_backend("anneal-o-matic")
+
+
+def test_exact_sampler_passes_dimods_sampler_api_checks():
+    from dimod.testing import assert_sampler_api
+
+    assert_sampler_api(ExactSampler())
+
+
+# dimod's conformance kit: the built-in samplers' BQM tests, run on the exact sampler.
+@dimod.testing.load_sampler_bqm_tests(ExactSampler, max_num_variables=8)
+class TestExactSamplerConformance(unittest.TestCase):
+    pass

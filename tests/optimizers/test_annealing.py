@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+
 import dimod
 import numpy as np
 import pytest
 from dwave.samplers import TreeDecompositionSolver
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quark.datasets import load_edge_detection, load_tiny_mnist
 from quark.encoding import LossLandscape, WeightEncoding
@@ -64,6 +68,38 @@ def test_reduced_ground_state_is_the_landscape_minimum(name):
     assert np.isclose(gs.energy, table.min(), atol=1e-9)
     assert np.isclose(problem.evaluate(bits)[0], table.min(), atol=1e-12)
     assert not compiled.violations(sample).any()
+
+
+def test_the_tree_decomposition_referee_agrees_with_exact_solver():
+    compiled = compile_problem(as_problem(_random_table(6, 1)), "reduced")
+    assert len(compiled.bqm.variables) == 18
+    exact = dimod.ExactSolver().sample(compiled.bqm).first.energy
+    assert np.isclose(TreeDecompositionSolver().sample(compiled.bqm).first.energy, exact)
+
+
+_terms = st.dictionaries(
+    st.frozensets(st.integers(0, 5), min_size=1, max_size=5).map(lambda t: tuple(sorted(t))),
+    st.floats(-4, 4, allow_nan=False).filter(lambda c: abs(c) > 1e-3),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(poly=_terms)
+def test_reduction_at_the_bound_is_exact_on_random_polynomials(poly):
+    n = 6
+    red = reduce_polynomial(poly, n)
+    states = np.array(list(itertools.product((0, 1), repeat=n)), dtype=np.uint8)
+    values = np.array([sum(c for t, c in poly.items() if all(s[i] for i in t)) for s in states])
+    gs = dimod.ExactSolver().sample(red.bqm).first
+    assert np.isclose(gs.energy, values.min(), atol=1e-9)
+    # every state with correct products has energy equal to the polynomial
+    full = np.zeros((len(states), red.n_variables), dtype=np.uint8)
+    full[:, :n] = states
+    for u, v, p in red.products:
+        full[:, p] = full[:, u] & full[:, v]
+    assert np.allclose(red.bqm.energies((full, range(red.n_variables))), values)
 
 
 @pytest.mark.parametrize("name", ["edge3-line", "mnist3-perceptron", "random-6"])
