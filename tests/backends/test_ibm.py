@@ -1,0 +1,137 @@
+"""IBM Quantum backend, offline: fake devices and simulators in qiskit-ibm-runtime's local mode."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("qiskit_ibm_runtime")
+
+from qiskit_aer import AerSimulator  # noqa: E402
+from qiskit_ibm_runtime.fake_provider import FakeGuadalupeV2, FakeManilaV2  # noqa: E402
+
+from quark.backends.ibm import IBMBackend  # noqa: E402
+from quark.datasets import load_edge_detection  # noqa: E402
+from quark.encoding import LossLandscape  # noqa: E402
+from quark.models.line_detector import LineDetector  # noqa: E402
+from quark.testing import check_grover_backend, threshold_distribution  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def edges():
+    """The smallest edge-detection counting oracle: 2x2 images, the paper's 3-weight line detector."""
+    X, y = load_edge_detection(size=2)
+    return LossLandscape(LineDetector(grouping="paper"), None, X, y)
+
+
+def _ideal_simulator():
+    return AerSimulator(max_parallel_threads=1)
+
+
+def test_conformance_kit_through_runtime_sampler():
+    # the whole path (preset pass manager, SamplerV2 in local mode, parameter binding, bit decoding)
+    # against the closed form of the threshold oracle
+    report = check_grover_backend(IBMBackend(_ideal_simulator()), shots=2000)
+    assert report["passed"], [c for c in report["cases"] if c["tvd"] > c["bound"]]
+
+
+def test_counting_oracle_routed_for_a_device_matches_the_closed_form(edges):
+    # the fake device's coupling map and basis gates, without its noise: layout, routing and the
+    # final measurement permutation must leave the ideal distribution intact
+    device = AerSimulator.from_backend(FakeGuadalupeV2(), max_parallel_threads=1)
+    device.set_options(noise_model=None)
+    be = IBMBackend(device, optimization_level=1)
+    table = edges.table()
+    threshold = float(np.sort(table)[1])  # only the optimum is below: 1 of 8 marked
+    shots = 2000
+    samples = be.sample_threshold(edges, threshold, 1, shots, np.random.default_rng(0))
+    probs = threshold_distribution(table, threshold, 1)
+    p_opt = float(np.mean(table[samples] < threshold))
+    assert probs[table < threshold].sum() == pytest.approx(0.78125)
+    assert abs(p_opt - 0.78125) < 4 * np.sqrt(0.78125 * 0.21875 / shots)
+    entry = be.report[-1]
+    assert entry["oracle"] == "counting" and entry["iterations"] == 1 and entry["qubits"] == 10
+    coupling = {tuple(e) for e in device.target.build_coupling_map().get_edges()}
+    tqc, _ = be.transpiled_threshold_circuit(edges, threshold, 1)
+    for inst in tqc.data:
+        if len(inst.qubits) == 2 and inst.operation.name != "barrier":
+            assert tuple(tqc.find_bit(q).index for q in inst.qubits) in coupling
+    assert set(entry["ops"]) <= set(device.target.operation_names) | {"barrier"}
+
+
+def test_fake_device_runs_the_edge_detection_oracle_under_noise(edges):
+    device = FakeGuadalupeV2()
+    be = IBMBackend(device, optimization_level=3)
+    table = edges.table()
+    threshold = float(np.sort(table)[1])
+    samples = be.sample_threshold(edges, threshold, 1, 200, np.random.default_rng(1))
+    assert samples.shape == (200,) and samples.dtype == np.int64
+    assert 0 <= samples.min() and samples.max() < 8
+    entry = be.report[-1]
+    assert entry["device"] == "fake_guadalupe" and entry["qubits"] == 10
+    assert entry["qubits"] <= entry["physical_qubits"] <= 16
+    # transpiled for Guadalupe: its basis gates only, two-qubit gates are CX
+    assert set(entry["ops"]) <= set(device.target.operation_names) | {"barrier"}
+    assert entry["two_qubit_gates"] == entry["ops"]["cx"] > 100
+    assert entry["depth"] > entry["two_qubit_gates"] / device.num_qubits
+    assert be.last_run["local"] and be.last_run["jobs"] == 1 and be.last_run["shots"] == 200
+    # the same shape is transpiled once: a second threshold reuses the circuit
+    be.sample_threshold(edges, float(np.sort(table)[3]), 1, 10, np.random.default_rng(2))
+    assert len(be.report) == 1
+
+
+def test_shots_are_batched_into_jobs_and_seeded():
+    table = [3.0, 1.0, 2.0, 0.0, 2.5, 1.5, 0.5, 3.5]
+    be = IBMBackend(_ideal_simulator(), shots_per_job=100)
+    a = be.sample_threshold(table, 0.75, 1, 250, np.random.default_rng(7))
+    assert a.shape == (250,) and be.last_run["jobs"] == 3 and len(be.last_run["job_ids"]) == 3
+    b = be.sample_threshold(table, 0.75, 1, 250, np.random.default_rng(7))
+    np.testing.assert_array_equal(a, b)
+    assert set(a.tolist()) >= {3, 6}  # loss < 0.75: indices 3 and 6, amplified
+
+
+def test_joint_oracle_runs_through_the_sampler():
+    X, y = load_edge_detection(size=2)
+    land = LossLandscape(LineDetector(grouping="paper"), None, X, y)
+    be = IBMBackend(_ideal_simulator(), optimization_level=0)
+    samples = be.sample_joint(land, 0, 400, 1, np.random.default_rng(3))
+    # zero rounds: the weight register is uniform
+    counts = np.bincount(samples, minlength=8) / 400
+    assert np.abs(counts - 1 / 8).max() < 0.08
+    assert be.report[-1]["kind"] == "joint"
+
+
+def test_circuit_wider_than_the_device_is_refused(edges):
+    be = IBMBackend(FakeManilaV2())
+    with pytest.raises(ValueError, match="needs 10 qubits but device 'fake_manila' has 5"):
+        be.sample_threshold(edges, 0.1, 1, 10, np.random.default_rng(0))
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(optimization_level=4), ValueError, "'optimization_level' must be 0, 1, 2 or 3"),
+        (dict(shots_per_job=0), ValueError, "'shots_per_job' must be a positive integer"),
+        (dict(sampler_options=[1]), TypeError, "'sampler_options' must be a dict"),
+        (dict(oracle="magic"), ValueError, "'oracle' must be one of"),
+    ],
+)
+def test_bad_options(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        IBMBackend(_ideal_simulator(), **kwargs)
+
+
+def test_bad_backend_type():
+    with pytest.raises(TypeError, match="'backend' must be a device name, a qiskit BackendV2"):
+        IBMBackend(42)
+
+
+def test_bad_sampling_arguments():
+    be = IBMBackend(_ideal_simulator())
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="'shots' must be a positive integer"):
+        be.sample_threshold([1.0, 0.0], 0.5, 1, 0, rng)
+    with pytest.raises(ValueError, match="'iterations' must be an integer >= 0"):
+        be.sample_threshold([1.0, 0.0], 0.5, -1, 5, rng)
+    with pytest.raises(TypeError, match="'threshold' must be a real number"):
+        be.sample_threshold([1.0, 0.0], "low", 1, 5, rng)
