@@ -19,8 +19,14 @@ from quark import QuarkClassifier
 from quark.classifier import DEFAULT_MAX_QUBITS
 from quark.datasets import load_edge_detection, load_tiny_mnist, train_test_split
 
-# The default optimizer ("grover") and the exact reference both go through scikit-learn's checks.
-_ESTIMATORS = [QuarkClassifier(optimizer="exhaustive"), QuarkClassifier()]
+# The default optimizer ("grover"), the paper's amplification, annealing and the exact reference all
+# go through scikit-learn's checks (the checks fit on 1 to 10 features: at most 11 weight qubits).
+_ESTIMATORS = [
+    QuarkClassifier(),
+    QuarkClassifier(optimizer="quark"),
+    QuarkClassifier(optimizer="anneal"),
+    QuarkClassifier(optimizer="exhaustive", model="spin-perceptron"),
+]
 
 # Checks that cannot apply, each with its reason (pytest reports them as xfail/skip, never silently).
 _CANNOT_APPLY = {
