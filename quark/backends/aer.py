@@ -104,8 +104,8 @@ class AerBackend(GroverBackend):
         distribution) or the prototype's ``2**a`` entries with never-marked padding.
     max_table_qubits : int
         Largest loss table the table oracle accepts.
-    optimization_level : int
-        Transpiler optimization level (0-3).
+    optimization_level : {0, 1}
+        Transpiler optimization level (higher levels permute qubits, see :meth:`_grover`).
     max_memory_bytes : float, optional
         Memory a statevector may use (default: 90% of the available memory, see
         :func:`quark._memory.check_fits`).
@@ -149,8 +149,10 @@ class AerBackend(GroverBackend):
             if value not in allowed:
                 raise ValueError(f"'{arg}' must be one of {allowed}; got {value!r}")
         _positive_int("max_table_qubits", max_table_qubits)
-        if optimization_level not in (0, 1, 2, 3):
-            raise ValueError(f"'optimization_level' must be 0, 1, 2 or 3; got {optimization_level!r}")
+        if optimization_level not in (0, 1):
+            # levels 2-3 elide swaps into a final qubit permutation, which would misalign the
+            # separately transpiled pieces this backend concatenates
+            raise ValueError(f"'optimization_level' must be 0 or 1; got {optimization_level!r}")
         _raise_if_unusable(self.name, device)
         from qiskit_aer import AerSimulator
 
@@ -168,12 +170,13 @@ class AerBackend(GroverBackend):
         # oracles per problem object, transpiled circuits per (oracle, shape)
         self._oracles: "weakref.WeakKeyDictionary[Any, dict]" = weakref.WeakKeyDictionary()
         self._transpiled: dict[tuple, Any] = {}
+        self._pass_manager = None
         self.last_circuit_info: dict[str, Any] = {}
 
     @property
     def n_transpiled(self) -> int:
-        """Circuit shapes transpiled and cached so far (one per oracle and round count)."""
-        return len(self._transpiled)
+        """Oracle shapes transpiled and cached so far (each serves every threshold and round count)."""
+        return sum(1 for k in self._transpiled if k[0] == "pieces")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(method={self.method!r}, device={self.device!r}, oracle={self.oracle!r})"
@@ -275,38 +278,63 @@ class AerBackend(GroverBackend):
         orc = self.threshold_oracle(problem)
         qc, binding, shape = orc.at(float(threshold))
         n = orc.n_weights
-        tqc = self._cached(
-            (id(orc), shape, iterations), orc, lambda: grover_circuit(qc, list(range(n)), list(range(n)), iterations)
-        )
+        tqc = self._grover((id(orc), shape), orc, qc, list(range(n)), list(range(n)), None, iterations)
         return self._run(tqc, binding, shots, rng, n)
 
     def sample_joint(self, landscape, iterations, shots, copies, rng):
         """Measured weight indices after the paper's amplification on weights ⊗ ``copies`` data registers."""
-        from quark.encoding.oracles import grover_circuit
-
         iterations = _positive_int("iterations", iterations, minimum=0)
         shots = _positive_int("shots", shots)
         copies = _positive_int("copies", copies)
         jo = self._joint_oracle(landscape, copies)
-        tqc = self._cached(
-            (id(jo), "joint", iterations),
-            jo,
-            lambda: grover_circuit(
-                jo.circuit, jo.search_qubits, list(range(jo.n_weights)), iterations, state_preparation=jo.state_preparation
-            ),
-        )
-        return self._run(tqc, {}, shots, rng, jo.n_weights)
+        n = jo.n_weights
+        tqc = self._grover((id(jo), "joint"), jo, jo.circuit, jo.search_qubits, list(range(n)), jo.state_preparation, iterations)
+        return self._run(tqc, {}, shots, rng, n)
 
     # -- internals --------------------------------------------------------------------------------
-    def _cached(self, key: tuple, owner: Any, build) -> Any:
-        """Transpile each circuit shape once; ``owner`` (whose id is in ``key``) is kept alive with it."""
+    def _lru(self, key: tuple, owner: Any, build) -> Any:
+        """Least-recently-used cache; ``owner`` (whose id is in ``key``) is kept alive with the entry."""
         hit = self._transpiled.pop(key, None)
         if hit is None:
-            hit = (self._transpile(build()), owner)
+            hit = (build(), owner)
             while len(self._transpiled) >= _CACHE_SIZE:
                 self._transpiled.pop(next(iter(self._transpiled)))
         self._transpiled[key] = hit  # most recently used last
         return hit[0]
+
+    def _grover(self, key: tuple, owner: Any, oracle, search: list, measured: list, prep, iterations: int):
+        """The transpiled circuit for ``iterations`` rounds, composed from pieces transpiled once.
+
+        ``A`` (with the classical register) and the Grover iterate ``Q`` are transpiled once per
+        oracle; a round count only concatenates transpiled copies of ``Q`` (optimization level <= 1
+        keeps the trivial layout, so the pieces line up qubit for qubit).
+        """
+
+        def pieces():
+            from qiskit import ClassicalRegister
+            from qiskit.circuit.library import grover_operator
+
+            self._check_memory(oracle.num_qubits)
+            start = oracle.copy_empty_like(name="A")
+            start.add_register(ClassicalRegister(len(measured), "meas"))
+            if prep is None:
+                start.h(search)
+            else:
+                start.compose(prep, inplace=True)
+            Q = grover_operator(oracle, state_preparation=prep, reflection_qubits=search)
+            return self._transpile(start), self._transpile(Q)
+
+        def compose():
+            t_start, t_q = self._lru(("pieces", *key), owner, pieces)
+            qc = t_start.copy(name=f"grover_{iterations}")
+            for _ in range(iterations):
+                qc.compose(t_q, inplace=True)
+            qc.measure(measured, list(range(len(measured))))
+            self.last_circuit_info = {"qubits": qc.num_qubits, "iterations": iterations, "size": qc.size(),
+                                      "ops": dict(qc.count_ops())}
+            return qc
+
+        return self._lru(("rounds", *key, iterations), owner, compose)
 
     def _check_memory(self, n_qubits: int) -> None:
         if self.method == "matrix_product_state":
@@ -322,17 +350,14 @@ class AerBackend(GroverBackend):
             ) from None
 
     def _transpile(self, circ):
-        from qiskit import transpile
+        if self._pass_manager is None:
+            from qiskit.transpiler import generate_preset_pass_manager
 
-        self._check_memory(circ.num_qubits)
-        tqc = transpile(circ, backend=self._sim, optimization_level=self.optimization_level)
-        self.last_circuit_info = {
-            "qubits": circ.num_qubits,
-            "depth": tqc.depth(),
-            "size": tqc.size(),
-            "ops": dict(tqc.count_ops()),
-        }
-        return tqc
+            # one pass manager (and one Target) per backend: building them is most of a transpile's cost
+            self._pass_manager = generate_preset_pass_manager(
+                optimization_level=self.optimization_level, target=self._sim.target
+            )
+        return self._pass_manager.run(circ)
 
     def _run(self, tqc, binding: dict, shots: int, rng: np.random.Generator, n_weights: int) -> np.ndarray:
         from qiskit_aer.primitives import SamplerV2
