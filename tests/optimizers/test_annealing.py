@@ -47,6 +47,7 @@ SMALL_INSTANCES = {
     "edge2-line": lambda: _edge(2, "line-detector"),
     "edge2-perceptron": lambda: _edge(2, "perceptron"),
     "edge3-line": lambda: _edge(3, "line-detector"),
+    "edge3-line-any": lambda: LossLandscape("line-detector", None, *load_edge_detection(size=3, lines="any")),
     "edge3-perceptron": lambda: _edge(3, "perceptron"),
     "mnist2-perceptron": lambda: _mnist(2),
     "mnist3-perceptron": lambda: _mnist(3),
@@ -114,7 +115,7 @@ def test_automatic_penalty_found_at_run_time_keeps_the_minimum(name):
     assert pens == sorted(pens) and pens[-1] == res.info["penalty"]
 
 
-@pytest.mark.parametrize("name", ["edge3-line", "mnist3-perceptron"])
+@pytest.mark.parametrize("name", ["edge3-line", "edge3-line-any", "mnist3-perceptron"])
 def test_default_settings_reach_the_exhaustive_optimum_in_95_percent_of_seeds(name):
     land = SMALL_INSTANCES[name]()
     optimum = ExhaustiveSearch().minimize(land).loss
