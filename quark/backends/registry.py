@@ -54,7 +54,23 @@ def _load_plugins() -> None:
 
     for ep in entry_points(group="quark.backends"):
         if ep.name not in _REGISTRY:
-            register_backend(ep.name, ep.value, description=f"plug-in from {ep.value}")
+            register_backend(ep.name, ep.value, description=f"plug-in from {ep.value}", check=_plugin_check(ep.value))
+
+
+def _plugin_check(target: str) -> Callable[[], str]:
+    """A plug-in is usable when its module can be found (checked without importing it)."""
+
+    def check() -> str:
+        from importlib.util import find_spec
+
+        module = target.partition(":")[0].strip()
+        try:
+            found = find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        return "" if found else f"plug-in module {module!r} cannot be imported (is its package installed?)"
+
+    return check
 
 
 def _resolve(target: str) -> Any:
