@@ -275,7 +275,8 @@ class StatevectorBackend(GroverBackend):
     """
 
     name: ClassVar[str] = "statevector"
-    properties: ClassVar[dict[str, Any]] = {"exact": True, "seeded": True, "max_qubits": 36, "needs_credentials": False}
+    # max_qubits: the 1-byte count table of a 0-1 loss at 34 qubits is 16 GiB (the real guard is memory)
+    properties: ClassVar[dict[str, Any]] = {"exact": True, "seeded": True, "max_qubits": 34, "needs_credentials": False}
 
     def __init__(self, method: str = "auto", dtype=np.float32, max_memory: float | None = None, pad_data: bool = False):
         if method not in _METHODS:
@@ -423,9 +424,10 @@ class StatevectorBackend(GroverBackend):
         """Per weight setting, the marked fraction of its data states: ``(c(w) / D) ** copies``."""
         size = 1 << landscape.n_qubits
         check_fits(size * 8 * 4, f"the joint distribution of {landscape.n_qubits} weight qubits", self.max_memory)
+        counts = None
         if landscape.loss == "zero_one":  # shares the threshold oracle's count table
             counts = self._data(self._problem(landscape)).counts
-        else:
+        if counts is None:
             counts = self._counts_cache.get(landscape)
             if counts is None:
                 counts = self._counts_cache[landscape] = landscape.count_table(max_bytes=self.max_memory)

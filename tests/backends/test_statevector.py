@@ -248,3 +248,16 @@ def test_joint_shots_match_the_exact_distribution(rows_paper, method):
     shots = b.sample_joint(rows_paper, 6, 40_000, 2, np.random.default_rng(0))
     assert shots.shape == (40_000,) and shots.min() >= 0 and shots.max() < 8
     assert total_variation(shots, exact) < 0.5 * np.sqrt(8 / 40_000) + 0.01
+
+
+def test_float_losses_use_the_loss_table_and_the_joint_oracle_still_counts_correct_samples():
+    X, y = load_edge_detection(lines="rows")
+    land = LossLandscape("line-detector", None, X, y, loss="squared")
+    losses = land.table()
+    b = StatevectorBackend(dtype=np.float64)
+    thr = float(np.sort(np.unique(losses))[3])
+    assert b.marked_count(land, thr) == int((losses < thr).sum())
+    np.testing.assert_allclose(b.threshold_probabilities(land, thr, 2),
+                               b.threshold_probabilities(land, thr, 2, method="statevector"), atol=1e-10)
+    zero_one = LossLandscape("line-detector", None, X, y)
+    np.testing.assert_allclose(b.joint_probabilities(land, 3), b.joint_probabilities(zero_one, 3), atol=1e-14)
