@@ -1,0 +1,50 @@
+"""Many fits at once through scikit-learn's joblib: worker processes give the same answers as one."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from joblib import parallel_config
+from sklearn.model_selection import GridSearchCV, cross_val_score
+
+from quark import QuarkClassifier
+from quark.datasets import load_edge_detection
+
+GRID = {"model": ["perceptron", "line-detector"], "optimizer": ["grover", "exhaustive"]}
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = load_edge_detection(size=3, lines="any")
+    rng = np.random.default_rng(0)
+    keep = np.concatenate([rng.choice(np.flatnonzero(y == c), 60, replace=False) for c in (0, 1)])
+    return X[keep], y[keep]
+
+
+def _search(X, y, n_jobs):
+    base = QuarkClassifier(random_state=0)
+    return GridSearchCV(base, GRID, cv=3, n_jobs=n_jobs).fit(X, y)
+
+
+def test_grid_search_with_two_worker_processes_matches_one(data):
+    X, y = data
+    parallel = _search(X, y, n_jobs=2)
+    serial = _search(X, y, n_jobs=1)
+    np.testing.assert_allclose(parallel.cv_results_["mean_test_score"], serial.cv_results_["mean_test_score"])
+    assert parallel.best_params_ == serial.best_params_
+    assert parallel.best_params_["model"] == "line-detector"
+    assert parallel.best_estimator_.result_.ledger.model_evaluations > 0  # refit on all data, ledger kept
+
+
+def test_joblib_parallel_config_chooses_the_engine(data):
+    # the hook through which Dask (backend="dask") or Ray (backend="ray") take the same fits
+    X, y = data
+    clf = QuarkClassifier(model="line-detector", random_state=1)
+    with parallel_config(backend="threading", n_jobs=2):
+        threaded = cross_val_score(clf, X, y, cv=3)
+    with parallel_config(backend="loky", n_jobs=2):
+        processes = cross_val_score(clf, X, y, cv=3)
+    sequential = cross_val_score(clf, X, y, cv=3, n_jobs=1)
+    np.testing.assert_array_equal(threaded, sequential)
+    np.testing.assert_array_equal(processes, sequential)
+    assert sequential.mean() > 0.9  # a line detector learns "some line is full"
