@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any, Callable
 
-__all__ = ["register_backend", "get_backend", "available_backends", "BackendInfo"]
+__all__ = ["register_backend", "get_backend", "available_backends", "backend_names", "BackendInfo"]
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,18 @@ def get_backend(name: str | Any, **options) -> Any:
     if name not in _REGISTRY:
         raise ValueError(f"unknown backend {name!r}; expected one of {sorted(_REGISTRY)}")
     return _resolve(_REGISTRY[name].target)(**options)
+
+
+def backend_names(kind: str | None = None) -> list[str]:
+    """Registered backend names (plug-ins included), optionally only of one ``kind``.
+
+    Examples
+    --------
+    >>> "neal" in backend_names("sampler") and "statevector" in backend_names("grover")
+    True
+    """
+    _load_plugins()
+    return sorted(n for n, e in _REGISTRY.items() if kind is None or e.kind == kind)
 
 
 def available_backends() -> list[BackendInfo]:

@@ -713,15 +713,12 @@ class AnnealingSearch(Optimizer):
 
         s = self.sampler
         if isinstance(s, str):
-            from quark.backends.registry import _REGISTRY, _load_plugins
+            from quark.backends.registry import backend_names
 
-            _load_plugins()
-            entry = _REGISTRY.get(s)
-            if entry is not None and entry.kind != "sampler":
-                samplers = sorted(k for k, e in _REGISTRY.items() if e.kind == "sampler")
+            samplers = backend_names("sampler")
+            if s in backend_names("grover"):
                 raise ValueError(f"backend {s!r} runs Grover circuits, not annealing; 'sampler' must be one of {samplers}")
-            if entry is None:
-                samplers = sorted(k for k, e in _REGISTRY.items() if e.kind == "sampler")
+            if s not in samplers:
                 raise ValueError(f"unknown sampler {s!r}; expected one of {samplers} or a dimod sampler")
             s = get_backend(s)
         if not callable(getattr(s, "sample", None)):

@@ -118,7 +118,7 @@ class PolynomialProblem(SearchProblem):
             self.model = model if model.vartype is dimod.BINARY else model.to_binary()
         else:  # pragma: no cover - guarded by as_problem
             raise TypeError(type(model).__name__)
-        self.variables = list(self.model.variables)
+        self.variables = _ordered(self.model.variables)
         self.n_qubits = len(self.variables)
         if self.n_qubits == 0:
             raise ValueError("the problem has no variables")
@@ -128,6 +128,16 @@ class PolynomialProblem(SearchProblem):
     def evaluate_indices(self, indices):
         bits = index_to_bits(np.asarray(indices, dtype=np.int64), self.n_qubits)
         return np.asarray(self.model.energies((bits, self.variables)), dtype=np.float64)
+
+
+def _ordered(variables) -> list:
+    """A deterministic bit order: a BQM's own order; a polynomial's (a set) sorted."""
+    if isinstance(variables, (set, frozenset)):
+        try:
+            return sorted(variables)
+        except TypeError:  # mixed label types
+            return sorted(variables, key=lambda v: (type(v).__name__, repr(v)))
+    return list(variables)
 
 
 def _quadratic_program_to_bqm(qp) -> Any:

@@ -104,3 +104,19 @@ def test_callback_and_seed_validation():
     assert calls and calls[0]["best_loss"] == 0.0
     with pytest.raises(TypeError, match="random_state"):
         RandomSearch(random_state="seed").minimize([1.0, 0.0])
+
+
+def test_polynomial_bit_order_does_not_depend_on_hash_seed():
+    import subprocess
+    import sys
+
+    code = (
+        "import dimod; from quark.optimizers import as_problem;"
+        "p = dimod.BinaryPolynomial({('w', 'b', 'a'): 1.0, ('z',): 2.0, ('m', 'c'): -1.0}, 'BINARY');"
+        "print(as_problem(p).variables)"
+    )
+    outs = {
+        subprocess.run([sys.executable, "-c", code], env={**__import__("os").environ, "PYTHONHASHSEED": str(s)}, capture_output=True, text=True, check=True).stdout
+        for s in (1, 2, 3)
+    }
+    assert outs == {"['a', 'b', 'c', 'm', 'w', 'z']\n"}
