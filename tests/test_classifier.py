@@ -184,8 +184,9 @@ def test_binarize_semantics(blobs, edges):
 def test_oversized_feature_count_is_refused_at_once():
     rng = np.random.default_rng(1)
     X, y = rng.integers(0, 2, size=(20, 40)), np.arange(20) % 2
-    with pytest.raises(ValueError, match=r"41 weight qubits.*max_qubits=24"):
-        QuarkClassifier(optimizer="exhaustive").fit(X, y)
+    for optimizer in ("grover", "quark", "exhaustive"):
+        with pytest.raises(ValueError, match=rf"41 weight qubits.*optimizer '{optimizer}'.*max_qubits=24"):
+            QuarkClassifier(optimizer=optimizer).fit(X, y)
     with pytest.raises(ValueError, match="max_qubits"):
         QuarkClassifier(optimizer="exhaustive", max_qubits=6).fit(X[:, :8], y)
     assert DEFAULT_MAX_QUBITS == 24
