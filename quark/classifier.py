@@ -52,7 +52,7 @@ def _one_of(options: Callable[[], Any], allow_object: type | None = None) -> Cal
         if allow_object is not None and isinstance(value, allow_object):
             return
         if not isinstance(value, str) or value not in options():
-            extra = f" or a {allow_object.__name__} instance" if allow_object is not None else ""
+            extra = f" or an instance of {allow_object.__name__}" if allow_object is not None else ""
             raise ValueError(f"'{name}' must be one of {sorted(options())}{extra}; got {value!r}")
 
     return check
