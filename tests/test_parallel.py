@@ -48,3 +48,24 @@ def test_joblib_parallel_config_chooses_the_engine(data):
     np.testing.assert_array_equal(threaded, sequential)
     np.testing.assert_array_equal(processes, sequential)
     assert sequential.mean() > 0.9  # a line detector learns "some line is full"
+
+
+def test_aer_chunked_statevector_options_pass_through():
+    # cache blocking (the chunking Aer's MPI builds distribute) on a 10-qubit counting-oracle circuit
+    # split into 2**6-amplitude chunks: the measured distribution is still the closed form
+    from quark.backends import get_backend
+    from quark.encoding import LossLandscape
+    from quark.models.line_detector import LineDetector
+    from quark.testing import threshold_distribution
+
+    X, y = load_edge_detection(size=2)
+    land = LossLandscape(LineDetector(grouping="paper"), None, X, y)
+    be = get_backend("aer", method="statevector", blocking_enable=True, blocking_qubits=6, max_parallel_threads=1)
+    assert be.aer_options == {"blocking_enable": True, "blocking_qubits": 6, "max_parallel_threads": 1}
+    table = land.table()
+    threshold = 0.1  # only the optimum (loss 0) is marked
+    shots = 3000
+    samples = be.sample_threshold(land, threshold, 1, shots, np.random.default_rng(0))
+    p = float(threshold_distribution(table, threshold, 1)[table < threshold].sum())
+    assert be.last_circuit_info["qubits"] == 10 > 6
+    assert abs(np.mean(table[samples] < threshold) - p) < 4 * np.sqrt(p * (1 - p) / shots)
