@@ -75,6 +75,11 @@ def _raise_if_unusable(backend: str, device: str) -> None:
     raise MissingDependencyError(f"backend {backend!r} cannot run: {reason}")
 
 
+def _check_rng(rng: Any) -> None:
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"'rng' must be a numpy Generator (see quark._random.as_generator); got {type(rng).__name__}")
+
+
 def _positive_int(name: str, value: Any, minimum: int = 1) -> int:
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < minimum:
         kind = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
@@ -273,6 +278,7 @@ class AerBackend(GroverBackend):
 
         iterations = _positive_int("iterations", iterations, minimum=0)
         shots = _positive_int("shots", shots)
+        _check_rng(rng)
         if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.integer, np.floating)) or np.isnan(threshold):
             raise TypeError(f"'threshold' must be a real number; got {threshold!r}")
         orc = self.threshold_oracle(problem)
@@ -286,6 +292,7 @@ class AerBackend(GroverBackend):
         iterations = _positive_int("iterations", iterations, minimum=0)
         shots = _positive_int("shots", shots)
         copies = _positive_int("copies", copies)
+        _check_rng(rng)
         jo = self._joint_oracle(landscape, copies)
         n = jo.n_weights
         tqc = self._grover((id(jo), "joint"), jo, jo.circuit, jo.search_qubits, list(range(n)), jo.state_preparation, iterations)
@@ -362,8 +369,6 @@ class AerBackend(GroverBackend):
     def _run(self, tqc, binding: dict, shots: int, rng: np.random.Generator, n_weights: int) -> np.ndarray:
         from qiskit_aer.primitives import SamplerV2
 
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError(f"'rng' must be a numpy Generator; got {type(rng).__name__}")
         seed = int(rng.integers(0, 2**31 - 1))
         sampler = SamplerV2.from_backend(self._sim, seed=seed, default_shots=shots)
         if binding:

@@ -141,6 +141,8 @@ def test_bad_input(backend):
         backend.sample_threshold(land, float("nan"), 1, 10, rng)
     with pytest.raises(ValueError, match="'copies'"):
         backend.sample_joint(land, 1, 10, 0, rng)
+    with pytest.raises(TypeError, match="'rng'"):
+        backend.sample_threshold(land, 0.3, 1, 10, 1234)
     with pytest.raises(ValueError, match="'method'"):
         AerBackend(method="stabilizer")
     with pytest.raises(ValueError, match="'oracle'"):
