@@ -154,9 +154,8 @@ class _LossData:
         rows = max(1, _BLOCK // self.chunk)
         for r0 in range(0, self.n_chunks, rows):
             blk = self.counts[r0 * self.chunk : (r0 + rows) * self.chunk].reshape(-1, self.chunk)
-            keys = blk.astype(np.int64) + (np.arange(r0, r0 + blk.shape[0], dtype=np.int64) * m1)[:, None]
-            part = np.bincount(keys.ravel(), minlength=(r0 + blk.shape[0]) * m1)
-            hist[r0 * m1 : (r0 + blk.shape[0]) * m1] = part[r0 * m1 :]
+            keys = blk.astype(np.int64) + (np.arange(blk.shape[0], dtype=np.int64) * m1)[:, None]
+            hist[r0 * m1 : (r0 + blk.shape[0]) * m1] = np.bincount(keys.ravel(), minlength=blk.shape[0] * m1)
         return hist.reshape(self.n_chunks, m1)
 
     def _first_occurrences(self) -> np.ndarray:

@@ -261,3 +261,22 @@ def test_float_losses_use_the_loss_table_and_the_joint_oracle_still_counts_corre
                                b.threshold_probabilities(land, thr, 2, method="statevector"), atol=1e-10)
     zero_one = LossLandscape("line-detector", None, X, y)
     np.testing.assert_allclose(b.joint_probabilities(land, 3), b.joint_probabilities(zero_one, 3), atol=1e-14)
+
+
+def test_count_table_spanning_several_chunks():
+    """18 weight qubits: the per-chunk histogram of counts locates marked members in 4 chunks."""
+    rng = np.random.default_rng(0)
+    X = (rng.random((40, 17)) < 0.2).astype(np.uint8)
+    y = rng.integers(0, 2, 40)
+    land = LossLandscape("perceptron", None, X, y)
+    losses = land.table()
+    b = StatevectorBackend()
+    for thr in np.unique(losses)[:6]:
+        assert b.marked_count(land, thr) == int((losses < thr).sum())
+    thr = float(np.unique(losses)[4])
+    shots = b.sample_threshold(land, thr, 4, 20_000, np.random.default_rng(1))
+    marked = losses[shots] < thr
+    p = b.threshold_probabilities(land, thr, 4)[losses < thr].sum()
+    assert abs(marked.mean() - p) < 4 * np.sqrt(p * (1 - p) / 20_000)
+    assert set(np.unique(shots[marked])) <= set(np.flatnonzero(losses < thr))
+    assert len(np.unique(shots >> 16)) == 4
