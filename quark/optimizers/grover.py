@@ -41,7 +41,7 @@ class GroverAdaptiveSearch(Optimizer):
     improvement too overshoots while the marked set is still large. On random landscapes with
     n = 8..24 qubits (docs/grover.md) this schedule reaches the optimum after a median of
     1.1-1.8 sqrt(N) queries and within 4.5 sqrt(N) in 98-100% of runs (textbook Dürr–Høyer:
-    1.25-2.7 sqrt(N), 85-100%), with 3-5x fewer measurements.
+    1.25-2.7 sqrt(N), 85-100%), with 2-5x fewer measurements.
 
     The search never uses what a device cannot know (how many settings are marked, the true
     minimum): it stops on the query budget, on ``patience`` or at ``target_loss``. Where the
