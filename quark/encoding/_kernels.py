@@ -3,15 +3,21 @@
 Boolean "OR-form" models — the paper's perceptron and line detectors — fire when a weight bit
 enabled by the sample is set: ``out = ((k & mask_i) != 0) XOR polarity(k)``. Counting correct samples
 for a weight index ``k`` is then a few integer operations per sample, with no bit decoding and no
-floating point: about 10x the throughput of the generic matmul path.
+floating point (benchmarks/landscape.py: about 30x the generic matmul path on full tables).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["or_form_counts"]
+__all__ = ["OrForm"]
+
+# Below this many indices a plain NumPy broadcast beats starting numba's thread pool: a Grover
+# search checks one or a few measured settings at a time.
+_SMALL_BATCH = 2048
 
 
 @njit(parallel=True, cache=True, nogil=True)
@@ -27,21 +33,38 @@ def _counts(indices, masks, labels, weights, pol_bit, out):  # pragma: no cover 
         out[t] = c
 
 
-def or_form_counts(indices: np.ndarray, masks: np.ndarray, labels: np.ndarray, pol_bit: int) -> np.ndarray:
-    """Correct-sample counts for weight indices of an OR-form model.
+@dataclass(frozen=True)
+class OrForm:
+    """An OR-form model on fixed data, with equal (mask, label) samples merged once.
 
-    Samples with equal (mask, label) are merged first, so the inner loop runs over distinct
-    patterns only.
+    ``masks[i]`` holds the weight bits that pattern ``i`` enables, ``labels[i]`` its label and
+    ``weights[i]`` how many training samples share both; ``pol_bit`` is the polarity weight (-1: none).
     """
-    keys = np.stack([masks.astype(np.int64), labels.astype(np.int64)], axis=1)
-    uniq, counts = np.unique(keys, axis=0, return_counts=True)
-    out = np.empty(indices.size, dtype=np.int64)
-    _counts(
-        np.ascontiguousarray(indices, dtype=np.int64),
-        np.ascontiguousarray(uniq[:, 0]),
-        np.ascontiguousarray(uniq[:, 1]),
-        counts.astype(np.int64),
-        np.int64(pol_bit),
-        out,
-    )
-    return out
+
+    masks: np.ndarray
+    labels: np.ndarray
+    weights: np.ndarray
+    pol_bit: int
+
+    @classmethod
+    def from_samples(cls, masks: np.ndarray, labels: np.ndarray, pol_bit: int) -> "OrForm":
+        keys = np.stack([np.asarray(masks, dtype=np.int64), np.asarray(labels, dtype=np.int64)], axis=1)
+        uniq, counts = np.unique(keys, axis=0, return_counts=True)
+        return cls(
+            np.ascontiguousarray(uniq[:, 0]),
+            np.ascontiguousarray(uniq[:, 1]),
+            counts.astype(np.int64),
+            int(pol_bit),
+        )
+
+    def counts(self, indices: np.ndarray) -> np.ndarray:
+        """Correctly classified training samples of each weight index (``int64``)."""
+        idx = np.ascontiguousarray(indices, dtype=np.int64)
+        if idx.size <= _SMALL_BATCH:
+            fire = (idx[:, None] & self.masks[None, :]) != 0
+            if self.pol_bit >= 0:
+                fire ^= ((idx >> self.pol_bit) & 1).astype(bool)[:, None]
+            return (fire == self.labels.astype(bool)[None, :]) @ self.weights
+        out = np.empty(idx.size, dtype=np.int64)
+        _counts(idx, self.masks, self.labels, self.weights, np.int64(self.pol_bit), out)
+        return out

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 
 from quark._memory import check_fits
+from quark.encoding._kernels import OrForm
 from quark.encoding.bits import MAX_INDEX_QUBITS, as_bit_array, index_to_bits
 from quark.encoding.weights import WeightEncoding
 
@@ -143,7 +144,8 @@ class LossLandscape:
         self.loss = loss
         # Boolean OR-form models on 1-bit weights: bit j of an index is weight j, so the bit-level
         # kernel counts correct samples straight from indices.
-        self._or_form = self.model.or_form(X) if encoding.kind == "binary" else None
+        or_form = self.model.or_form(X) if encoding.kind == "binary" else None
+        self._or_form = None if or_form is None else OrForm.from_samples(or_form[0], y, or_form[1])
 
     # -- sizes ------------------------------------------------------------------------------------
     @property
@@ -274,17 +276,15 @@ class LossLandscape:
     def _loss_of_indices(self, idx: np.ndarray) -> np.ndarray:
         if self._or_form is None:
             return self._loss_of_bits(index_to_bits(idx, self.n_qubits))
-        # a Boolean model scores ±1: a wrong sample costs 1 (0-1), 4 (squared) or 2 (hinge)
-        wrong = 1.0 - self._counts_of_indices(idx) / self.n_samples
+        # A Boolean model scores ±1: a wrong sample costs 1 (0-1), 4 (squared) or 2 (hinge).
+        # (m - c) / m, not 1 - c / m: bit-identical to the generic path's mean of mistakes.
+        wrong = (self.n_samples - self._counts_of_indices(idx)) / self.n_samples
         return wrong * {"zero_one": 1.0, "squared": 4.0, "hinge": 2.0}[self.loss]
 
     def _counts_of_indices(self, idx: np.ndarray) -> np.ndarray:
         if self._or_form is None:
             return self._counts_of_bits(index_to_bits(idx, self.n_qubits))
-        from quark.encoding._kernels import or_form_counts
-
-        masks, pol_bit = self._or_form
-        return or_form_counts(idx, masks, self.y, pol_bit)
+        return self._or_form.counts(idx)
 
     def _counts_of_bits(self, bits: np.ndarray) -> np.ndarray:
         pred = self.model.decision(self.encoding.decode(bits), self.X) > 0

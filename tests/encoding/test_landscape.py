@@ -125,6 +125,9 @@ def test_bit_level_kernel_equals_generic_path(model, d, options, loss):
     land = LossLandscape(get_model(model, **options), None, X, y, loss=loss)
     assert land._or_form is not None
     fast, fast_counts = land.table(), land.count_table()
+    few = np.array([0, 3, 2**land.n_qubits - 1])  # small batches take the NumPy path
+    fast_few = land.evaluate_indices(few)
     land._or_form = None
-    np.testing.assert_allclose(fast, land.table(), atol=1e-12)
+    np.testing.assert_array_equal(fast, land.table())  # bit-identical, ties stay ties
     np.testing.assert_array_equal(fast_counts, land.count_table())
+    np.testing.assert_array_equal(fast_few, land.evaluate_indices(few))
