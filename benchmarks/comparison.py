@@ -64,6 +64,17 @@ def costs(totals: dict, model_queries: int) -> dict[str, int]:
             "annealer_reads": int(totals.get("annealer_reads", 0)), "model_queries": int(model_queries)}
 
 
+def thin(curve: list) -> list:
+    """The points where the best accuracy rises, and the last one (a step curve loses nothing)."""
+    out = []
+    for c, acc in curve:
+        if not out or acc > out[-1][1]:
+            out.append((c, acc))
+    if curve and out[-1] is not curve[-1]:
+        out.append(curve[-1])
+    return out
+
+
 def at_target(history: list[dict], target: float, mq) -> dict | None:
     """Costs at the first snapshot whose best accuracy (1 - best_loss) reaches ``target``."""
     for h in history:
@@ -77,7 +88,7 @@ def run_record(method, ds_name, seed, res, start_acc, train_acc, test_acc, targe
            "train_accuracy": float(train_acc), "test_accuracy": float(test_acc),
            "best_accuracy": float(1.0 - min(h["best_loss"] for h in res.history)) if res.history else float(train_acc),
            "total": costs(res.ledger.totals(), mq(res.ledger.totals())), "wall_time_s": float(res.ledger.wall_time_s),
-           "curve": [(costs(h, mq(h)), 1.0 - h["best_loss"]) for h in res.history]}
+           "curve": thin([(costs(h, mq(h)), 1.0 - h["best_loss"]) for h in res.history])}
     for name, t in targets.items():
         rec[f"at_{name}"] = at_target(res.history, t, mq)
     rec.update(extra or {})
