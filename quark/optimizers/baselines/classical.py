@@ -63,10 +63,12 @@ class TorchClassifierBaseline:
 
     Examples
     --------
+    Needs the ``torch`` extra (so skipped by the doctest run; tests/ check the same):
+
     >>> import numpy as np
     >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]]); y = np.array([0, 1, 1, 1])
-    >>> b = TorchClassifierBaseline(hidden=0, epochs=200, learning_rate=0.1, random_state=0).fit(X, y)
-    >>> b.score(X, y), b.result_.ledger.model_evaluations
+    >>> b = TorchClassifierBaseline(hidden=0, epochs=200, learning_rate=0.1, random_state=0).fit(X, y)  # doctest: +SKIP
+    >>> b.score(X, y), b.result_.ledger.model_evaluations  # doctest: +SKIP
     (1.0, 800)
     """
 
@@ -161,10 +163,12 @@ class BinaryNetBaseline(TorchClassifierBaseline):
 
     Examples
     --------
+    Needs the ``torch`` extra (skipped by the doctest run):
+
     >>> import numpy as np
     >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]]); y = np.array([0, 1, 1, 1])
-    >>> b = BinaryNetBaseline(hidden=0, epochs=100, learning_rate=0.05, random_state=0).fit(X, y)
-    >>> sorted(set(np.abs(b.result_.weights[:2]).tolist())), b.result_.ledger.model_evaluations
+    >>> b = BinaryNetBaseline(hidden=0, epochs=100, learning_rate=0.05, random_state=0).fit(X, y)  # doctest: +SKIP
+    >>> sorted(set(np.abs(b.result_.weights[:2]).tolist())), b.result_.ledger.model_evaluations  # doctest: +SKIP
     ([1.0], 400)
     """
 
