@@ -255,6 +255,10 @@ class AerBackend(GroverBackend):
             state_preparation=jo.state_preparation,
         )
 
+    def joint_oracle(self, landscape, copies: int = 1):
+        """The :class:`~quark.encoding.oracles.JointOracle` :meth:`sample_joint` uses (cached)."""
+        return self._joint_oracle(landscape, _positive_int("copies", copies))
+
     def _joint_oracle(self, landscape, copies: int):
         from quark.encoding.landscape import LossLandscape
         from quark.encoding.oracles import joint_oracle
