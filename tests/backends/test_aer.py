@@ -208,3 +208,16 @@ def test_optimizers_run_on_aer(backend):
     land = LossLandscape(LineDetector(grouping="paper"), None, *load_edge_detection(size=2))
     res = QuarkSearch(backend=backend, iterations=1, shots=1000, copies=1, random_state=0).minimize(land)
     assert res.loss == float(land.table().min())
+
+
+def test_agrees_with_the_exact_kernel(backend):
+    """Side by side with the statevector kernel: same closed form, so their shot histograms agree."""
+    kernel = get_backend("statevector")
+    land = LossLandscape("perceptron", None, np.array([[0, 1], [1, 0], [1, 1]]), np.array([1, 0, 1]))  # m = 3: no padding
+    for call in (
+        lambda b, rng: b.sample_joint(land, 1, SHOTS, 2, rng),
+        lambda b, rng: b.sample_threshold(land, 0.5, 1, SHOTS, rng),
+    ):
+        a = np.bincount(call(backend, np.random.default_rng(1)), minlength=8) / SHOTS
+        k = np.bincount(call(kernel, np.random.default_rng(2)), minlength=8) / SHOTS
+        assert 0.5 * np.abs(a - k).sum() < 2 * _tv_bound(8)
