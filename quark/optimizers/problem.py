@@ -127,7 +127,9 @@ class PolynomialProblem(SearchProblem):
 
     def evaluate_indices(self, indices):
         bits = index_to_bits(np.asarray(indices, dtype=np.int64), self.n_qubits)
-        return np.asarray(self.model.energies((bits, self.variables)), dtype=np.float64)
+        # float samples: dimod multiplies biases into the samples' dtype, and integer biases on
+        # unsigned samples overflow
+        return np.asarray(self.model.energies((bits.astype(np.float64), self.variables), dtype=np.float64), dtype=np.float64)
 
 
 def _ordered(variables) -> list:

@@ -120,3 +120,10 @@ def test_polynomial_bit_order_does_not_depend_on_hash_seed():
         for s in (1, 2, 3)
     }
     assert outs == {"['a', 'b', 'c', 'm', 'w', 'z']\n"}
+
+
+def test_integer_biases_of_either_sign():
+    poly = dimod.BinaryPolynomial({(0, 1): -3, (2,): 2, (): 1}, "BINARY")
+    np.testing.assert_array_equal(as_problem(poly).table(), [1, 1, 1, -2, 3, 3, 3, 0])
+    res = ExhaustiveSearch().minimize(poly)
+    assert res.loss == -2 and res.sample == {0: 1, 1: 1, 2: 0}
