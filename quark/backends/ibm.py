@@ -246,7 +246,7 @@ class IBMBackend(GroverBackend):
 
     def _device_for(self, n_qubits: int):
         if self.device is None:  # least busy real device that fits, chosen at the first circuit
-            self.device = self.service.least_busy(operational=True, simulator=False, min_num_qubits=n_qubits)
+            self.device = self.service.least_busy(min_num_qubits=n_qubits)  # operational devices only
         return self.device
 
     # -- circuits ---------------------------------------------------------------------------------

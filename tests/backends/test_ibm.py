@@ -135,3 +135,22 @@ def test_bad_sampling_arguments():
         be.sample_threshold([1.0, 0.0], 0.5, -1, 5, rng)
     with pytest.raises(TypeError, match="'threshold' must be a real number"):
         be.sample_threshold([1.0, 0.0], "low", 1, 5, rng)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_device_by_name_or_least_busy_through_a_service():
+    # the account path with the runtime's offline service standing in for QiskitRuntimeService
+    from qiskit_ibm_runtime.fake_provider.local_service import QiskitRuntimeLocalService
+
+    from quark.backends import get_backend
+
+    service = QiskitRuntimeLocalService()
+    named = get_backend("ibm", backend="fake_guadalupe", service=service)
+    assert named.device.name == "fake_guadalupe" and named.service is service
+    with pytest.raises(ValueError, match="IBM Quantum has no device 'ibm_nowhere'"):
+        get_backend("ibm", backend="ibm_nowhere", service=service)
+    least = get_backend("ibm", service=service)
+    assert least.device is None  # chosen at the first circuit, wide enough for it
+    tqc, values = least.transpiled_threshold_circuit(np.arange(8.0), 0.5, 1)
+    assert least.device.num_qubits >= 3 and least.report[-1]["device"] == least.device.name
+    assert tqc.num_qubits == least.device.num_qubits and values == []
