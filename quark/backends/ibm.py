@@ -137,7 +137,8 @@ class IBMBackend(GroverBackend):
         ``physical_qubits`` (active on the device), ``depth``, ``two_qubit_gates``, ``ops``,
         ``optimization_level``, ``device``.
     last_run : dict
-        The latest call: ``shots``, ``jobs``, ``job_ids``, ``seconds``, ``local``.
+        The latest call: ``shots``, ``jobs``, ``job_ids``, ``seconds`` (wall), ``local``, ``device``,
+        ``usage_s`` (QPU seconds billed, real devices only).
 
     Examples
     --------
@@ -373,7 +374,7 @@ class IBMBackend(GroverBackend):
         pub = (tqc, [values]) if values else (tqc,)
         local = self.local
         start = time.perf_counter()
-        out, job_ids = [], []
+        out, job_ids, usage = [], [], 0.0
         for batch in batches:
             # seeds 1..2**31-1: the local runner ignores a seed of 0
             sampler = self._sampler(int(rng.integers(1, 2**31 - 1)) if local else None)
@@ -381,6 +382,11 @@ class IBMBackend(GroverBackend):
             job_ids.append(job.job_id())
             data = job.result()[0].data.meas
             out.append(_bitarray_to_indices(data.array.reshape(batch, -1), n_weights))
+            if not local:  # billed QPU seconds, where the service reports them
+                try:
+                    usage += float(job.usage())
+                except Exception:
+                    pass
         self.last_run = {
             "shots": shots,
             "jobs": len(batches),
@@ -388,5 +394,6 @@ class IBMBackend(GroverBackend):
             "seconds": time.perf_counter() - start,
             "local": local,
             "device": self.device.name,
+            "usage_s": None if local else usage,
         }
         return np.concatenate(out)
