@@ -334,7 +334,7 @@ class IBMBackend(GroverBackend):
         iterations = _positive_int("iterations", iterations, minimum=0)
         shots = _positive_int("shots", shots)
         copies = _positive_int("copies", copies)
-        jo = self._builder._joint_oracle(landscape, copies)
+        jo = self._builder.joint_oracle(landscape, copies)
         tqc = self._cached(
             (id(jo), "joint", iterations),
             jo,
