@@ -243,6 +243,8 @@ class AerBackend(GroverBackend):
         qc, binding, _ = orc.at(threshold)
         n = orc.n_weights
         circ = grover_circuit(qc, list(range(n)), list(range(n)), iterations, measure=measure)
+        # zero rounds hold no oracle, so no threshold parameter to bind
+        binding = {p: v for p, v in (binding or {}).items() if p in circ.parameters}
         return circ.assign_parameters(binding) if binding else circ
 
     def joint_circuit(self, landscape, iterations: int, copies: int = 1, *, measure: bool = True):

@@ -221,3 +221,17 @@ def test_agrees_with_the_exact_kernel(backend):
         a = np.bincount(call(backend, np.random.default_rng(1)), minlength=8) / SHOTS
         k = np.bincount(call(kernel, np.random.default_rng(2)), minlength=8) / SHOTS
         assert 0.5 * np.abs(a - k).sum() < 2 * _tv_bound(8)
+
+
+def test_threshold_circuit_for_every_round_count_including_zero():
+    from quark.backends import get_backend
+    from quark.datasets import load_edge_detection
+    from quark.encoding import LossLandscape
+
+    X, y = load_edge_detection(size=2)
+    land = LossLandscape("line-detector", None, X, y)
+    backend = get_backend("aer")
+    for rounds in (0, 1, 2):
+        circ = backend.threshold_circuit(land, 0.3, rounds)
+        assert not circ.parameters  # the threshold is bound (or absent at zero rounds)
+        assert circ.num_clbits == land.n_qubits
