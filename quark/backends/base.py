@@ -64,5 +64,10 @@ class GroverBackend(ABC):
         """The paper's amplification on weights ⊗ data (``copies`` data registers); weight indices."""
         raise NotImplementedError(f"backend {self.name!r} does not run the paper's joint amplification")
 
+    def pop_device_time(self) -> float:
+        """Device seconds billed since the last call (real QPUs); optimizers add it to the ledger's
+        ``qpu_time_s``. Simulators bill nothing."""
+        return 0.0
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"

@@ -322,6 +322,11 @@ class IBMBackend(GroverBackend):
         return hit[0]
 
     # -- sampling ---------------------------------------------------------------------------------
+    def pop_device_time(self) -> float:
+        """QPU seconds the service billed since the last call (0 on local and fake devices)."""
+        spent, self._device_time_s = getattr(self, "_device_time_s", 0.0), 0.0
+        return spent
+
     def sample_threshold(self, problem, threshold, iterations, shots, rng):
         """Measured weight indices after ``iterations`` rounds of the threshold oracle + diffuser."""
         shots = _positive_int("shots", shots)
@@ -387,6 +392,7 @@ class IBMBackend(GroverBackend):
                     usage += float(job.usage())
                 except Exception:
                     pass
+        self._device_time_s = getattr(self, "_device_time_s", 0.0) + (0.0 if local else usage)
         self.last_run = {
             "shots": shots,
             "jobs": len(batches),

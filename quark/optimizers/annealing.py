@@ -863,6 +863,8 @@ class AnnealingSearch(Optimizer):
                 sampling_s += t["sampling_ns"] / 1e9
             elif "qpu_sampling_time" in t:  # D-Wave QPU timing is in microseconds
                 sampling_s += t["qpu_sampling_time"] / 1e6
+            if "qpu_access_time" in t:  # what the QPU bills, programming included
+                ledger.update(qpu_time_s=t["qpu_access_time"] / 1e6)
         info: dict[str, Any] = {
             "encoding": compiled.encoding,
             "description": compiled.description,

@@ -13,7 +13,13 @@ from quark.optimizers.ledger import CostLedger
 from quark.optimizers.problem import SearchProblem, as_problem
 from quark.optimizers.result import SearchResult
 
-__all__ = ["Optimizer", "check_positive_int"]
+__all__ = ["Optimizer", "check_positive_int", "device_time"]
+
+
+def device_time(backend) -> float:
+    """Device seconds a backend billed since last asked (plug-ins without the hook bill none)."""
+    pop = getattr(backend, "pop_device_time", None)
+    return float(pop()) if callable(pop) else 0.0
 
 
 def check_positive_int(value, name: str, *, allow_none: bool = False) -> int | None:

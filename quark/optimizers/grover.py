@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from quark.backends.registry import get_backend
-from quark.optimizers.base import Optimizer, check_positive_int
+from quark.optimizers.base import Optimizer, check_positive_int, device_time
 
 __all__ = ["GroverAdaptiveSearch", "DEFAULT_BUDGET_FACTOR"]
 
@@ -185,6 +185,7 @@ class GroverAdaptiveSearch(Optimizer):
                 queries += k * shots
                 rounds += 1
                 ledger.update(oracle_queries=k * shots, grover_iterations=k, shots=shots, circuit_executions=1)
+                ledger.update(qpu_time_s=device_time(backend))
                 distinct = np.unique(measured)
                 losses = problem.evaluate_indices(distinct)
                 ledger.update(model_evaluations=distinct.size * cost)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any, Callable
 
-__all__ = ["CostLedger", "LEDGER_FIELDS"]
+__all__ = ["CostLedger", "LEDGER_FIELDS", "TIME_FIELDS"]
 
 #: Counted costs, in the order reports print them. ``model_evaluations`` counts
 #: (weight setting x training sample) forward passes: checking one setting on m samples costs m.
@@ -19,6 +19,10 @@ LEDGER_FIELDS: tuple[str, ...] = (
     "annealer_sweeps",
 )
 
+#: Measured, not counted: seconds of device time billed on real hardware (a D-Wave QPU's
+#: ``qpu_access_time``, IBM Quantum usage). Zero on simulators.
+TIME_FIELDS: tuple[str, ...] = ("qpu_time_s",)
+
 
 class CostLedger:
     """Running totals of a search's costs, a history of (costs so far, best loss so far), a callback.
@@ -31,6 +35,8 @@ class CostLedger:
     oracle_queries, grover_iterations, shots, circuit_executions, model_evaluations,
     annealer_reads, annealer_sweeps : int
         Totals so far.
+    qpu_time_s : float
+        Device seconds billed by real hardware (D-Wave QPU access time, IBM Quantum usage).
     wall_time_s : float
         Seconds the search has run (final once the search returns).
     history : list of dict
@@ -50,20 +56,23 @@ class CostLedger:
     def __init__(self, callback: Callable[[dict[str, Any]], None] | None = None) -> None:
         for name in LEDGER_FIELDS:
             setattr(self, name, 0)
+        for name in TIME_FIELDS:
+            setattr(self, name, 0.0)
         self.wall_time_s = 0.0
         self.history: list[dict[str, Any]] = []
         self.latest: dict[str, int] = {}
         self.callback = callback
         self._t0: float | None = None
 
-    def update(self, **counts: int) -> None:
-        """Add costs (each a non-negative integer) to the totals."""
+    def update(self, **counts: float) -> None:
+        """Add costs (non-negative integers; seconds for ``qpu_time_s``) to the totals."""
         for name, value in counts.items():
-            if name not in LEDGER_FIELDS:
-                raise ValueError(f"unknown ledger field {name!r}; expected one of {LEDGER_FIELDS}")
+            if name not in LEDGER_FIELDS + TIME_FIELDS:
+                raise ValueError(f"unknown ledger field {name!r}; expected one of {LEDGER_FIELDS + TIME_FIELDS}")
             if value < 0:
                 raise ValueError(f"ledger counts must be non-negative; got {name}={value}")
-            setattr(self, name, getattr(self, name) + int(value))
+            cast = float if name in TIME_FIELDS else int
+            setattr(self, name, getattr(self, name) + cast(value))
         self.latest = dict(counts)
 
     def start(self) -> None:
@@ -80,7 +89,7 @@ class CostLedger:
 
     def totals(self) -> dict[str, Any]:
         """Every counted field and ``wall_time_s``."""
-        out: dict[str, Any] = {name: getattr(self, name) for name in LEDGER_FIELDS}
+        out: dict[str, Any] = {name: getattr(self, name) for name in LEDGER_FIELDS + TIME_FIELDS}
         out["wall_time_s"] = self.elapsed()
         return out
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from quark.backends.registry import get_backend
 from quark.encoding.bits import index_to_bits
-from quark.optimizers.base import Optimizer, check_positive_int
+from quark.optimizers.base import Optimizer, check_positive_int, device_time
 
 __all__ = ["QuarkSearch", "choose_iterations"]
 
@@ -181,6 +181,7 @@ class QuarkSearch(Optimizer):
         shots = int(self.shots)
         measured = np.asarray(self._backend.sample_joint(land, iterations, shots, int(self.copies), rng), dtype=np.int64)
         ledger.update(oracle_queries=iterations * shots, grover_iterations=iterations, shots=shots, circuit_executions=1)
+        ledger.update(qpu_time_s=device_time(self._backend))
         distinct, times = np.unique(measured, return_counts=True)
         losses = problem.evaluate_indices(distinct)
         ledger.update(model_evaluations=distinct.size * cost)
