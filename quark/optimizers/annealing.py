@@ -36,7 +36,6 @@ from typing import Any, Callable
 
 import numpy as np
 
-from quark.encoding.bits import bits_to_index
 from quark.encoding.hamiltonians import DEFAULT_MAX_TABLE_QUBITS
 from quark.encoding.landscape import LossLandscape
 from quark.encoding.transforms import mobius_transform, walsh_hadamard_transform
@@ -841,9 +840,11 @@ class AnnealingSearch(Optimizer):
         occ = np.concatenate([r["occ"] for r in rounds])
         violated = np.concatenate([r["violated"] for r in rounds])
         reads = int(occ.sum())
-        idx = np.asarray(bits_to_index(bits), dtype=np.int64)
+        # one key per distinct bit string, whatever its width (int64 indices stop at 62 bits)
+        _, key = np.unique(np.packbits(bits, axis=1), axis=0, return_inverse=True)
+        key = key.reshape(-1)
         order = np.argsort(energies, kind="stable")
-        uniq, first = np.unique(idx[order], return_index=True)
+        _, first = np.unique(key[order], return_index=True)
         distinct_rows = order[np.sort(first)]  # one row per bit string, by its lowest energy
         if n_verify is not None:
             distinct_rows = distinct_rows[:n_verify]
@@ -853,8 +854,9 @@ class AnnealingSearch(Optimizer):
         best_bits, best_loss = bits[distinct_rows[j]].copy(), float(true[j])
         ledger.record(best_loss, stage="anneal")
 
-        loss_of = dict(zip(idx[distinct_rows].tolist(), true.tolist()))
-        read_losses = np.repeat(np.array([loss_of.get(k, np.nan) for k in idx.tolist()]), occ)
+        loss_of_key = np.full(key.max() + 1, np.nan)
+        loss_of_key[key[distinct_rows]] = true
+        read_losses = np.repeat(loss_of_key[key], occ)
         last = rounds[-1]
         sampling_s = 0.0
         for r in rounds:
@@ -885,7 +887,7 @@ class AnnealingSearch(Optimizer):
             "num_sweeps": last["sweeps"],
             "sample_kwargs": {k: v for k, v in last["kwargs"].items() if k != "initial_states"},
             "best_energy": float(last["energies"].min()),
-            "n_distinct": int(uniq.size),
+            "n_distinct": int(first.size),
             "n_verified": int(len(distinct_rows)),
             "invalid_fraction": float(occ[violated].sum() / reads),
             "read_losses": read_losses,
@@ -915,4 +917,4 @@ class AnnealingSearch(Optimizer):
                 best_bits, best_loss = pbits, ploss
             ledger.record(best_loss, stage="polish")
             info["stop_reason"] = "polished"
-        return int(bits_to_index(best_bits)), best_loss, info
+        return np.asarray(best_bits, dtype=np.uint8), best_loss, info

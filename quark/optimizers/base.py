@@ -77,7 +77,8 @@ class Optimizer(ABC):
             index, loss, info = self._search(prob, ledger, rng)
         finally:
             ledger.stop()
-        bits = index_to_bits(int(index), prob.n_qubits)
+        # an int index, or the bit array itself (problems wider than an int64 index)
+        bits = np.asarray(index, dtype=np.uint8) if isinstance(index, np.ndarray) else index_to_bits(int(index), prob.n_qubits)
         return SearchResult(
             bits=bits,
             loss=float(loss),
@@ -92,7 +93,7 @@ class Optimizer(ABC):
     def _search(
         self, problem: SearchProblem, ledger: CostLedger, rng: np.random.Generator
     ) -> tuple[int, float, dict[str, Any]]:
-        """Return ``(best index, its loss, info)``, counting every cost in ``ledger``."""
+        """Return ``(best index or bit array, its loss, info)``, counting every cost in ``ledger``."""
 
     def get_params(self) -> dict[str, Any]:
         return {k: v for k, v in vars(self).items() if not k.startswith("_")}

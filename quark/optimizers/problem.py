@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from quark._memory import check_fits
-from quark.encoding.bits import MAX_INDEX_QUBITS, as_bit_array, index_to_bits
+from quark.encoding.bits import as_bit_array, index_to_bits
 from quark.encoding.landscape import LossLandscape
 
 __all__ = ["SearchProblem", "as_problem", "LandscapeProblem", "TableProblem", "PolynomialProblem"]
@@ -44,7 +44,7 @@ class SearchProblem(ABC):
         """Losses of integer-indexed bit strings."""
 
     def evaluate(self, bits) -> np.ndarray:
-        """Losses of a batch of bit strings ``(B, n_qubits)``."""
+        """Losses of a batch of bit strings ``(B, n_qubits)`` (any width; indices stop at 62 bits)."""
         b = as_bit_array(bits, self.n_qubits).reshape(-1, self.n_qubits)
         weights = np.left_shift(np.int64(1), np.arange(self.n_qubits, dtype=np.int64))
         return self.evaluate_indices(b.astype(np.int64) @ weights)
@@ -75,6 +75,10 @@ class LandscapeProblem(SearchProblem):
 
     def evaluate_indices(self, indices):
         return self.landscape.evaluate_indices(indices)
+
+    def evaluate(self, bits):
+        b = as_bit_array(bits, self.n_qubits).reshape(-1, self.n_qubits)
+        return np.asarray(self.landscape.evaluate(b), dtype=np.float64)
 
     def table(self, dtype=np.float64, *, max_bytes=None):
         return self.landscape.table(dtype, max_bytes=max_bytes)
@@ -122,11 +126,12 @@ class PolynomialProblem(SearchProblem):
         self.n_qubits = len(self.variables)
         if self.n_qubits == 0:
             raise ValueError("the problem has no variables")
-        if self.n_qubits > MAX_INDEX_QUBITS:
-            raise ValueError(f"at most {MAX_INDEX_QUBITS} variables are supported; got {self.n_qubits}")
 
     def evaluate_indices(self, indices):
-        bits = index_to_bits(np.asarray(indices, dtype=np.int64), self.n_qubits)
+        return self.evaluate(index_to_bits(np.asarray(indices, dtype=np.int64), self.n_qubits))
+
+    def evaluate(self, bits):
+        bits = as_bit_array(bits, self.n_qubits).reshape(-1, self.n_qubits)
         # float samples: dimod multiplies biases into the samples' dtype, and integer biases on
         # unsigned samples overflow
         return np.asarray(self.model.energies((bits.astype(np.float64), self.variables), dtype=np.float64), dtype=np.float64)

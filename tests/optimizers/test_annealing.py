@@ -321,3 +321,24 @@ def test_compile_cost_of_a_table_built_polynomial_is_reported():
     assert hubo.info["compile_evaluations"] == 2**5 * _mnist(2).n_samples
     lin = LossLandscape("spin-perceptron", None, np.eye(3), np.array([1, 0, 1]), loss="squared")
     assert AnnealingSearch(num_reads=10, random_state=0).minimize(lin).info["compile_evaluations"] == 0
+
+
+@pytest.mark.parametrize("polish", [False, True])
+def test_problems_wider_than_an_int64_index(polish):
+    """A QUBO solver must not stop at 62 variables: results are bit arrays, not indices."""
+    rng = np.random.default_rng(0)
+    n = 80
+    bqm = dimod.BinaryQuadraticModel(rng.normal(size=n), {(i, i + 1): rng.normal() for i in range(n - 1)}, 0.5, "BINARY")
+    res = AnnealingSearch(polish=polish, random_state=0).minimize(bqm)
+    assert res.bits.shape == (n,)
+    assert res.loss == pytest.approx(bqm.energy(res.sample))
+    # a chain: the exact optimum by dynamic programming over the path
+    best = {0: 0.0, 1: 0.0}
+    for i in range(n):
+        h = bqm.get_linear(i)
+        if i == 0:
+            best = {b: h * b for b in (0, 1)}
+        else:
+            J = bqm.get_quadratic(i - 1, i)
+            best = {b: min(best[a] + J * a * b for a in (0, 1)) + h * b for b in (0, 1)}
+    assert res.loss == pytest.approx(min(best.values()) + bqm.offset)
