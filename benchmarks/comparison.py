@@ -44,10 +44,10 @@ def load_datasets(quick: bool) -> dict[str, dict[str, Any]]:
         Xtr, Xte, ytr, yte = train_test_split(X, y, random_state=0)
         rng = np.random.default_rng(0)
         pos, neg = np.flatnonzero(ytr == 1), np.flatnonzero(ytr == 0)
-        sub = np.concatenate([rng.choice(pos, 16, replace=False), rng.choice(neg, 16, replace=False)])
+        sub = np.concatenate([rng.choice(pos, 32, replace=False), rng.choice(neg, 32, replace=False)])
         out["edge"] = dict(title="Edge Detection 3x3 (rows), line detector", Xtr=Xtr, ytr=ytr, Xte=Xte, yte=yte,
                            model=LineDetector(), vqc_train=(Xtr[sub], ytr[sub]),
-                           note="VQC trains on a balanced subsample of 32 training images (16/16); accuracy on all 384")
+                           note="VQC trains on a balanced subsample of 64 training images (32/32); accuracy on all 384")
     for size in ((2,) if quick else (3, 2)):
         Xtr, ytr = load_tiny_mnist((6, 7), size, subset="train", dedupe=True)
         Xte, yte = load_tiny_mnist((6, 7), size, subset="test")
