@@ -3,7 +3,7 @@
 Instances
 ---------
 * ``qubo-n``: the exact QUBO of a fixed-point linear model (squared loss, 4-bit weights, planted
-  linear rule on Gaussian data, m = 64 samples), n = 16 ... 60 bits.
+  linear rule on Gaussian data, m = 64 samples), n = 16 ... 64 bits.
 * the reduced HUBO (0-1 loss) of the edge-detection models (all 512 3x3 images, "rows") and of the
   Tiny-MNIST 3x3 perceptron (6 vs 7, deduplicated).
 
@@ -202,7 +202,7 @@ def markdown(out: dict) -> str:
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reads", type=int, default=1000)
-    ap.add_argument("--sizes", type=int, nargs="*", default=[16, 20, 24, 32, 48, 60])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[16, 20, 24, 32, 48, 60, 64])
     ap.add_argument("--grover-seeds", type=int, default=20)
     ap.add_argument("--grover-max-n", type=int, default=20)
     ap.add_argument("--quick", action="store_true", help="small sizes and few reads (a smoke run)")
