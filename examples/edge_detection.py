@@ -26,37 +26,15 @@ from quark import QuarkClassifier
 from quark.backends import get_backend
 from quark.datasets import load_edge_detection, train_test_split
 from quark.plot import plot_convergence, plot_weight_distribution, plot_weights_as_images
+from quark.report import compare_searches, markdown_table, success_over_seeds
 
-COLUMNS = ("optimizer", "train acc", "test acc", "oracle queries", "measurements", "model evals", "wall s")
-
-
-def print_table(rows: list[tuple]) -> None:
-    """A plain-text table, also valid Markdown (the docs include it verbatim)."""
-    cells = [COLUMNS] + [tuple(str(c) for c in r) for r in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(COLUMNS))]
-    fmt = lambda r: "| " + " | ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))) + " |"
-    print(fmt(cells[0]))
-    print("|" + "|".join("-" * (w + 1) + (":" if i else "-") for i, w in enumerate(widths)) + "|")
-    for r in cells[1:]:
-        print(fmt(r))
-
-
-def repeat_searches(searches: dict, X, y, best: float, trials: int) -> None:
-    """Refit the quantum searches with seeds 0..trials-1: how often they reach the optimum, at what cost."""
-    import numpy as np
-    from sklearn.base import clone
-
+def report_repeats(searches: dict, X, y, best: float, trials: int) -> None:
+    """How often the two quantum searches reach the optimum over seeds 0..trials-1, at what cost."""
     for name in ("grover", "quark"):
-        hits, queries, shots, first = 0, [], [], []
-        for seed in range(trials):
-            clf = clone(searches[name]).set_params(random_state=seed).fit(X, y)
-            hits += clf.score(X, y) >= best
-            queries.append(clf.result_.ledger.oracle_queries)
-            shots.append(clf.result_.ledger.shots)
-            first.append(clf.result_.info.get("queries_at_best", clf.result_.ledger.oracle_queries))
-        print(f"over {trials} seeds, {name} reaches the optimum in {hits}/{trials} runs (median {np.median(queries):.0f} "
-              f"oracle queries in all, {np.median(first):.0f} when the returned weights were first measured; "
-              f"median {np.median(shots):.0f} measurements)")
+        r = success_over_seeds(searches[name], X, y, best, trials)
+        print(f"over {trials} seeds, {name} reaches the optimum in {r['hits']}/{trials} runs (median "
+              f"{r['oracle_queries']:.0f} oracle queries in all, {r['queries_at_best']:.0f} when the returned weights "
+              f"were first measured; median {r['shots']:.0f} measurements)")
 
 
 def main(argv: list[str] | None = None) -> dict[str, QuarkClassifier]:
@@ -83,14 +61,10 @@ def main(argv: list[str] | None = None) -> dict[str, QuarkClassifier]:
         "quark": QuarkClassifier(model="line-detector", optimizer="quark", copies=args.copies, random_state=args.seed),
         "exhaustive": QuarkClassifier(model="line-detector", optimizer="exhaustive"),
     }
-    rows, t0 = [], time.perf_counter()
-    for name, clf in searches.items():
-        clf.fit(X, y)
-        led = clf.result_.ledger
-        label = f"{name} (copies={args.copies})" if name == "quark" else name
-        rows.append((label, f"{clf.score(X, y):.3f}", f"{clf.score(X_test, y_test):.3f}", f"{led.oracle_queries:,}",
-                     f"{led.shots:,}", f"{led.model_evaluations:,}", f"{led.wall_time_s:.2f}"))
-    print_table(rows)
+    t0 = time.perf_counter()
+    rows = compare_searches(searches, X, y, X_test, y_test)
+    rows = [(f"quark (copies={args.copies})" if r[0] == "quark" else r[0],) + r[1:] for r in rows]
+    print(markdown_table(rows))
     best = searches["exhaustive"].score(X, y)
     for name in ("grover", "quark"):
         reached = searches[name].score(X, y) >= best
@@ -103,7 +77,7 @@ def main(argv: list[str] | None = None) -> dict[str, QuarkClassifier]:
           f"accuracy {perceptron.score(X_all, y_all):.3f} (the majority rate is {1 - y_all.mean():.3f})")
 
     if args.trials:
-        repeat_searches(searches, X, y, best, args.trials)
+        report_repeats(searches, X, y, best, args.trials)
 
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
