@@ -191,21 +191,28 @@ def run_vqc(name, ds, quick, log, quark_target) -> tuple[list[dict], dict]:
     # which stays at 0.688 on 2x2 Tiny-MNIST from every start (docs/results.md)
     cfg = dict(reps=2, entanglement="reverse_linear", readout="parity", shots=256)
     if quick:
-        plan = {"adam": (1, 3), "spsa": (2, 20), "cobyla": (2, 20), "exact": (2, 50)}
+        plan = {"adam": (1, 3), "spsa": (2, 20), "cobyla": (2, 20), "exact": (2, 50),
+                "exact/library": (1, 50), "cobyla/library": (1, 20)}
     else:
-        plan = {"adam": (3, 15), "spsa": (5, 100), "cobyla": (5, 100), "exact": (10, 200)}
+        plan = {"adam": (3, 15), "spsa": (5, 100), "cobyla": (5, 100), "exact": (10, 200),
+                "exact/library": (5, 200), "cobyla/library": (5, 100)}
     ref["plan"] = {k: {"seeds": v[0], "maxiter": v[1]} for k, v in plan.items()}
     labels = {"adam": "VQC parameter-shift + Adam", "spsa": "VQC SPSA", "cobyla": "VQC COBYLA",
               "exact": "VQC noiseless ceiling (L-BFGS)"}
     # the ceiling first: it defines the VQC's own-class target
-    order = ["exact", "adam", "spsa", "cobyla"]
+    labels.update({"exact/library": "VQC noiseless ceiling, library init [0,1)",
+                   "cobyla/library": "VQC COBYLA, library init [0,1)"})
+    # initial weights uniform on [0, 2 pi) everywhere, and qiskit-ml's own [0, 1) for two trainers
+    order = ["exact", "adam", "spsa", "cobyla", "exact/library", "cobyla/library"]
     runs: list[dict] = []
     targets = {"quark_target": quark_target}
     for tr in order:
         seeds_n, maxiter = plan[tr]
         t0 = time.perf_counter()
         for s in range(seeds_n):
-            b = VQCBaseline(tr, maxiter=maxiter, learning_rate=0.1, random_state=s, **cfg)
+            trainer, _, init = tr.partition("/")
+            b = VQCBaseline(trainer, maxiter=maxiter, learning_rate=0.1, random_state=s,
+                            init=init or "uniform", **cfg)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 b.fit(Xv, yv, monitor=(ds["Xtr"], ds["ytr"]))
