@@ -29,6 +29,7 @@ __all__ = [
     "landscape_to_quadratic_program",
     "bqm_to_pauli",
     "bqm_to_quadratic_program",
+    "coefficient_terms",
     "DEFAULT_MAX_TERMS",
     "DEFAULT_MAX_TABLE_QUBITS",
 ]
@@ -98,19 +99,28 @@ def _checked_table(land: "LossLandscape", max_qubits: int, what: str) -> np.ndar
     return land.table(np.float64)
 
 
-def _nonzero(coeffs: np.ndarray, max_terms: int, what: str) -> np.ndarray:
+_SURROGATE_HINT = "raise max_terms, or use a quadratic surrogate (loss='squared' on a linear model)"
+
+
+def coefficient_terms(
+    coeffs: np.ndarray, max_terms: int = DEFAULT_MAX_TERMS, *, what: str = "polynomial", hint: str = _SURROGATE_HINT
+) -> dict[tuple[int, ...], float]:
+    """The non-zero terms of a transform's coefficient vector as ``{variables: coefficient}``.
+
+    ``coeffs[S]`` is the coefficient of the monomial over the set bits of ``S`` (relative
+    tolerance 1e-10). More than ``max_terms`` terms raises
+    :class:`~quark.exceptions.ProblemTooLargeError` whose message ends with ``hint``.
+
+    Examples
+    --------
+    >>> coefficient_terms(np.array([0.5, 0.0, 0.0, -2.0]))
+    {(): 0.5, (0, 1): -2.0}
+    """
     tol = 1e-10 * max(1.0, float(np.abs(coeffs).max(initial=0.0)))
     idx = np.flatnonzero(np.abs(coeffs) > tol)
     if idx.size > max_terms:
-        raise ProblemTooLargeError(
-            f"the {what} has {idx.size} terms, more than max_terms={max_terms}; raise max_terms, or use "
-            "a quadratic surrogate (loss='squared' on a linear model)"
-        )
-    return idx
-
-
-def _term_variables(index: int) -> tuple[int, ...]:
-    return tuple(i for i in range(index.bit_length()) if (index >> i) & 1)
+        raise ProblemTooLargeError(f"the {what} has {idx.size} terms, more than max_terms={max_terms}; {hint}")
+    return {tuple(i for i in range(k.bit_length()) if (k >> i) & 1): float(coeffs[k]) for k in idx.tolist()}
 
 
 def landscape_to_polynomial(
@@ -135,8 +145,7 @@ def landscape_to_polynomial(
         terms[()] = float(bqm.offset)
         return dimod.BinaryPolynomial(terms, dimod.BINARY)
     coeffs = mobius_transform(_checked_table(land, max_qubits, "polynomial"))
-    idx = _nonzero(coeffs, max_terms, "polynomial")
-    terms = {_term_variables(int(k)): float(coeffs[k]) for k in idx}
+    terms = coefficient_terms(coeffs, max_terms)
     return dimod.BinaryPolynomial(terms, dimod.BINARY)
 
 
@@ -157,8 +166,8 @@ def landscape_to_pauli(
     from qiskit.quantum_info import SparsePauliOp
 
     coeffs = walsh_hadamard_transform(_checked_table(land, max_qubits, "Pauli"))
-    idx = _nonzero(coeffs, max_terms, "Pauli operator")
-    sparse = [("Z" * len(v), list(v), float(coeffs[k])) for k in idx for v in [_term_variables(int(k))]]
+    terms = coefficient_terms(coeffs, max_terms, what="Pauli operator")
+    sparse = [("Z" * len(v), list(v), c) for v, c in terms.items()]
     if not sparse:
         sparse = [("", [], 0.0)]
     return SparsePauliOp.from_sparse_list(sparse, num_qubits=land.n_qubits).simplify(atol=0)

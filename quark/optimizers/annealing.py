@@ -36,7 +36,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from quark.encoding.hamiltonians import DEFAULT_MAX_TABLE_QUBITS
+from quark.encoding.hamiltonians import DEFAULT_MAX_TABLE_QUBITS, coefficient_terms
 from quark.encoding.landscape import LossLandscape
 from quark.encoding.transforms import mobius_transform, walsh_hadamard_transform
 from quark.exceptions import ProblemTooLargeError
@@ -74,17 +74,10 @@ _ADAPTIVE_START = 64.0
 # Polynomials of problems
 # ------------------------------------------------------------------------------------------------
 def _terms_from_coefficients(coeffs: np.ndarray, max_terms: int) -> dict[tuple[int, ...], float]:
-    tol = 1e-10 * max(1.0, float(np.abs(coeffs).max(initial=0.0)))
-    idx = np.flatnonzero(np.abs(coeffs) > tol)
-    if idx.size > max_terms:
-        raise ProblemTooLargeError(
-            f"the polynomial has {idx.size} terms, more than max_terms={max_terms}; "
-            "use encoding='surrogate' (a quadratic stand-in, true loss still reported) or raise max_terms"
-        )
-    out = {}
-    for k in idx.tolist():
-        out[tuple(i for i in range(k.bit_length()) if (k >> i) & 1)] = float(coeffs[k])
-    return out
+    return coefficient_terms(
+        coeffs, max_terms,
+        hint="use encoding='surrogate' (a quadratic stand-in, true loss still reported) or raise max_terms",
+    )
 
 
 def _term_count(table: np.ndarray, mask: int) -> tuple[int, np.ndarray]:
