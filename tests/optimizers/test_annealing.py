@@ -115,7 +115,7 @@ def test_automatic_penalty_found_at_run_time_keeps_the_minimum(name):
     assert pens == sorted(pens) and pens[-1] == res.info["penalty"]
 
 
-@pytest.mark.parametrize("name", ["edge3-line", "edge3-line-any", "mnist3-perceptron"])
+@pytest.mark.parametrize("name", ["edge3-line", "edge3-line-any", "mnist3-perceptron", "edge3-perceptron"])
 def test_default_settings_reach_the_exhaustive_optimum_in_95_percent_of_seeds(name):
     land = SMALL_INSTANCES[name]()
     optimum = ExhaustiveSearch().minimize(land).loss
