@@ -33,6 +33,8 @@ class _Entry:
 
 
 _REGISTRY: dict[str, _Entry] = {}
+#: Entry-point groups scanned for plug-ins, and the kind of backend each declares.
+PLUGIN_GROUPS = {"quark.backends": "grover", "quark.samplers": "sampler"}
 _PLUGINS_LOADED = False
 
 
@@ -52,9 +54,14 @@ def _load_plugins() -> None:
     _PLUGINS_LOADED = True
     from importlib.metadata import entry_points
 
-    for ep in entry_points(group="quark.backends"):
-        if ep.name not in _REGISTRY:
-            register_backend(ep.name, ep.value, description=f"plug-in from {ep.value}", check=_plugin_check(ep.value))
+    # "quark.backends": Grover backends (the design's group); "quark.samplers": dimod samplers for
+    # annealing. Two groups, because the kind must be known without importing the plug-in.
+    for group, kind in PLUGIN_GROUPS.items():
+        for ep in entry_points(group=group):
+            if ep.name not in _REGISTRY:
+                register_backend(
+                    ep.name, ep.value, kind=kind, description=f"plug-in from {ep.value}", check=_plugin_check(ep.value)
+                )
 
 
 def _plugin_check(target: str) -> Callable[[], str]:

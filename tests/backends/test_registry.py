@@ -64,6 +64,7 @@ def plugin(tmp_path, monkeypatch):
     """A fresh registry that sees the toy distribution (and a broken one) on sys.path."""
     _install(tmp_path, "quark_toy_plugin", "[quark.backends]\ntoy = quark_toy_plugin:ToyBackend\n", "quark_toy_plugin", PLUGIN_SOURCE)
     _install(tmp_path, "quark_broken_plugin", "[quark.backends]\nbroken = quark_not_installed_anywhere:Backend\n")
+    _install(tmp_path, "quark_sampler_plugin", "[quark.samplers]\ntoy-sa = dwave.samplers:SimulatedAnnealingSampler\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     importlib.invalidate_caches()
     # reset the plug-in cache on a copy of the registry (both restored after the test)
@@ -83,6 +84,19 @@ def test_entry_point_plugin_is_listed_and_built(plugin):
     assert type(be).__name__ == "ToyBackend" and be.scale == 2.0
     with pytest.raises(ModuleNotFoundError):
         get_backend("broken")
+
+
+def test_sampler_plugins_are_listed_as_samplers_and_anneal(plugin):
+    from quark.backends.registry import backend_names
+    from quark.optimizers import AnnealingSearch
+
+    info = {b.name: b for b in available_backends()}["toy-sa"]
+    assert info.kind == "sampler" and info.usable and "toy-sa" in backend_names("sampler")
+    X, y = load_edge_detection(size=2)
+    clf = QuarkClassifier(model="line-detector", optimizer="anneal", backend="toy-sa", random_state=0).fit(X, y)
+    assert clf.score(X, y) == 1.0 and clf.result_.ledger.annealer_reads > 0
+    with pytest.raises(ValueError, match="runs Grover circuits"):
+        AnnealingSearch(sampler="toy").minimize(QuarkClassifier(model="line-detector").landscape(X, y))
 
 
 def test_plugin_passes_the_conformance_kit(plugin):
