@@ -227,8 +227,6 @@ def reduce_polynomial(
     >>> float(ss.first.energy), [int(ss.first.sample[i]) for i in range(3)]
     (-1.0, [1, 1, 1])
     """
-    import dimod
-
     if len(poly) > max_terms:
         raise ProblemTooLargeError(
             f"the polynomial has {len(poly)} terms, more than max_terms={max_terms} for the reduction "
@@ -296,15 +294,7 @@ def reduce_polynomial(
                 UserWarning,
                 stacklevel=3,
             )
-    bqm = dimod.BinaryQuadraticModel(dimod.BINARY)
-    bqm.add_variables_from((i, 0.0) for i in range(next_var))
-    for t, c in objective.items():
-        if len(t) == 0:
-            bqm.offset += c
-        elif len(t) == 1:
-            bqm.add_linear(t[0], c)
-        else:
-            bqm.add_quadratic(t[0], t[1], c)
+    bqm = _bqm_from_terms(objective, next_var)  # every term has degree <= 2 after the reduction
     for u, v, p in products:  # AND gate p = u*v, scaled by the penalty
         bqm.add_quadratic(u, v, penalty)
         bqm.add_quadratic(u, p, -2.0 * penalty)
