@@ -25,15 +25,7 @@ from quark import QuarkClassifier
 from quark.backends import get_backend
 from quark.datasets import load_tiny_mnist
 from quark.plot import plot_convergence, plot_weight_distribution, plot_weights_as_images
-from quark.report import compare_searches, markdown_table, success_over_seeds
-
-def report_repeats(searches: dict, X, y, best: float, trials: int) -> None:
-    """How often the two quantum searches reach the optimum over seeds 0..trials-1, at what cost."""
-    for name in ("grover", "quark"):
-        r = success_over_seeds(searches[name], X, y, best, trials)
-        print(f"over {trials} seeds, {name} reaches the optimum in {r['hits']}/{trials} runs (median "
-              f"{r['oracle_queries']:.0f} oracle queries in all, {r['queries_at_best']:.0f} when the returned weights "
-              f"were first measured; median {r['shots']:.0f} measurements)")
+from quark.report import compare_searches, describe_success, markdown_table, success_over_seeds
 
 
 def main(argv: list[str] | None = None) -> dict[str, QuarkClassifier]:
@@ -76,7 +68,8 @@ def main(argv: list[str] | None = None) -> dict[str, QuarkClassifier]:
           f"{on_images.score(X_img, y_img):.3f}, test accuracy {on_images.score(X_test, y_test):.3f}")
 
     if args.trials:
-        report_repeats(searches, X, y, best, args.trials)
+        for name in ("grover", "quark"):
+            print(describe_success(name, success_over_seeds(searches[name], X, y, best, args.trials)))
 
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["COLUMNS", "markdown_table", "compare_searches", "success_over_seeds"]
+__all__ = ["COLUMNS", "markdown_table", "compare_searches", "success_over_seeds", "describe_success"]
 
 #: The columns of :func:`compare_searches`.
 COLUMNS = ("optimizer", "train acc", "test acc", "oracle queries", "measurements", "model evals", "wall s")
@@ -93,3 +93,19 @@ def success_over_seeds(search, X, y, best_accuracy: float, trials: int) -> dict[
         "queries_at_best": float(np.median(first)),
         "shots": float(np.median(shots)),
     }
+
+
+def describe_success(name: str, summary: dict[str, float]) -> str:
+    """One sentence of a :func:`success_over_seeds` summary.
+
+    Examples
+    --------
+    >>> describe_success("grover", {"hits": 9, "trials": 10, "oracle_queries": 72, "queries_at_best": 20, "shots": 22})
+    'over 10 seeds, grover reaches the optimum in 9/10 runs (median 72 oracle queries in all, 20 when the returned weights were first measured; median 22 measurements)'
+    """
+    r = summary
+    return (
+        f"over {r['trials']} seeds, {name} reaches the optimum in {r['hits']}/{r['trials']} runs (median "
+        f"{r['oracle_queries']:.0f} oracle queries in all, {r['queries_at_best']:.0f} when the returned weights "
+        f"were first measured; median {r['shots']:.0f} measurements)"
+    )
