@@ -33,7 +33,7 @@ from quark.datasets import load_edge_detection, load_tiny_mnist
 from quark.encoding import LossLandscape, WeightEncoding
 from quark.encoding.oracles import counting_oracle, grover_circuit, joint_oracle, qubo_oracle
 from quark.models import LineDetector
-from quark.optimizers.problem import as_problem
+from quark.encoding import as_problem
 from quark.testing import threshold_distribution, total_variation
 
 BASIS = ["cx", "u"]
@@ -142,7 +142,7 @@ def main() -> None:
         r = _best_rounds(marked / table.size)
         depth, cx = _gates(orc.bound(threshold))
         t0 = time.perf_counter()
-        shots = be.sample_threshold(land, threshold, r, args.shots, rng)
+        shots = be.sample_threshold(land, threshold, r, args.shots, rng).indices
         dt = time.perf_counter() - t0
         exact = threshold_distribution(table, threshold, r)
         tvd = total_variation(shots, exact)
@@ -161,7 +161,7 @@ def main() -> None:
         r = _best_rounds(marked / table.size)
         depth, cx = _gates(orc.bound(threshold))
         t0 = time.perf_counter()
-        shots = be.sample_threshold(prob, threshold, r, args.shots, rng)
+        shots = be.sample_threshold(prob, threshold, r, args.shots, rng).indices
         dt = time.perf_counter() - t0
         exact = threshold_distribution(table, threshold, r)
         tvd = total_variation(shots, exact)
@@ -178,7 +178,7 @@ def main() -> None:
         depth, cx = _gates(jo.circuit)
         for r in (1, 2):
             t0 = time.perf_counter()
-            shots = be.sample_joint(land, r, args.shots, k, rng)
+            shots = be.sample_joint(land, r, args.shots, k, rng).indices
             dt = time.perf_counter() - t0
             exact = _joint_closed_form(land, r, k)
             tvd = total_variation(shots, exact)

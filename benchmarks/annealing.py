@@ -75,9 +75,9 @@ def reference(land, n: int) -> tuple[float, str]:
         return float(land.table().min()), "exhaustive table"
     best = np.inf
     for seed in range(2):
-        r = AnnealingSearch("neal", num_reads=200, num_sweeps=10_000, random_state=seed).minimize(land)
+        r = AnnealingSearch("neal", shots=200, num_sweeps=10_000, random_state=seed).minimize(land)
         best = min(best, r.loss)
-    r = AnnealingSearch(get_backend("tabu"), num_reads=20, timeout=500, random_state=0).minimize(land)
+    r = AnnealingSearch(get_backend("tabu"), shots=20, timeout=500, random_state=0).minimize(land)
     best = min(best, r.loss)
     return best, "best known (neal 400x10k sweeps, tabu 20x0.5 s)"
 
@@ -88,7 +88,7 @@ def run_sampler(land, opt: float, sampler: str, reads: int, seed: int = 0, **kw)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         t0 = time.perf_counter()
-        res = AnnealingSearch(sampler, num_reads=reads, random_state=seed, **kw).minimize(land)
+        res = AnnealingSearch(sampler, shots=reads, random_state=seed, **kw).minimize(land)
         wall = time.perf_counter() - t0
     rl = res.info["read_losses"]
     p = float(np.mean(rl <= opt + TOL))
@@ -145,12 +145,12 @@ def ablation(land, opt: float, reads: int) -> list[dict]:
     from dwave.samplers import SimulatedAnnealingSampler
 
     from quark.optimizers import as_problem
-    from quark.optimizers.annealing import problem_polynomial, reduce_polynomial, sparse_polynomial, _terms_from_coefficients
+    from quark.encoding.compile import problem_polynomial
+    from quark.encoding.reduction import reduce_polynomial, sparse_terms
 
     problem = as_problem(land)
     n = land.n_qubits
-    coeffs, flip = sparse_polynomial(problem.table())
-    variants = {"as is": (problem_polynomial(problem), 0), "polarity-chosen": (_terms_from_coefficients(coeffs, 10**6), flip)}
+    variants = {"as is": (problem_polynomial(problem), 0), "polarity-chosen": sparse_terms(problem.table(), 10**6)}
     out = []
     for label, (poly, mask) in variants.items():
         bound = reduce_polynomial(poly, n).penalty_bound

@@ -29,7 +29,7 @@ def main(argv=None) -> dict:
     args = ap.parse_args(argv)
 
     from quark.optimizers import GroverAdaptiveSearch
-    from quark.optimizers.baselines.plateau import gradient_variance
+    from quark.baselines.plateau import gradient_variance
 
     qubits = list(range(2, 9 if args.quick else 15))
     inits = 50 if args.quick else args.inits

@@ -140,7 +140,7 @@ def run_quark(name, ds, seeds, quick, log) -> tuple[list[dict], dict]:
 
 def quark_circuit_sizes(land, quick) -> dict:
     from quark.backends import get_backend
-    from quark.optimizers.baselines.counting import circuit_cost
+    from quark.baselines.counting import circuit_cost
 
     out = {}
     try:
@@ -174,8 +174,8 @@ def quark_circuit_sizes(land, quick) -> dict:
 
 # -- variational baselines ----------------------------------------------------------------------
 def run_vqc(name, ds, quick, log, quark_target) -> tuple[list[dict], dict]:
-    from quark.optimizers.baselines import VQCBaseline, degeneracy_bound
-    from quark.optimizers.baselines.circuits import RealCircuitSimulator, basis_feature_map, vqc_ansatz, vqc_circuit
+    from quark.baselines import VQCBaseline, degeneracy_bound
+    from quark.baselines.circuits import RealCircuitSimulator, basis_feature_map, vqc_ansatz, vqc_circuit
 
     Xv, yv = ds["vqc_train"]
     n = Xv.shape[1]
@@ -243,7 +243,7 @@ def at_target_curve(curve, target):
 # -- classical baselines ------------------------------------------------------------------------
 def run_classical(name, ds, seeds, quick, log, quark_target) -> list[dict]:
     from quark._optional import is_available
-    from quark.optimizers.baselines import BinaryNetBaseline, LogisticBaseline, TorchClassifierBaseline
+    from quark.baselines import BinaryNetBaseline, LogisticBaseline, TorchClassifierBaseline
 
     runs = []
     targets = {"quark_target": quark_target}

@@ -82,13 +82,13 @@ def run(shots: int, quick: bool, seed: int = 0) -> list[dict]:
         table = land.table()
         thr = threshold_for(table, marked)
         exact = float(threshold_distribution(table, thr, rounds)[table < thr].sum())
-        ideal = aer.sample_threshold(land, thr, rounds, shots, np.random.default_rng(seed))
+        ideal = aer.sample_threshold(land, thr, rounds, shots, np.random.default_rng(seed)).indices
         p_ideal = float(np.mean(table[ideal] < thr))
         for dev_name in devices:
             for level in levels:
                 be = IBMBackend(device(dev_name), optimization_level=level)
                 t0 = time.perf_counter()
-                noisy = be.sample_threshold(land, thr, rounds, shots, np.random.default_rng(seed))
+                noisy = be.sample_threshold(land, thr, rounds, shots, np.random.default_rng(seed)).indices
                 secs = time.perf_counter() - t0
                 rep = be.report[-1]
                 row = {

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import copy
 import numbers
-import sys
 from typing import Any, Callable
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from quark._validation import check_bool, check_choice, check_int, check_mapping, check_random_state
 from quark.encoding.landscape import LOSSES, LossLandscape
+from quark.encoding.weights import weight_encoding
 from quark.models import MODELS, QuantizedModel, get_model
 from quark.optimizers import OPTIMIZERS, Optimizer, get_optimizer
 
@@ -22,29 +22,8 @@ __all__ = ["QuarkClassifier", "DEFAULT_MAX_QUBITS"]
 #: 24 qubits is 16.8 M settings: seconds to minutes on a laptop. Larger fits must opt in.
 DEFAULT_MAX_QUBITS = 24
 
-# Which classifier parameters each optimizer takes, and under which constructor name.
-_OPTIMIZER_PARAMS: dict[str, dict[str, str]] = {
-    "exhaustive": {},
-    "random": {"max_queries": "max_evaluations"},
-    "grover": {"backend": "backend", "shots": "shots", "max_queries": "max_queries"},
-    "quark": {"backend": "backend", "shots": "shots", "copies": "copies"},
-    "anneal": {"backend": "sampler", "shots": "num_reads"},
-}
-# Optimizers whose cost grows as 2**n_qubits (a loss table, a statevector or an enumeration):
-# ``max_qubits`` guards them so an oversized fit fails at once instead of running for hours.
-_EXPONENTIAL = {"exhaustive", "grover", "quark"}
-# Optimizers that draw their own progress bar (per round, with the query budget as total).
-_OWN_BAR = {"grover"}
-# The ledger field the classifier's progress bar counts, per optimizer (default: oracle queries).
-_PROGRESS_UNIT = {"exhaustive": "model_evaluations", "random": "model_evaluations", "anneal": "annealer_reads"}
-
-
-# -- the parameter table: each entry validates one hyper-parameter and names it in the error ------
-def _positive_int(name: str, value: Any, allow_none: bool = True) -> None:
-    if value is None and allow_none:
-        return
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"'{name}' must be a positive integer{' or None' if allow_none else ''}; got {value!r}")
+#: Classifier parameters passed on to an optimizer given by name, when its constructor takes them.
+_SHARED = ("backend", "shots", "max_queries", "copies")
 
 
 def _one_of(options: Callable[[], Any], allow_object: type | None = None) -> Callable[[str, Any], None]:
@@ -58,19 +37,9 @@ def _one_of(options: Callable[[], Any], allow_object: type | None = None) -> Cal
     return check
 
 
-def _dict_or_none(name: str, value: Any) -> None:
-    if value is not None and not isinstance(value, dict):
-        raise TypeError(f"'{name}' must be a dict or None; got {type(value).__name__}")
-
-
 def _binarize(name: str, value: Any) -> None:
     if not (value == "auto" if isinstance(value, str) else isinstance(value, (bool, np.bool_))):
         raise ValueError(f"'{name}' must be 'auto', True or False; got {value!r}")
-
-
-def _bool(name: str, value: Any) -> None:
-    if not isinstance(value, (bool, np.bool_, numbers.Integral)):
-        raise TypeError(f"'{name}' must be a bool; got {type(value).__name__}")
 
 
 def _backend(name: str, value: Any) -> None:
@@ -81,51 +50,23 @@ def _backend(name: str, value: Any) -> None:
                         f"got {type(value).__name__}")
 
 
-def _random_state(name: str, value: Any) -> None:
-    if value is None or isinstance(value, (np.random.Generator, np.random.RandomState)):
-        return
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
-        raise ValueError(f"'{name}' must be None, a non-negative int or a numpy Generator; got {value!r}")
-
-
-_PARAMETER_CONSTRAINTS: dict[str, Callable[[str, Any], None]] = {
+#: Every hyper-parameter, the check that validates it at ``fit`` (messages name the parameter).
+_PARAMETER_CONSTRAINTS: dict[str, Callable[[str, Any], Any]] = {
     "model": _one_of(lambda: MODELS, QuantizedModel),
-    "weight_bits": _positive_int,
-    "loss": _one_of(lambda: LOSSES),
+    "weight_bits": lambda n, v: check_int(v, n, allow_none=True),
+    "loss": lambda n, v: check_choice(v, n, LOSSES),
     "optimizer": _one_of(lambda: OPTIMIZERS, Optimizer),
     "backend": _backend,
-    "shots": _positive_int,
-    "max_queries": _positive_int,
-    "copies": lambda n, v: _positive_int(n, v, allow_none=False),
-    "max_qubits": _positive_int,
+    "shots": lambda n, v: check_int(v, n, allow_none=True),
+    "max_queries": lambda n, v: check_int(v, n, allow_none=True),
+    "copies": lambda n, v: check_int(v, n),
+    "max_qubits": lambda n, v: check_int(v, n, allow_none=True),
     "binarize": _binarize,
-    "model_options": _dict_or_none,
-    "optimizer_options": _dict_or_none,
-    "random_state": _random_state,
-    "verbose": _bool,
+    "model_options": lambda n, v: check_mapping(v, n),
+    "optimizer_options": lambda n, v: check_mapping(v, n),
+    "random_state": lambda n, v: check_random_state(v, n),
+    "verbose": lambda n, v: check_bool(v, n),
 }
-
-
-class _ProgressBar:
-    """A tqdm bar fed by the ledger's history snapshots (the optimizer's ``callback``)."""
-
-    def __init__(self, desc: str, unit_field: str, total: int | None) -> None:
-        from tqdm.auto import tqdm
-
-        self.field = unit_field
-        unit = {"oracle_queries": " queries", "model_evaluations": " evals", "annealer_reads": " reads"}
-        self.bar = tqdm(total=total, desc=desc, unit=unit.get(unit_field, " " + unit_field), file=sys.stderr,
-                        leave=True, dynamic_ncols=True)
-
-    def __call__(self, snapshot: dict[str, Any]) -> None:
-        done = int(snapshot.get(self.field, 0))
-        if self.bar.total is not None and done > self.bar.total:
-            self.bar.total = done
-        self.bar.update(done - self.bar.n)
-        self.bar.set_postfix(best_loss=f"{snapshot['best_loss']:.4g}", refresh=False)
-
-    def close(self) -> None:
-        self.bar.close()
 
 
 class QuarkClassifier(ClassifierMixin, BaseEstimator):
@@ -252,40 +193,42 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
     def _optimizer_name(self) -> str:
         return self.optimizer if isinstance(self.optimizer, str) else getattr(self.optimizer, "name", "custom")
 
-    def _build_optimizer(self, callback=None) -> Optimizer:
+    def _build_optimizer(self) -> Optimizer:
+        """The optimizer ``fit`` runs: built from its name and the shared parameters, or a clone of the
+        instance given (seeded by ``random_state`` when the instance has no seed of its own)."""
         if not isinstance(self.optimizer, str):
             for param in ("backend", "shots", "max_queries"):
                 if getattr(self, param) is not None:
                     raise ValueError(f"'{param}' applies only when 'optimizer' is given by name; "
-                                     f"set it on the optimizer instance instead")
+                                     f"set it on the optimizer instance instead (optimizer__{param}=...)")
             if self.copies != 1 or self.optimizer_options:
-                raise ValueError("'copies' and 'optimizer_options' apply only when 'optimizer' is given by name")
-            opt = copy.copy(self.optimizer)  # never mutate a hyper-parameter
-            if callback is not None:
-                opt.callback = callback
+                raise ValueError("'copies' and 'optimizer_options' apply only when 'optimizer' is given by name; "
+                                 "set them on the optimizer instance instead")
+            opt = clone(self.optimizer)  # never mutate a hyper-parameter
+            if opt.random_state is None and self.random_state is not None:
+                opt.set_params(random_state=self.random_state)
+            if self.verbose and not opt.verbose:
+                opt.set_params(verbose=True)
             return opt
-        accepted = _OPTIMIZER_PARAMS.get(self.optimizer, {})
+        cls = OPTIMIZERS[self.optimizer]
+        accepted = set(cls._param_names())
         kwargs: dict[str, Any] = {}
-        for param in ("backend", "shots", "max_queries", "copies"):
+        for param in _SHARED:
             value = getattr(self, param)
             if value is None or (param == "copies" and value == 1):
                 continue
             if param not in accepted:
-                raise ValueError(
-                    f"'{param}' does not apply to optimizer={self.optimizer!r} "
-                    f"(it applies to {sorted(k for k, v in _OPTIMIZER_PARAMS.items() if param in v)})"
-                )
-            kwargs[accepted[param]] = value
+                takes = sorted(name for name, c in OPTIMIZERS.items() if param in c._param_names())
+                raise ValueError(f"'{param}' does not apply to optimizer={self.optimizer!r} (it applies to {takes})")
+            kwargs[param] = value
         kwargs.update(self.optimizer_options or {})
-        # Grover draws its own bar (per round, against its query budget); for the others the
-        # classifier draws one from the ledger's history (``callback``).
-        own_bar = bool(self.verbose) and self.optimizer in _OWN_BAR
-        return get_optimizer(self.optimizer, random_state=self.random_state, verbose=own_bar, callback=callback, **kwargs)
+        return get_optimizer(self.optimizer, random_state=self.random_state, verbose=bool(self.verbose), **kwargs)
 
     def _check_size(self, land: LossLandscape, n_features: int) -> None:
-        name = self._optimizer_name()
-        if name not in _EXPONENTIAL or self.max_qubits is None or land.n_qubits <= self.max_qubits:
+        opt = OPTIMIZERS.get(self.optimizer) if isinstance(self.optimizer, str) else type(self.optimizer)
+        if not getattr(opt, "exponential_cost", False) or self.max_qubits is None or land.n_qubits <= self.max_qubits:
             return
+        name = self._optimizer_name()
         raise ValueError(
             f"model {land.model.name!r} on {n_features} features has {land.n_qubits} weight qubits "
             f"(2**{land.n_qubits} weight settings); the cost of optimizer {name!r} grows as 2**n_qubits, and "
@@ -344,7 +287,7 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         model = get_model(self.model, **(self.model_options or {}))
         thresholds = self._binarize_thresholds(model, X)
         Xb = self._apply_thresholds(X, thresholds)
-        encoding = model.encoding(X.shape[1], self.weight_bits)
+        encoding = weight_encoding(model, X.shape[1], self.weight_bits)
         land = LossLandscape(model, encoding, Xb, y01, loss=self.loss)
         self._check_size(land, X.shape[1])
         return land, classes, thresholds
@@ -386,19 +329,8 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         self._reject_sparse(X)
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=True)
         land, classes, thresholds = self._prepare(X, y)
-        name = self._optimizer_name()
-        bar = None
-        if self.verbose and name not in _OWN_BAR:
-            total = self.max_queries if name in ("grover", "random") else None
-            if name == "exhaustive":
-                total = (1 << land.n_qubits) * land.n_samples
-            bar = _ProgressBar(f"QuarkClassifier[{name}]", _PROGRESS_UNIT.get(name, "oracle_queries"), total)
-        try:
-            result = self._build_optimizer(callback=bar).minimize(land)
-        finally:
-            if bar is not None:
-                bar.close()
-        result.ledger.callback = None  # the bar is spent; keep the fitted estimator picklable
+        result = self._build_optimizer().minimize(land)
+        result.ledger.callback = None  # keep the fitted estimator picklable (a callback may be a lambda)
         self.classes_ = classes
         self.thresholds_ = thresholds
         self.model_ = land.model

@@ -196,9 +196,9 @@ def plot_convergence(
 def weight_images(model, weights, n_features: int) -> list[tuple[np.ndarray, str]]:
     """The learned weights of a model as ``(image, caption)`` pairs on the ``s x s`` pixel grid.
 
-    Perceptrons: the selected pixels (polarity in the caption). Line detectors: how many enabled
-    lines cover each pixel. Linear models: the weight of each pixel. Sign MLPs: one image per hidden
-    unit.
+    Each model says how its weights draw (:meth:`~quark.models.QuantizedModel.weight_images`):
+    perceptrons the selected pixels (polarity in the caption), line detectors how many enabled lines
+    cover each pixel, linear models the weight of each pixel, sign MLPs one image per hidden unit.
 
     Examples
     --------
@@ -207,53 +207,9 @@ def weight_images(model, weights, n_features: int) -> list[tuple[np.ndarray, str
     >>> img.astype(int).tolist(), caption
     ([[1, 1, 1], [0, 0, 0], [0, 0, 0]], 'lines: row0')
     """
-    from quark.models import get_model, image_lines
+    from quark.models import get_model
 
-    model = get_model(model)
-    w = np.asarray(weights, dtype=float).ravel()
-    s = int(round(np.sqrt(n_features)))
-    if s * s != n_features:
-        raise ValueError(f"weights can be drawn as images only for square inputs; got {n_features} features")
-    name = model.name
-    if name == "line-detector":
-        names, pixels = image_lines(s)
-        gates = model._groups(s)  # (n_gates, n_lines): which weight enables each line
-        n_g = gates.shape[0]
-        enabled = (w[:n_g] @ gates) > 0.5
-        img = np.zeros(n_features)
-        for on, p in zip(enabled, pixels):
-            img[p] += on
-        caption = "lines: " + (", ".join(n for n, on in zip(names, enabled) if on) or "none")
-        if getattr(model, "polarity", False):
-            caption += f"; polarity {int(w[n_g])}"
-        return [(img.reshape(s, s), caption)]
-    if name == "perceptron":
-        pol = int(w[n_features])
-        return [(w[:n_features].reshape(s, s), f"polarity {pol}: a lit selected pixel means class {1 - pol}")]
-    if name == "sign-mlp":
-        h = model.hidden
-        W1 = w[: h * n_features].reshape(h, n_features)
-        w2 = w[h * n_features :]
-        return [(W1[i].reshape(s, s), f"hidden {i}, out weight {w2[i]:+.0f}") for i in range(h)]
-    if model.linear:
-        bias = f"bias {w[n_features]:+.2f}" if w.size > n_features else "no bias"
-        return [(w[:n_features].reshape(s, s), bias)]
-    raise ValueError(f"no image form for model {name!r}")
-
-
-def _line_strokes(model, weights, n_features: int) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    """End points ``((row, col), (row, col))`` of every line a line detector's weights enable."""
-    from quark.models import image_lines
-
-    s = int(round(np.sqrt(n_features)))
-    gates = model._groups(s)
-    enabled = (np.asarray(weights, dtype=float)[: gates.shape[0]] @ gates) > 0.5
-    _, pixels = image_lines(s)
-    out = []
-    for on, p in zip(enabled, pixels):
-        if on:
-            out.append(((int(p[0]) // s, int(p[0]) % s), (int(p[-1]) // s, int(p[-1]) % s)))
-    return out
+    return [(w.image, w.caption) for w in get_model(model).weight_images(weights, n_features)]
 
 
 def plot_weights_as_images(classifiers, *, fig=None, n_features: int | None = None):
@@ -273,7 +229,9 @@ def plot_weights_as_images(classifiers, *, fig=None, n_features: int | None = No
     """
     if not isinstance(classifiers, Mapping):
         raise TypeError("'classifiers' must be a mapping {label: fitted QuarkClassifier}")
-    panels: list[tuple[str, np.ndarray, str, bool, list]] = []
+    from quark.models import get_model
+
+    panels: list[tuple[str, np.ndarray, str, bool, tuple]] = []
     for label, obj in classifiers.items():
         if hasattr(obj, "weights_"):
             model, weights, d = obj.model_, obj.weights_, obj.n_features_in_
@@ -282,13 +240,8 @@ def plot_weights_as_images(classifiers, *, fig=None, n_features: int | None = No
             if n_features is None:
                 raise ValueError("'n_features' is needed when weights are given as (model, weights) pairs")
             d = n_features
-        from quark.models import get_model
-
-        model = get_model(model)
-        signed = model.weight_kind != "binary"
-        strokes = _line_strokes(model, weights, d) if model.name == "line-detector" else []
-        for img, caption in weight_images(model, weights, d):
-            panels.append((str(label), img, caption, signed, strokes))
+        for pic in get_model(model).weight_images(weights, d):
+            panels.append((str(label), pic.image, pic.caption, pic.signed, pic.strokes))
     if fig is None:
         from matplotlib.figure import Figure
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from quark.optimizers.problem import TableProblem, as_problem
+from quark.encoding.problem import TableProblem, as_problem
 
 __all__ = ["threshold_distribution", "total_variation", "check_grover_backend"]
 

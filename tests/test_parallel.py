@@ -65,7 +65,8 @@ def test_aer_chunked_statevector_options_pass_through():
     table = land.table()
     threshold = 0.1  # only the optimum (loss 0) is marked
     shots = 3000
-    samples = be.sample_threshold(land, threshold, 1, shots, np.random.default_rng(0))
+    measured = be.sample_threshold(land, threshold, 1, shots, np.random.default_rng(0))
+    samples = measured.indices
     p = float(threshold_distribution(table, threshold, 1)[table < threshold].sum())
-    assert be.last_circuit_info["qubits"] == 10 > 6
+    assert measured.metadata["circuit"]["qubits"] == 10 > 6
     assert abs(np.mean(table[samples] < threshold) - p) < 4 * np.sqrt(p * (1 - p) / shots)

@@ -7,10 +7,11 @@ entry-point group.
 
 from __future__ import annotations
 
-from quark.backends.base import GroverBackend
+from quark.backends.base import GroverBackend, MarkedCounter, Samples
 from quark.backends.registry import BackendInfo, available_backends, get_backend, register_backend
 
-__all__ = ["GroverBackend", "BackendInfo", "available_backends", "get_backend", "register_backend"]
+__all__ = ["GroverBackend", "Samples", "MarkedCounter", "BackendInfo", "available_backends", "get_backend",
+           "register_backend"]
 
 register_backend(
     "statevector",

@@ -1,41 +1,117 @@
-"""The backend interface for Grover-style search: one sampling method to implement.
+"""The backend interface for Grover-style search: one sampling method to implement, one result container.
 
 A backend runs amplitude amplification from the uniform superposition over the weight register
-and *measures* it: it returns measured outcomes (shots), never a distribution's argmax. Optimizers
-count the costs in the ledger from what they asked for, the same way for every backend.
+and *measures* it: it returns :class:`Samples` — the measured outcomes (one per shot, never a
+distribution's argmax), how many circuits ran, the device seconds billed and what else it knows
+(job ids, circuit sizes). Optimizers charge the ledger from that container, the same way for
+every backend; backends never touch the ledger.
+
+Writing a backend: subclass :class:`GroverBackend`, implement :meth:`~GroverBackend._sample_threshold`
+(and :meth:`~GroverBackend._sample_joint` for the paper's weights ⊗ data amplification); the public
+``sample_threshold`` / ``sample_joint`` validate the arguments, coerce the problem and wrap the
+result once. Capabilities are declared, not probed: ``supports_joint`` follows from whether
+``_sample_joint`` is implemented, and an exact simulator that can count marked settings (for
+reports only — a device cannot) mixes in :class:`MarkedCounter`.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
 
-__all__ = ["GroverBackend"]
+from quark._params import ParamsMixin
+from quark._validation import check_int, check_number, check_rng
+
+__all__ = ["GroverBackend", "Samples", "MarkedCounter"]
 
 
-class GroverBackend(ABC):
+@dataclass(frozen=True)
+class Samples:
+    """What a backend measured in one call.
+
+    Attributes
+    ----------
+    indices : ndarray of int64, shape (shots,)
+        The measured bit-string index of every shot (bit *i* = ``(k >> i) & 1``).
+    shots : int
+    circuit_executions : int
+        Circuits (jobs) run to take them.
+    device_time_s : float or None
+        Device seconds billed (real QPUs; 0 on simulators); ``None`` when the service did not say.
+    metadata : dict
+        Backend-specific facts (the circuit's qubits and gate counts, job ids, wall seconds...).
+
+    ``numpy.asarray(samples)`` gives :attr:`indices`.
+    """
+
+    indices: np.ndarray
+    shots: int
+    circuit_executions: int = 1
+    device_time_s: float | None = 0.0
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    def __array__(self, dtype=None, copy=None):
+        return self.indices if dtype is None else self.indices.astype(dtype)
+
+    def __len__(self) -> int:
+        return int(self.indices.size)
+
+    @classmethod
+    def coerce(cls, value: Any, shots: int, n_qubits: int) -> "Samples":
+        """A :class:`Samples` from what a backend returned (a container, or a bare index array)."""
+        if not isinstance(value, Samples):
+            value = cls(np.asarray(value), shots)
+        idx = np.asarray(value.indices)
+        if idx.shape != (shots,) or not (np.issubdtype(idx.dtype, np.integer) or idx.size == 0):
+            raise RuntimeError(f"a backend must return {shots} measured integer indices; got shape {idx.shape}, dtype {idx.dtype}")
+        if idx.size and (idx.min() < 0 or (n_qubits < 63 and idx.max() >= (1 << n_qubits))):
+            raise RuntimeError(f"a backend returned indices outside [0, 2**{n_qubits})")
+        if idx.dtype != np.int64:
+            value = cls(idx.astype(np.int64), value.shots, value.circuit_executions, value.device_time_s, value.metadata)
+        return value
+
+
+class MarkedCounter(ABC):
+    """Capability of exact simulators: how many settings lie below a threshold.
+
+    For reports only (``info["n_marked_final"]``, ``reached_optimum``): a device cannot know it, and
+    no search may use it to decide anything.
+    """
+
+    @abstractmethod
+    def marked_count(self, problem, threshold: float) -> int:
+        """Settings whose loss is strictly below ``threshold``."""
+
+
+class GroverBackend(ParamsMixin, ABC):
     """Base class of backends that run Grover iterations over a weight register.
-
-    Subclasses implement :meth:`sample_threshold` (Dürr–Høyer / Grover adaptive search) and may
-    implement :meth:`sample_joint` (the paper's weights ⊗ data amplification).
 
     Class attributes
     ----------------
     name : str
         Registry name (``"statevector"``, ``"aer"``, ...).
     properties : dict
-        Declared capabilities, e.g. ``{"max_qubits": 30, "exact": True}``.
+        Declared facts, e.g. ``{"exact": True, "gate_level": False, "needs_credentials": False}``.
     """
 
     name: ClassVar[str]
     properties: ClassVar[dict[str, Any]] = {}
 
-    @abstractmethod
-    def sample_threshold(
-        self, problem, threshold: float, iterations: int, shots: int, rng: np.random.Generator
-    ) -> np.ndarray:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Plug-ins written against the first interface override the public methods and return bare
+        # index arrays: serve them through the template methods, which validate and wrap.
+        super().__init_subclass__(**kwargs)
+        for public in ("sample_threshold", "sample_joint"):
+            if public in cls.__dict__ and f"_{public}" not in cls.__dict__:
+                setattr(cls, f"_{public}", cls.__dict__[public])
+                setattr(cls, public, getattr(GroverBackend, public))
+
+    # -- the template methods --------------------------------------------------------------------
+    def sample_threshold(self, problem, threshold: float, iterations: int, shots: int, rng: np.random.Generator) -> Samples:
         """Measure the weight register after ``iterations`` Grover rounds, ``shots`` times.
 
         The oracle flips the phase of every bit string whose loss is strictly below
@@ -43,10 +119,9 @@ class GroverBackend(ABC):
 
         Parameters
         ----------
-        problem : SearchProblem
-            What to search (see :func:`quark.optimizers.problem.as_problem`).
+        problem : SearchProblem or anything :func:`quark.encoding.as_problem` accepts
         threshold : float
-            Marked set: ``loss < threshold``.
+            Marked set: ``loss < threshold`` (``inf`` marks everything).
         iterations : int
             Grover rounds (oracle + diffuser), ``>= 0``.
         shots : int
@@ -56,18 +131,50 @@ class GroverBackend(ABC):
 
         Returns
         -------
-        ndarray of int64, shape (shots,)
-            Measured bit-string indices (bit *i* = ``(k >> i) & 1``).
+        Samples
+        """
+        from quark.encoding.problem import as_problem
+
+        iterations = check_int(iterations, "iterations", minimum=0)
+        shots = check_int(shots, "shots")
+        threshold = check_number(threshold, "threshold", allow_inf=True)
+        check_rng(rng)
+        prob = as_problem(problem)
+        return Samples.coerce(self._sample_threshold(prob, threshold, iterations, shots, rng), shots, prob.n_qubits)
+
+    def sample_joint(self, problem, iterations: int, shots: int, copies: int, rng: np.random.Generator) -> Samples:
+        """The paper's amplification on weights ⊗ ``copies`` data registers; measured weight indices."""
+        from quark.encoding.problem import as_problem
+
+        if not self.supports_joint:
+            raise NotImplementedError(f"backend {self.name!r} does not run the paper's joint amplification")
+        iterations = check_int(iterations, "iterations", minimum=0)
+        shots = check_int(shots, "shots")
+        copies = check_int(copies, "copies")
+        check_rng(rng)
+        prob = as_problem(problem)
+        if not prob.classifies:
+            prob.correct_samples([])  # raises the TypeError that says what the joint oracle needs
+        return Samples.coerce(self._sample_joint(prob, iterations, shots, copies, rng), shots, prob.n_qubits)
+
+    @property
+    def supports_joint(self) -> bool:
+        """Whether this backend runs the paper's joint amplification (implements ``_sample_joint``)."""
+        return type(self)._sample_joint is not GroverBackend._sample_joint
+
+    def prepare(self, problem, *, progress=None) -> None:
+        """Build whatever the backend computes once per problem (tables, oracles) before a search.
+
+        ``progress`` (optional) is called with units of work done; optimizers call this first so
+        that a progress bar moves while a large table is built.
         """
 
-    def sample_joint(self, landscape, iterations: int, shots: int, copies: int, rng: np.random.Generator) -> np.ndarray:
-        """The paper's amplification on weights ⊗ data (``copies`` data registers); weight indices."""
-        raise NotImplementedError(f"backend {self.name!r} does not run the paper's joint amplification")
+    # -- what subclasses implement ---------------------------------------------------------------
+    @abstractmethod
+    def _sample_threshold(self, problem, threshold: float, iterations: int, shots: int,
+                          rng: np.random.Generator) -> Samples | np.ndarray:
+        """Measured indices (or :class:`Samples`) after ``iterations`` rounds; arguments already validated."""
 
-    def pop_device_time(self) -> float:
-        """Device seconds billed since the last call (real QPUs); optimizers add it to the ledger's
-        ``qpu_time_s``. Simulators bill nothing."""
-        return 0.0
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
+    def _sample_joint(self, problem, iterations: int, shots: int, copies: int,
+                      rng: np.random.Generator) -> Samples | np.ndarray:
+        raise NotImplementedError  # pragma: no cover - guarded by supports_joint

@@ -31,19 +31,19 @@ from __future__ import annotations
 import os
 import time
 import warnings
-import weakref
 from typing import Any
 
 import numpy as np
 
 from quark._memory import check_fits
 from quark._optional import is_available, require
-from quark.backends.base import GroverBackend
+from quark._params import Secret, reveal
+from quark._validation import check_int, check_mapping
+from quark.backends.gate import GateLevelBackend, bitarray_to_indices, two_qubit_gates
 
 __all__ = ["IBMBackend", "IBMAccountError", "ibm_unusable_reason"]
 
 _FEATURE = "backend 'ibm' (IBM Quantum through qiskit-ibm-runtime)"
-_CACHE_SIZE = 64
 _ACCOUNT_HELP = (
     "set the QISKIT_IBM_TOKEN environment variable (API key from https://quantum.cloud.ibm.com; "
     "with QISKIT_IBM_INSTANCE for your instance's CRN), or save an account once with "
@@ -65,7 +65,9 @@ def _has_account() -> bool:
 
     try:
         return bool(QiskitRuntimeService.saved_accounts())
-    except Exception:  # an unreadable account file counts as none
+    except Exception as exc:  # an unreadable account file counts as none, and says so
+        warnings.warn(f"could not read the saved IBM Quantum accounts ({type(exc).__name__}: {exc})", RuntimeWarning,
+                      stacklevel=2)
         return False
 
 
@@ -85,23 +87,7 @@ def ibm_unusable_reason() -> str:
     return ""
 
 
-def _positive_int(name: str, value: Any, minimum: int = 1) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < minimum:
-        kind = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
-        raise ValueError(f"'{name}' must be {kind}; got {value!r}")
-    return int(value)
-
-
-def _two_qubit_gates(circuit) -> int:
-    """Two-qubit operations of a circuit (directives such as barriers excluded)."""
-    return sum(
-        1
-        for inst in circuit.data
-        if len(inst.qubits) == 2 and not getattr(inst.operation, "_directive", False) and not inst.clbits
-    )
-
-
-class IBMBackend(GroverBackend):
+class IBMBackend(GateLevelBackend):
     """Grover search with real circuits on IBM Quantum devices (or fake devices, locally).
 
     Parameters
@@ -122,7 +108,9 @@ class IBMBackend(GroverBackend):
         An account already opened; else ``QiskitRuntimeService(channel=, token=, instance=)``
         reads the saved account or the ``QISKIT_IBM_*`` environment.
     channel, token, instance : str, optional
-        Passed to ``QiskitRuntimeService`` when the device is given by name or ``None``.
+        Passed to ``QiskitRuntimeService`` when the device is given by name or ``None``. The token is
+        kept as a :class:`~quark._params.Secret`: it prints as ``'***'`` in every repr, parameter
+        listing and error message.
     mode : Session or Batch, optional
         Execution mode of ``SamplerV2`` (default: the device itself, i.e. job mode).
     sampler_options : dict, optional
@@ -136,17 +124,19 @@ class IBMBackend(GroverBackend):
         One entry per transpiled circuit: ``kind``, ``oracle``, ``iterations``, ``qubits`` (logical),
         ``physical_qubits`` (active on the device), ``depth``, ``two_qubit_gates``, ``ops``,
         ``optimization_level``, ``device``.
-    last_run : dict
-        The latest call: ``shots``, ``jobs``, ``job_ids``, ``seconds`` (wall), ``local``, ``device``,
-        ``usage_s`` (QPU seconds billed, real devices only).
+
+    Each call returns :class:`~quark.backends.base.Samples` whose ``metadata`` holds ``job_ids``,
+    ``seconds`` (wall), ``local``, ``device`` and the circuit's description; ``device_time_s`` is the
+    QPU seconds billed (``job.usage()``; 0 in local mode, ``None`` with a warning when the service
+    does not report it).
 
     Examples
     --------
     >>> import numpy as np
     >>> from qiskit_aer import AerSimulator
     >>> be = IBMBackend(AerSimulator(max_parallel_threads=1))      # local mode, no account
-    >>> shots = be.sample_threshold([3.0, 1.0, 2.0, 0.0], 0.5, 1, 100, np.random.default_rng(0))
-    >>> sorted(set(shots.tolist()))
+    >>> samples = be.sample_threshold([3.0, 1.0, 2.0, 0.0], 0.5, 1, 100, np.random.default_rng(0))
+    >>> sorted(set(samples.indices.tolist()))
     [3]
     >>> be.report[0]["two_qubit_gates"] >= 1
     True
@@ -174,36 +164,38 @@ class IBMBackend(GroverBackend):
         max_table_qubits: int = 16,
     ) -> None:
         runtime = require("qiskit_ibm_runtime", extra="ibm", feature=_FEATURE, package="qiskit-ibm-runtime")
+        self.backend = backend
+        self.optimization_level = optimization_level
+        self.shots_per_job = shots_per_job
+        self.seed_transpiler = seed_transpiler
+        self.service = service
+        self.channel = channel
+        self.token = token if token is None or isinstance(token, Secret) else Secret(token)
+        self.instance = instance
+        self.mode = mode
+        self.sampler_options = sampler_options
+        self.oracle = oracle
+        self.loader = loader
+        self.index_state = index_state
+        self.max_table_qubits = max_table_qubits
         if optimization_level not in (0, 1, 2, 3) or isinstance(optimization_level, bool):
             raise ValueError(f"'optimization_level' must be 0, 1, 2 or 3; got {optimization_level!r}")
-        if shots_per_job is not None:
-            _positive_int("shots_per_job", shots_per_job)
-        _positive_int("seed_transpiler", seed_transpiler, minimum=0)
-        if sampler_options is not None and not isinstance(sampler_options, dict):
-            raise TypeError(f"'sampler_options' must be a dict; got {type(sampler_options).__name__}")
+        check_int(shots_per_job, "shots_per_job", allow_none=True)
+        check_int(seed_transpiler, "seed_transpiler", minimum=0)
+        check_mapping(sampler_options, "sampler_options")
+        self._validate_gate_options()
         from qiskit.providers import BackendV2
 
-        from quark.backends.aer import AerBackend
-
-        # the oracle builder: the very circuits AerBackend runs (its simulator is never used here)
-        self._builder = AerBackend(
-            oracle=oracle, loader=loader, index_state=index_state, max_table_qubits=max_table_qubits
-        )
-        self.optimization_level = int(optimization_level)
-        self.shots_per_job = shots_per_job
-        self.seed_transpiler = int(seed_transpiler)
-        self.mode = mode
-        self.sampler_options = dict(sampler_options or {})
-        self.service = None
+        self._service = None
         self.device = None
         if isinstance(backend, BackendV2):
             self.device = backend
-            self.service = getattr(backend, "service", None) if isinstance(backend, runtime.IBMBackend) else None
+            self._service = getattr(backend, "service", None) if isinstance(backend, runtime.IBMBackend) else None
         elif backend is None or isinstance(backend, str):
-            self.service = service if service is not None else self._open_service(channel, token, instance)
+            self._service = service if service is not None else self._open_service(channel, self.token, instance)
             if isinstance(backend, str):
                 try:
-                    self.device = self.service.backend(backend)
+                    self.device = self._service.backend(backend)
                 except Exception as exc:
                     raise ValueError(f"IBM Quantum has no device {backend!r} for this account: {exc}") from exc
         else:
@@ -212,10 +204,7 @@ class IBMBackend(GroverBackend):
                 f"fake device) or None; got {type(backend).__name__}"
             )
         self._pass_managers: dict[int, Any] = {}
-        self._oracles: "weakref.WeakKeyDictionary[Any, Any]" = weakref.WeakKeyDictionary()
-        self._transpiled: dict[tuple, Any] = {}
-        self.report: list[dict[str, Any]] = []
-        self.last_run: dict[str, Any] = {}
+        self._init_caches()
 
     # -- account ----------------------------------------------------------------------------------
     @staticmethod
@@ -224,15 +213,16 @@ class IBMBackend(GroverBackend):
 
         if token is None and not _has_account():
             raise IBMAccountError(f"No IBM Quantum account is configured for backend 'ibm': {_ACCOUNT_HELP}")
-        kwargs = {k: v for k, v in (("channel", channel), ("token", token), ("instance", instance)) if v is not None}
+        kwargs = {k: reveal(v) for k, v in (("channel", channel), ("token", token), ("instance", instance)) if v is not None}
         try:
             return QiskitRuntimeService(**kwargs)
         except Exception as exc:
+            message = str(exc).replace(reveal(token), "***") if token else str(exc)
             raise IBMAccountError(
-                f"could not open the IBM Quantum account ({type(exc).__name__}: {exc}); check the token, "
+                f"could not open the IBM Quantum account ({type(exc).__name__}: {message}); check the token, "
                 "instance and channel (QISKIT_IBM_TOKEN / QISKIT_IBM_INSTANCE / QISKIT_IBM_CHANNEL or the saved "
                 "account) and the network"
-            ) from exc
+            ) from None
 
     @property
     def local(self) -> bool:
@@ -247,21 +237,28 @@ class IBMBackend(GroverBackend):
 
     def _device_for(self, n_qubits: int):
         if self.device is None:  # least busy real device that fits, chosen at the first circuit
-            self.device = self.service.least_busy(min_num_qubits=n_qubits)  # operational devices only
+            self.device = self._service.least_busy(min_num_qubits=n_qubits)  # operational devices only
         return self.device
 
-    # -- circuits ---------------------------------------------------------------------------------
-    def transpile(self, circuit):
-        """``circuit`` transpiled for the device (ISA circuit), described in :attr:`report`."""
-        dev = self._device_for(circuit.num_qubits)
+    # -- GateLevelBackend -------------------------------------------------------------------------
+    def _check_memory(self, n_qubits: int) -> None:
+        dev = self._device_for(n_qubits)
         width = getattr(dev, "num_qubits", None)
-        if width is not None and circuit.num_qubits > width:
+        if width is not None and n_qubits > width:
             raise ValueError(
-                f"the circuit needs {circuit.num_qubits} qubits but device {dev.name!r} has {width}; "
+                f"the circuit needs {n_qubits} qubits but device {dev.name!r} has {width}; "
                 "choose a larger device or a smaller problem"
             )
         if self.local:  # the local simulation holds the active qubits' statevector
-            check_fits(16.0 * 2.0**circuit.num_qubits, f"a local simulation of {circuit.num_qubits} qubits on {dev.name!r}")
+            check_fits(16.0 * 2.0**n_qubits, f"a local simulation of {n_qubits} qubits on {dev.name!r}")
+
+    def transpile(self, circuit):
+        """``circuit`` transpiled for the device (ISA circuit)."""
+        self._check_memory(circuit.num_qubits)
+        return self._transpile(circuit)
+
+    def _transpile(self, circuit):
+        dev = self._device_for(circuit.num_qubits)
         pm = self._pass_managers.get(self.optimization_level)
         if pm is None:
             from qiskit.transpiler import generate_preset_pass_manager
@@ -270,84 +267,29 @@ class IBMBackend(GroverBackend):
                 optimization_level=self.optimization_level, backend=dev, seed_transpiler=self.seed_transpiler
             )
             self._pass_managers[self.optimization_level] = pm
-        tqc = pm.run(circuit)
-        active = {tqc.find_bit(q).index for inst in tqc.data for q in inst.qubits if inst.operation.name != "barrier"}
-        self.report.append(
-            {
-                "circuit": circuit.name,
-                "qubits": circuit.num_qubits,
-                "physical_qubits": len(active),
-                "depth": tqc.depth(lambda inst: not getattr(inst.operation, "_directive", False)),
-                "two_qubit_gates": _two_qubit_gates(tqc),
-                "ops": dict(tqc.count_ops()),
-                "optimization_level": self.optimization_level,
-                "device": dev.name,
-            }
-        )
-        return tqc
+        return pm.run(circuit)
 
-    def threshold_oracle(self, problem):
-        """The :class:`~quark.encoding.oracles.ThresholdOracle` used for ``problem`` (as Aer's)."""
-        return self._builder.threshold_oracle(problem)
+    def _describe(self, circuit, tqc, meta: dict) -> None:
+        super()._describe(circuit, tqc, meta)
+        active = {tqc.find_bit(q).index for inst in tqc.data for q in inst.qubits if inst.operation.name != "barrier"}
+        self.report[-1].update(physical_qubits=len(active), optimization_level=self.optimization_level,
+                               device=self.device.name)
 
     def transpiled_threshold_circuit(self, problem, threshold: float, iterations: int):
         """``(ISA circuit, parameter values)`` that :meth:`sample_threshold` submits."""
-        from quark.encoding.oracles import grover_circuit
+        from quark._validation import check_number
 
-        iterations = _positive_int("iterations", iterations, minimum=0)
-        if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.integer, np.floating)) or np.isnan(threshold):
-            raise TypeError(f"'threshold' must be a real number; got {threshold!r}")
+        iterations = check_int(iterations, "iterations", minimum=0)
+        threshold = check_number(threshold, "threshold", allow_inf=True)
         orc = self.threshold_oracle(problem)
-        qc, binding, shape = orc.at(float(threshold))
+        qc, binding, shape = orc.at(threshold)
         n = orc.n_weights
-
-        def build():
-            circ = grover_circuit(qc, list(range(n)), list(range(n)), iterations)
-            circ.name = f"{orc.kind}_grover_{iterations}"
-            return circ
-
-        tqc = self._cached((id(orc), shape, iterations), orc, build, dict(kind="threshold", oracle=orc.kind, iterations=iterations))
+        meta = {"kind": "threshold", "oracle": orc.kind, "iterations": iterations}
+        tqc = self._grover_circuit((id(orc), shape), orc, qc, list(range(n)), None, iterations, meta)
         by_name = {p.name: float(v) for p, v in binding.items()}
-        values = [by_name[p.name] for p in tqc.parameters]  # an unused parameter vanishes (0 rounds)
-        return tqc, values
-
-    def _cached(self, key: tuple, owner: Any, build, meta: dict) -> Any:
-        hit = self._transpiled.pop(key, None)
-        if hit is None:
-            hit = (self.transpile(build()), owner)
-            self.report[-1].update(meta)
-            while len(self._transpiled) >= _CACHE_SIZE:
-                self._transpiled.pop(next(iter(self._transpiled)))
-        self._transpiled[key] = hit  # most recently used last
-        return hit[0]
+        return tqc, [by_name[p.name] for p in tqc.parameters]
 
     # -- sampling ---------------------------------------------------------------------------------
-    def pop_device_time(self) -> float:
-        """QPU seconds the service billed since the last call (0 on local and fake devices)."""
-        spent, self._device_time_s = getattr(self, "_device_time_s", 0.0), 0.0
-        return spent
-
-    def sample_threshold(self, problem, threshold, iterations, shots, rng):
-        """Measured weight indices after ``iterations`` rounds of the threshold oracle + diffuser."""
-        shots = _positive_int("shots", shots)
-        tqc, values = self.transpiled_threshold_circuit(problem, threshold, iterations)
-        n = self.threshold_oracle(problem).n_weights
-        return self._run(tqc, values, shots, rng, n)
-
-    def sample_joint(self, landscape, iterations, shots, copies, rng):
-        """Measured weight indices after the paper's amplification on weights ⊗ ``copies`` data registers."""
-        iterations = _positive_int("iterations", iterations, minimum=0)
-        shots = _positive_int("shots", shots)
-        copies = _positive_int("copies", copies)
-        jo = self._builder.joint_oracle(landscape, copies)
-        tqc = self._cached(
-            (id(jo), "joint", iterations),
-            jo,
-            lambda: self._builder.joint_circuit(landscape, iterations, copies),
-            dict(kind="joint", oracle="joint", iterations=iterations, copies=copies),
-        )
-        return self._run(tqc, [], shots, rng, jo.n_weights)
-
     def _sampler(self, seed: int | None):
         from qiskit_ibm_runtime import SamplerV2
 
@@ -355,7 +297,7 @@ class IBMBackend(GroverBackend):
             # 0.50+ announces a client-side successor; SamplerV2 is still the documented primitive
             warnings.filterwarnings("ignore", message=".*SamplerV2 class is deprecated.*", category=DeprecationWarning)
             sampler = SamplerV2(mode=self.mode if self.mode is not None else self.device)
-        for key, value in self.sampler_options.items():
+        for key, value in (self.sampler_options or {}).items():
             setattr(sampler.options, key, value)
         if seed is not None:
             sampler.options.simulator.seed_simulator = seed
@@ -364,42 +306,39 @@ class IBMBackend(GroverBackend):
     def _max_shots(self) -> int | None:
         if self.shots_per_job is not None:
             return self.shots_per_job
+        config = getattr(self.device, "configuration", None)
+        if not callable(config):
+            return None
         try:
-            return int(self.device.configuration().max_shots)
-        except Exception:
+            return int(config().max_shots)
+        except (AttributeError, TypeError, ValueError):  # a device that declares no shot limit
             return None
 
-    def _run(self, tqc, values: list, shots: int, rng: np.random.Generator, n_weights: int) -> np.ndarray:
-        from quark.backends.aer import _bitarray_to_indices
-
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError(f"'rng' must be a numpy Generator; got {type(rng).__name__}")
+    def _execute(self, tqc, values, shots, rng, n_weights):
         per_job = self._max_shots() or shots
         batches = [per_job] * (shots // per_job) + ([shots % per_job] if shots % per_job else [])
         pub = (tqc, [values]) if values else (tqc,)
         local = self.local
         start = time.perf_counter()
-        out, job_ids, usage = [], [], 0.0
+        out, job_ids = [], []
+        usage: float | None = 0.0
         for batch in batches:
             # seeds 1..2**31-1: the local runner ignores a seed of 0
             sampler = self._sampler(int(rng.integers(1, 2**31 - 1)) if local else None)
             job = sampler.run([pub], shots=batch)
             job_ids.append(job.job_id())
             data = job.result()[0].data.meas
-            out.append(_bitarray_to_indices(data.array.reshape(batch, -1), n_weights))
-            if not local:  # billed QPU seconds, where the service reports them
+            out.append(bitarray_to_indices(data.array.reshape(batch, -1), n_weights))
+            if not local and usage is not None:  # billed QPU seconds, where the service reports them
                 try:
                     usage += float(job.usage())
-                except Exception:
-                    pass
-        self._device_time_s = getattr(self, "_device_time_s", 0.0) + (0.0 if local else usage)
-        self.last_run = {
-            "shots": shots,
-            "jobs": len(batches),
-            "job_ids": job_ids,
-            "seconds": time.perf_counter() - start,
-            "local": local,
-            "device": self.device.name,
-            "usage_s": None if local else usage,
-        }
-        return np.concatenate(out)
+                except Exception as exc:  # noqa: BLE001 - the service's errors vary; the cost must not vanish silently
+                    warnings.warn(
+                        f"IBM Quantum did not report the QPU seconds of job {job.job_id()} ({type(exc).__name__}: "
+                        f"{exc}); the ledger's qpu_time_s is unknown (None) for this search",
+                        RuntimeWarning, stacklevel=2,
+                    )
+                    usage = None
+        meta = {"jobs": len(batches), "job_ids": job_ids, "seconds": time.perf_counter() - start, "local": local,
+                "device": self.device.name}
+        return np.concatenate(out), (0.0 if local else usage), meta

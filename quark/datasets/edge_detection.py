@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.utils import Bunch
 
-from quark.models.line_detector import image_lines
+from quark._images import image_lines
 
 __all__ = ["load_edge_detection", "LINE_KINDS"]
 

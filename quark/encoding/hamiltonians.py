@@ -2,7 +2,14 @@
 
 Every export uses variable / qubit ``i`` for bit ``i`` and reproduces the landscape's loss exactly
 on every bit string, the constant included (``bqm.offset``, the polynomial's ``()`` term, the Pauli
-identity term, the program's objective constant).
+identity term, the program's objective constant). Coefficients below a tolerance *relative to the
+loss's own spread* are zero, so a loss that varies by 1e-12 keeps its shape.
+
+A trap next door: qiskit-optimization 0.7's ``NumPyMinimumEigensolver`` misjudges a diagonal
+operator holding an exact zero on its diagonal as non-diagonal and falls back to ARPACK, which can
+return a wrong minimum (e.g. 0.99999 instead of 0). The Pauli export of a landscape whose loss
+reaches 0 has such a diagonal: to find its minimum, use :meth:`SparsePauliOp.to_matrix` with
+``sparse=True`` and read the diagonal, or Quark's own exhaustive search.
 """
 
 from __future__ import annotations
@@ -11,9 +18,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from quark._memory import check_fits
-from quark.encoding.transforms import mobius_transform, walsh_hadamard_transform
-from quark.exceptions import ProblemTooLargeError
+from quark.encoding._terms import DEFAULT_MAX_TERMS, coefficient_terms, terms_to_bqm
+from quark.encoding.problem import DEFAULT_MAX_TABLE_QUBITS
 
 if TYPE_CHECKING:  # pragma: no cover
     import dimod
@@ -21,6 +27,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from qiskit_optimization import QuadraticProgram
 
     from quark.encoding.landscape import LossLandscape
+    from quark.encoding.weights import WeightEncoding
+    from quark.models.base import WeightQuadratic
 
 __all__ = [
     "landscape_to_bqm",
@@ -30,38 +38,42 @@ __all__ = [
     "bqm_to_pauli",
     "bqm_to_quadratic_program",
     "coefficient_terms",
+    "quadratic_terms",
+    "weight_quadratic_terms",
     "DEFAULT_MAX_TERMS",
     "DEFAULT_MAX_TABLE_QUBITS",
 ]
 
-#: Largest number of monomials a polynomial / Pauli export builds by default.
-DEFAULT_MAX_TERMS = 200_000
-#: Largest landscape whose full table a transform-based export computes by default.
-DEFAULT_MAX_TABLE_QUBITS = 24
 
+def weight_quadratic_terms(wq: "WeightQuadratic", encoding: "WeightEncoding") -> dict[tuple[int, ...], float]:
+    """A quadratic function of the weights as terms over the weight *bits* (``b_j**2 = b_j``).
 
-def _qubo_terms(land: "LossLandscape") -> tuple[np.ndarray, np.ndarray, float]:
-    """``(linear, Q_upper, offset)`` of the squared loss of a linear model, from the data.
-
-    score_i = Phi_i . w,  w = w0 + G b  =>  score = a + H b,  a = Phi w0,  H = Phi G.
-    mean_i (score_i - t_i)^2 = (r.r + 2 r.H b + b.H^T H b) / m   with r = a - t, and b_j^2 = b_j.
+    With ``w = w0 + G b``: ``f = f(w0) + (c + 2 Q w0) . G b + b . (G^T Q G) b``.
     """
+    w0, G = encoding.affine_map()
+    Q = np.asarray(wq.quadratic, dtype=np.float64)
+    c = np.asarray(wq.linear, dtype=np.float64)
+    offset = float(wq.offset + c @ w0 + w0 @ Q @ w0)
+    lin = G.T @ (c + 2.0 * Q @ w0)
+    QB = G.T @ Q @ G
+    lin = lin + np.diag(QB)
+    terms: dict[tuple[int, ...], float] = {(): offset} if offset else {}
+    terms.update({(i,): float(v) for i, v in enumerate(lin) if v})
+    rows, cols = np.triu_indices(QB.shape[0], 1)
+    vals = QB[rows, cols] + QB[cols, rows]
+    terms.update({(int(i), int(j)): float(v) for i, j, v in zip(rows, cols, vals) if v})
+    return terms
+
+
+def quadratic_terms(land: "LossLandscape") -> dict[tuple[int, ...], float]:
+    """Terms of the exact QUBO of a quadratic landscape (squared loss on a linear model), from the data."""
     if not land.is_quadratic:
         raise ValueError(
             f"the {land.loss!r} loss of model {land.model.name!r} is not quadratic in the bits, so it has "
             "no exact QUBO; use loss='squared' with a linear model ('spin-perceptron', "
             "'fixed-point-linear'), or to_polynomial() for the exact higher-order form"
         )
-    m = land.n_samples
-    phi = land.model.features(land.X)
-    w0, G = land.encoding.affine_map()
-    t = 2.0 * land.y - 1.0
-    H = phi @ G
-    r = phi @ w0 - t
-    Q = H.T @ H / m
-    linear = 2.0 * (r @ H) / m + np.diag(Q)
-    upper = 2.0 * np.triu(Q, 1)
-    return linear, upper, float(r @ r / m)
+    return weight_quadratic_terms(land.model.quadratic_surrogate(land.X, land.y), land.encoding)
 
 
 def landscape_to_bqm(land: "LossLandscape") -> "dimod.BinaryQuadraticModel":
@@ -78,49 +90,7 @@ def landscape_to_bqm(land: "LossLandscape") -> "dimod.BinaryQuadraticModel":
     >>> bool(np.isclose(bqm.energy(dict(enumerate(bits))), land.evaluate(bits)))
     True
     """
-    import dimod
-
-    linear, upper, offset = _qubo_terms(land)
-    n = land.n_qubits
-    rows, cols = np.nonzero(upper)
-    bqm = dimod.BinaryQuadraticModel.from_numpy_vectors(
-        linear, (rows, cols, upper[rows, cols]), offset, dimod.BINARY, variable_order=range(n)
-    )
-    return bqm
-
-
-def _checked_table(land: "LossLandscape", max_qubits: int, what: str) -> np.ndarray:
-    if land.n_qubits > max_qubits:
-        raise ProblemTooLargeError(
-            f"the {what} export of a {land.n_qubits}-qubit landscape transforms its full table of "
-            f"2**{land.n_qubits} losses; the limit is max_qubits={max_qubits} (raise it if memory allows)"
-        )
-    check_fits(3 * 8 * (1 << land.n_qubits), f"the {what} transform of {land.n_qubits} qubits")
-    return land.table(np.float64)
-
-
-_SURROGATE_HINT = "raise max_terms, or use a quadratic surrogate (loss='squared' on a linear model)"
-
-
-def coefficient_terms(
-    coeffs: np.ndarray, max_terms: int = DEFAULT_MAX_TERMS, *, what: str = "polynomial", hint: str = _SURROGATE_HINT
-) -> dict[tuple[int, ...], float]:
-    """The non-zero terms of a transform's coefficient vector as ``{variables: coefficient}``.
-
-    ``coeffs[S]`` is the coefficient of the monomial over the set bits of ``S`` (relative
-    tolerance 1e-10). More than ``max_terms`` terms raises
-    :class:`~quark.exceptions.ProblemTooLargeError` whose message ends with ``hint``.
-
-    Examples
-    --------
-    >>> coefficient_terms(np.array([0.5, 0.0, 0.0, -2.0]))
-    {(): 0.5, (0, 1): -2.0}
-    """
-    tol = 1e-10 * max(1.0, float(np.abs(coeffs).max(initial=0.0)))
-    idx = np.flatnonzero(np.abs(coeffs) > tol)
-    if idx.size > max_terms:
-        raise ProblemTooLargeError(f"the {what} has {idx.size} terms, more than max_terms={max_terms}; {hint}")
-    return {tuple(i for i in range(k.bit_length()) if (k >> i) & 1): float(coeffs[k]) for k in idx.tolist()}
+    return terms_to_bqm(quadratic_terms(land), land.n_qubits)
 
 
 def landscape_to_polynomial(
@@ -138,15 +108,7 @@ def landscape_to_polynomial(
     """
     import dimod
 
-    if land.is_quadratic:
-        bqm = landscape_to_bqm(land)
-        terms = {(v,): float(c) for v, c in bqm.linear.items()}
-        terms.update({(u, v): float(c) for (u, v), c in bqm.quadratic.items()})
-        terms[()] = float(bqm.offset)
-        return dimod.BinaryPolynomial(terms, dimod.BINARY)
-    coeffs = mobius_transform(_checked_table(land, max_qubits, "polynomial"))
-    terms = coefficient_terms(coeffs, max_terms)
-    return dimod.BinaryPolynomial(terms, dimod.BINARY)
+    return dimod.BinaryPolynomial(land.polynomial(max_terms=max_terms, max_qubits=max_qubits), dimod.BINARY)
 
 
 def landscape_to_pauli(
@@ -159,17 +121,15 @@ def landscape_to_pauli(
 
     Qubit ``i`` is bit ``i`` (Qiskit's little-endian order), so basis state ``|k>`` has energy
     ``table[k]``. Quadratic landscapes go through the QUBO (at most 2-local terms); others through
-    the Walsh–Hadamard transform of the table.
+    the Walsh–Hadamard transform of the table. See the module docstring before handing the result
+    to qiskit-optimization's ``NumPyMinimumEigensolver``.
     """
     if land.is_quadratic:
         return bqm_to_pauli(landscape_to_bqm(land))
     from qiskit.quantum_info import SparsePauliOp
 
-    coeffs = walsh_hadamard_transform(_checked_table(land, max_qubits, "Pauli"))
-    terms = coefficient_terms(coeffs, max_terms, what="Pauli operator")
-    sparse = [("Z" * len(v), list(v), c) for v, c in terms.items()]
-    if not sparse:
-        sparse = [("", [], 0.0)]
+    terms = land.polynomial(max_terms=max_terms, max_qubits=max_qubits, basis="spin")
+    sparse = [("Z" * len(v), list(v), c) for v, c in terms.items()] or [("", [], 0.0)]
     return SparsePauliOp.from_sparse_list(sparse, num_qubits=land.n_qubits).simplify(atol=0)
 
 

@@ -6,17 +6,19 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from quark._memory import check_fits
+from quark._validation import check_choice
 from quark.encoding._kernels import OrForm
-from quark.encoding.bits import MAX_INDEX_QUBITS, as_bit_array, index_to_bits
-from quark.encoding.weights import WeightEncoding
+from quark.encoding.bits import as_bit_array, index_to_bits
+from quark.encoding.problem import DEFAULT_MAX_TABLE_QUBITS, SearchProblem
+from quark.encoding._terms import DEFAULT_MAX_TERMS
+from quark.encoding.weights import WeightEncoding, weight_encoding
 
 if TYPE_CHECKING:  # pragma: no cover
     import dimod
-
-    from quark.models import QuantizedModel
     from qiskit.quantum_info import SparsePauliOp
     from qiskit_optimization import QuadraticProgram
+
+    from quark.models import QuantizedModel
 
 __all__ = ["LossLandscape", "LOSSES", "validate_Xy"]
 
@@ -72,7 +74,14 @@ def validate_Xy(X, y=None, *, name_X: str = "X") -> tuple[np.ndarray, np.ndarray
     return Xa, ya.astype(np.uint8)
 
 
-class LossLandscape:
+def _frozen(a: np.ndarray) -> np.ndarray:
+    """A private read-only copy: later changes to the caller's array cannot reach the landscape."""
+    out = np.array(a, copy=True)
+    out.flags.writeable = False
+    return out
+
+
+class LossLandscape(SearchProblem):
     """The training loss of a quantized model as a function of its weight bit string.
 
     Parameters
@@ -83,7 +92,7 @@ class LossLandscape:
     encoding : WeightEncoding or None
         How bits map to weights; ``None`` takes the model's default encoding.
     X : array, shape (m, d)
-        Training features (0/1 for Boolean models).
+        Training features (0/1 for Boolean models). The landscape keeps a read-only copy.
     y : array, shape (m,)
         0/1 labels.
     loss : {"zero_one", "squared", "hinge"}
@@ -109,6 +118,8 @@ class LossLandscape:
     0.0
     """
 
+    classifies = True
+
     def __init__(
         self,
         model: "str | QuantizedModel",
@@ -117,13 +128,13 @@ class LossLandscape:
         y,
         loss: str = "zero_one",
     ) -> None:
-        from quark.models import get_model  # models import encoding; import them lazily
+        from quark.models import get_model
 
         self.model = get_model(model)
         X, y = validate_Xy(X, y)
         self.model.check_features(X)
         if encoding is None:
-            encoding = self.model.encoding(X.shape[1])
+            encoding = weight_encoding(self.model, X.shape[1])
         if not isinstance(encoding, WeightEncoding):
             raise TypeError(f"'encoding' must be a WeightEncoding or None; got {type(encoding).__name__}")
         if encoding.n_weights != self.model.n_weights(X.shape[1]):
@@ -136,25 +147,19 @@ class LossLandscape:
                 f"model {self.model.name!r} is defined on {self.model.weight_kind} weights; "
                 f"got a {encoding.kind} encoding"
             )
-        if loss not in LOSSES:
-            raise ValueError(f"unknown loss {loss!r}; expected one of {sorted(LOSSES)}")
+        self.loss = check_choice(loss, "loss", LOSSES)
         self.encoding = encoding
-        self.X = X
-        self.y = y
-        self.loss = loss
+        self.X = _frozen(X)
+        self.y = _frozen(y)
+        self.n_qubits = encoding.n_qubits
+        self.variables = list(range(self.n_qubits))
+        self.n_samples = int(self.X.shape[0])
+        self.evaluation_cost = self.n_samples
+        self.has_counts = self.loss == "zero_one"
         # Boolean OR-form models on 1-bit weights: bit j of an index is weight j, so the bit-level
         # kernel counts correct samples straight from indices.
-        or_form = self.model.or_form(X) if encoding.kind == "binary" else None
-        self._or_form = None if or_form is None else OrForm.from_samples(or_form[0], y, or_form[1])
-
-    # -- sizes ------------------------------------------------------------------------------------
-    @property
-    def n_qubits(self) -> int:
-        return self.encoding.n_qubits
-
-    @property
-    def n_samples(self) -> int:
-        return int(self.X.shape[0])
+        or_form = self.model.or_form(self.X) if encoding.kind == "binary" else None
+        self._or_form = None if or_form is None else OrForm.from_samples(or_form[0], self.y, or_form[1])
 
     @property
     def is_quadratic(self) -> bool:
@@ -177,60 +182,37 @@ class LossLandscape:
         b = as_bit_array(bits, self.n_qubits)
         return self.model.decision(self.encoding.decode(b.reshape(-1, self.n_qubits)), self.X)
 
-    def evaluate(self, bits) -> np.ndarray | float:
-        """Loss of one bit string (a float) or of a batch ``(B, n_qubits)`` (an array ``(B,)``)."""
-        b = as_bit_array(bits, self.n_qubits)
-        out = self._chunked(b.reshape(-1, self.n_qubits), self._loss_of_bits, np.float64)
-        return float(out[0]) if b.ndim == 1 else out
-
-    def evaluate_indices(self, indices) -> np.ndarray:
-        """Losses of integer-indexed bit strings (bit *i* of index ``k`` is ``(k >> i) & 1``)."""
-        idx = np.asarray(indices, dtype=np.int64).reshape(-1)
-        self._check_indices(idx)
-        return self._chunked(idx, self._loss_of_indices, np.float64)
-
-    def correct_counts(self, indices) -> np.ndarray:
-        """Correctly classified training samples for integer-indexed bit strings (``int64``)."""
-        idx = np.asarray(indices, dtype=np.int64).reshape(-1)
-        self._check_indices(idx)
-        return self._chunked(idx, self._counts_of_indices, np.int64)
-
     def accuracy(self, bits) -> np.ndarray | float:
         """Training accuracy of one bit string or a batch."""
         b = as_bit_array(bits, self.n_qubits)
-        pred = self.model.predict(self.encoding.decode(b.reshape(-1, self.n_qubits)), self.X)
-        acc = (pred == self.y).mean(axis=1)
+        acc = self._correct_of_bits(b.reshape(-1, self.n_qubits)).mean(axis=1)
         return float(acc[0]) if b.ndim == 1 else acc
+
+    def loss_of_counts(self, counts) -> np.ndarray:
+        """The 0-1 loss of settings with these correct counts, bit-identical to :meth:`evaluate`."""
+        if not self.has_counts:
+            raise TypeError(f"the {self.loss!r} loss does not follow from correct-sample counts")
+        # (m - c) / m, not 1 - c / m: the generic path's mean of mistakes rounds the same way
+        return (self.n_samples - np.asarray(counts, dtype=np.float64)) / self.n_samples
 
     # -- full tables ------------------------------------------------------------------------------
     def table_nbytes(self, dtype=np.float64) -> int:
         """Memory a :meth:`table` of ``dtype`` needs, scratch included."""
-        return (1 << self.n_qubits) * np.dtype(dtype).itemsize + _SCRATCH_PER_PAIR * _CHUNK_PAIRS
+        return (1 << self.n_qubits) * np.dtype(dtype).itemsize + self._table_scratch()
 
-    def table(self, dtype=np.float64, *, max_bytes: float | None = None) -> np.ndarray:
-        """The loss of all ``2**n_qubits`` bit strings, index ``k`` at position ``k``.
-
-        Computed in chunks with bounded scratch memory. Raises
-        :class:`~quark.exceptions.ProblemTooLargeError` (a ``MemoryError`` and ``ValueError``),
-        saying how many GiB it would need, when the table would not fit in ``max_bytes``
-        (default: 90% of available memory).
-        """
-        n = self.n_qubits
-        check_fits(self.table_nbytes(dtype), f"the loss table of {n} weight qubits ({np.dtype(dtype).name})", max_bytes)
-        return self._fill(self._loss_of_indices, dtype)
-
-    def count_table(self, *, max_bytes: float | None = None) -> np.ndarray:
-        """Correct-sample counts of all ``2**n_qubits`` bit strings in the smallest unsigned dtype.
-
-        A compact table (1–2 bytes per setting) for the threshold oracle of the 0-1 loss:
-        ``loss = 1 - count / n_samples``.
-        """
-        dtype = np.min_scalar_type(self.n_samples)
-        n = self.n_qubits
-        check_fits(self.table_nbytes(dtype), f"the count table of {n} weight qubits", max_bytes)
-        return self._fill(self._counts_of_indices, dtype)
+    def _table_scratch(self) -> int:
+        return _SCRATCH_PER_PAIR * _CHUNK_PAIRS
 
     # -- Hamiltonians (see quark.encoding.hamiltonians) ------------------------------------------
+    def polynomial(self, *, max_terms: int = DEFAULT_MAX_TERMS, max_qubits: int = DEFAULT_MAX_TABLE_QUBITS,
+                   basis: str = "binary") -> dict[tuple[int, ...], float]:
+        """Exact polynomial over bit positions: symbolic for quadratic landscapes, else from the table."""
+        if self.is_quadratic and basis == "binary":
+            from quark.encoding.hamiltonians import quadratic_terms
+
+            return quadratic_terms(self)
+        return super().polynomial(max_terms=max_terms, max_qubits=max_qubits, basis=basis)
+
     def to_bqm(self) -> "dimod.BinaryQuadraticModel":
         """Exact QUBO (squared loss on linear models), derived symbolically from the data."""
         from quark.encoding.hamiltonians import landscape_to_bqm
@@ -256,29 +238,19 @@ class LossLandscape:
         return landscape_to_quadratic_program(self)
 
     # -- internals --------------------------------------------------------------------------------
-    def _check_indices(self, idx: np.ndarray) -> None:
-        if self.n_qubits > MAX_INDEX_QUBITS:
-            raise ValueError(
-                f"integer indices cover at most {MAX_INDEX_QUBITS} qubits; this landscape has {self.n_qubits} "
-                "(use evaluate(bits) with bit arrays)"
-            )
-        if idx.size and (idx.min() < 0 or idx.max() >= (1 << self.n_qubits)):
-            raise ValueError(f"indices must lie in [0, 2**{self.n_qubits})")
-
     def _chunk_rows(self) -> int:
         if self._or_form is not None:  # the kernel needs no per-sample scratch
             return 1 << 20
         return max(1, _CHUNK_PAIRS // max(self.n_samples, 1))
 
-    def _loss_of_bits(self, bits: np.ndarray) -> np.ndarray:
+    def _losses_of_bits(self, bits: np.ndarray) -> np.ndarray:
         return LOSSES[self.loss](self.model.decision(self.encoding.decode(bits), self.X), self.y)
 
-    def _loss_of_indices(self, idx: np.ndarray) -> np.ndarray:
+    def _losses_of_indices(self, idx: np.ndarray) -> np.ndarray:
         if self._or_form is None:
-            return self._loss_of_bits(index_to_bits(idx, self.n_qubits))
+            return self._losses_of_bits(index_to_bits(idx, self.n_qubits))
         # A Boolean model scores ±1: a wrong sample costs 1 (0-1), 4 (squared) or 2 (hinge).
-        # (m - c) / m, not 1 - c / m: bit-identical to the generic path's mean of mistakes.
-        wrong = (self.n_samples - self._counts_of_indices(idx)) / self.n_samples
+        wrong = (self.n_samples - self._or_form.counts(idx)) / self.n_samples
         return wrong * {"zero_one": 1.0, "squared": 4.0, "hinge": 2.0}[self.loss]
 
     def _counts_of_indices(self, idx: np.ndarray) -> np.ndarray:
@@ -287,21 +259,8 @@ class LossLandscape:
         return self._or_form.counts(idx)
 
     def _counts_of_bits(self, bits: np.ndarray) -> np.ndarray:
+        return self._correct_of_bits(bits).sum(axis=1)
+
+    def _correct_of_bits(self, bits: np.ndarray) -> np.ndarray:
         pred = self.model.decision(self.encoding.decode(bits), self.X) > 0
-        return (pred == self.y.astype(bool)).sum(axis=1)
-
-    def _chunked(self, items: np.ndarray, fn, dtype) -> np.ndarray:
-        out = np.empty(items.shape[0], dtype=dtype)
-        step = self._chunk_rows()
-        for start in range(0, items.shape[0], step):
-            out[start : start + step] = fn(items[start : start + step])
-        return out
-
-    def _fill(self, fn, dtype) -> np.ndarray:
-        size = 1 << self.n_qubits
-        out = np.empty(size, dtype=dtype)
-        step = self._chunk_rows()
-        for start in range(0, size, step):
-            stop = min(size, start + step)
-            out[start:stop] = fn(np.arange(start, stop, dtype=np.int64))
-        return out
+        return pred == self.y.astype(bool)

@@ -16,9 +16,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from typing import TYPE_CHECKING
+
+from quark._validation import check_int
 from quark.encoding.bits import as_bit_array
 
-__all__ = ["WeightEncoding"]
+if TYPE_CHECKING:  # pragma: no cover
+    from quark.models import QuantizedModel
+
+__all__ = ["WeightEncoding", "weight_encoding"]
 
 _KINDS = ("spin", "binary", "fixed")
 
@@ -160,3 +166,34 @@ class WeightEncoding:
         k = self.bits_per_weight
         bits = (ints[..., None] >> np.arange(k)) & 1
         return bits.reshape(w.shape[:-1] + (self.n_qubits,)).astype(np.uint8)
+
+
+def weight_encoding(model: "QuantizedModel", n_features: int, weight_bits: int | None = None) -> WeightEncoding:
+    """The weight encoding of ``model`` on ``n_features`` features (its ``weight_kind``, k bits for fixed point).
+
+    Parameters
+    ----------
+    model : QuantizedModel
+    n_features : int
+    weight_bits : int, optional
+        Bits per weight; fixed-point models default to their ``default_weight_bits``, 1-bit models
+        accept only 1.
+
+    Examples
+    --------
+    >>> from quark.models import FixedPointLinear, SpinPerceptron
+    >>> weight_encoding(FixedPointLinear(), 3, weight_bits=4).n_qubits     # 3 weights + bias, 4 bits each
+    16
+    >>> weight_encoding(SpinPerceptron(), 3).kind
+    'spin'
+    """
+    n_w = model.n_weights(n_features)
+    check_int(weight_bits, "weight_bits", allow_none=True)
+    if model.weight_kind == "fixed":
+        return WeightEncoding.fixed_point(n_w, bits=model.default_weight_bits if weight_bits is None else weight_bits)
+    if weight_bits not in (None, 1):
+        raise ValueError(
+            f"model {model.name!r} has 1-bit {model.weight_kind} weights, so 'weight_bits' must be 1; "
+            f"got {weight_bits!r} (use model='fixed-point-linear' for k-bit weights)"
+        )
+    return WeightEncoding(n_w, model.weight_kind)

@@ -1,18 +1,66 @@
-"""The quantized-model interface: a forward pass over many weight settings at once."""
+"""The quantized-model interface: a forward pass over many weight settings at once, and its hooks.
+
+Everything above the models (landscapes, exports, oracles, plots) asks a model what it is through
+the hooks defined here — never by its type:
+
+- :meth:`QuantizedModel.decision` — scores ``(B, m)`` of a batch of weight settings on samples;
+- :meth:`~QuantizedModel.features` — linear models: ``score = features(X) @ w``;
+- :meth:`~QuantizedModel.reversible_form` — the gated-OR circuit form of Boolean models (oracles);
+- :meth:`~QuantizedModel.or_form` — the same structure as bit masks (the fast loss-table kernel);
+- :meth:`~QuantizedModel.quadratic_surrogate` — a quadratic stand-in of the loss (annealing);
+- :meth:`~QuantizedModel.weight_images` — how learned weights draw on the image grid (plots).
+"""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from quark.encoding.weights import WeightEncoding
+from quark._images import square_side
+from quark._params import ParamsMixin
 
-__all__ = ["QuantizedModel"]
+if TYPE_CHECKING:  # pragma: no cover
+    from quark.models.circuits import GatedOrForm
+
+__all__ = ["QuantizedModel", "WeightImage", "WeightQuadratic"]
 
 
-class QuantizedModel(ABC):
+@dataclass(frozen=True)
+class WeightImage:
+    """One picture of learned weights: an ``s x s`` array, a caption, how to colour it.
+
+    ``signed``: draw with a diverging colour map (weights of both signs). ``strokes``: line
+    segments ``((row0, col0), (row1, col1))`` drawn over the grid (enabled lines of a detector).
+    """
+
+    image: np.ndarray
+    caption: str
+    signed: bool = False
+    strokes: tuple = ()
+
+
+@dataclass(frozen=True)
+class WeightQuadratic:
+    """A quadratic function of the weight vector: ``offset + linear @ w + w @ quadratic @ w``.
+
+    ``quadratic`` is symmetric. Built by :meth:`QuantizedModel.quadratic_surrogate`; the encoding
+    layer turns it into a QUBO over the weight bits.
+    """
+
+    offset: float
+    linear: np.ndarray
+    quadratic: np.ndarray
+    description: str
+
+    def __call__(self, W: np.ndarray) -> np.ndarray:
+        W = np.atleast_2d(np.asarray(W, dtype=np.float64))
+        return self.offset + W @ self.linear + np.einsum("bi,ij,bj->b", W, self.quadratic, W)
+
+
+class QuantizedModel(ParamsMixin, ABC):
     """A classifier whose weights are quantized, evaluated for a batch of weight settings.
 
     Subclasses implement :meth:`n_weights` and :meth:`decision`; everything else follows.
@@ -25,18 +73,24 @@ class QuantizedModel(ABC):
     name : str
         The string name accepted by :func:`quark.models.get_model` and the classifier.
     weight_kind : {"binary", "spin", "fixed"}
-        The weight encoding the model is defined on.
+        The weight encoding the model is defined on (see :func:`quark.encoding.weight_encoding`).
+    default_weight_bits : int or None
+        Bits per weight by default (fixed point only).
     binary_input : bool
         Whether features must be 0/1 (Boolean models).
     linear : bool
         Whether the score is affine in the weights (``score = features(X) @ w``), which makes the
         squared loss an exact QUBO.
+    reversible_condition : str or None
+        When the model has a reversible-circuit form, the condition under which it does.
     """
 
     name: ClassVar[str]
     weight_kind: ClassVar[str] = "binary"
+    default_weight_bits: ClassVar[int | None] = None
     binary_input: ClassVar[bool] = True
     linear: ClassVar[bool] = False
+    reversible_condition: ClassVar[str | None] = None
 
     @abstractmethod
     def n_weights(self, n_features: int) -> int:
@@ -51,30 +105,9 @@ class QuantizedModel(ABC):
         """Predicted classes (0/1, ``uint8``) of shape ``(B, m)``."""
         return (self.decision(W, X) > 0).astype(np.uint8)
 
-    def encoding(self, n_features: int, weight_bits: int | None = None) -> WeightEncoding:
-        """The weight encoding of this model for ``n_features`` features."""
-        n_w = self.n_weights(n_features)
-        if self.weight_kind == "fixed":
-            return WeightEncoding.fixed_point(n_w, bits=2 if weight_bits is None else weight_bits)
-        if weight_bits not in (None, 1):
-            raise ValueError(
-                f"model {self.name!r} has 1-bit {self.weight_kind} weights, so 'weight_bits' must be 1; "
-                f"got {weight_bits!r} (use model='fixed-point-linear' for k-bit weights)"
-            )
-        return WeightEncoding(n_w, self.weight_kind)
-
     def features(self, X: np.ndarray) -> np.ndarray:
         """Linear models only: ``Phi`` with ``score = Phi @ w`` (shape ``(m, n_weights)``)."""
         raise NotImplementedError(f"model {self.name!r} is not linear in its weights")
-
-    def or_form(self, X: np.ndarray) -> tuple[np.ndarray, int] | None:
-        """Boolean models of the form ``out = OR_j (w_j AND e_ij) XOR polarity`` only.
-
-        Returns ``(masks, polarity_bit)``: ``masks[i]`` has bit ``j`` set when sample ``i`` enables
-        weight ``j``; ``polarity_bit`` is the weight index of the polarity bit (``-1``: none).
-        Lets loss tables use the bit-level kernel. ``None`` for other models.
-        """
-        return None
 
     def weight_names(self, n_features: int) -> list[str]:
         """A readable name per weight (for plots and reports)."""
@@ -89,15 +122,72 @@ class QuantizedModel(ABC):
                 "(binarize them first, e.g. QuarkClassifier(binarize=True))"
             )
 
-    def __repr__(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
-        return f"{type(self).__name__}({params})"
+    # -- hooks ------------------------------------------------------------------------------------
+    def reversible_form(self, n_features: int) -> "GatedOrForm":
+        """The gated-OR reversible-circuit form (:mod:`quark.models.circuits`), or a ``ValueError``
+        naming the models that have one."""
+        from quark.models import MODELS
+
+        have = ", ".join(f"{cls.name!r} ({cls.reversible_condition})" for cls in MODELS.values() if cls.reversible_condition)
+        raise ValueError(f"model {self.name!r} has no reversible circuit form; models with one: {have}")
+
+    def or_form(self, X: np.ndarray) -> tuple[np.ndarray, int] | None:
+        """The gated-OR structure as bit masks, for the bit-level loss-table kernel; ``None`` without one.
+
+        Returns ``(masks, polarity_bit)``: ``masks[i]`` has bit ``g`` set when sample ``i`` enables
+        gate weight ``g`` (some term of gate ``g`` fires on it); ``polarity_bit`` is the weight index
+        of the polarity bit (``-1``: none). Derived from :meth:`reversible_form`, so the circuit
+        and the kernel share one description of the model.
+        """
+        try:
+            form = self.reversible_form(X.shape[1])
+        except ValueError:
+            return None
+        if form.n_gates > 62:  # masks are int64
+            return None
+        u = form.gate_features(X).astype(np.int64)
+        masks = u @ (np.int64(1) << np.arange(form.n_gates, dtype=np.int64))
+        return masks, (-1 if form.polarity is None else int(form.polarity))
+
+    def quadratic_surrogate(self, X: np.ndarray, y: np.ndarray) -> WeightQuadratic | None:
+        """A quadratic function of the weights whose low values are good weights, or ``None``.
+
+        Linear models: the squared loss of the score against the ±1 targets (exact for
+        ``loss="squared"``). Annealing uses it where the exact loss polynomial is too large; the
+        true loss of every sample is still what is reported.
+        """
+        if not self.linear:
+            return None
+        phi = np.asarray(self.features(X), dtype=np.float64)
+        t = 2.0 * np.asarray(y, dtype=np.float64) - 1.0
+        m = phi.shape[0]
+        return WeightQuadratic(float(t @ t / m), -2.0 * (t @ phi) / m, phi.T @ phi / m,
+                               "squared loss on the linear score")
+
+    def weight_images(self, weights, n_features: int) -> list[WeightImage]:
+        """The learned weights as pictures on the ``s x s`` pixel grid (square inputs only).
+
+        Default (linear models): the weight of each pixel, the bias in the caption.
+        """
+        w = np.asarray(weights, dtype=float).ravel()
+        s = _side(n_features)
+        if not self.linear:
+            raise ValueError(f"no image form for model {self.name!r}")
+        bias = f"bias {w[n_features]:+.2f}" if w.size > n_features else "no bias"
+        return [WeightImage(w[:n_features].reshape(s, s), bias, signed=True)]
 
     def __eq__(self, other: object) -> bool:
         return type(self) is type(other) and vars(self) == vars(other)
 
     def __hash__(self) -> int:
         return hash((type(self), tuple(sorted(vars(self).items()))))
+
+
+def _side(n_features: int) -> int:
+    s = square_side(n_features)
+    if s is None:
+        raise ValueError(f"weights can be drawn as images only for square inputs; got {n_features} features")
+    return s
 
 
 def _as_float(X: np.ndarray) -> np.ndarray:

@@ -42,19 +42,17 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from quark.models.base import QuantizedModel
-from quark.models.line_detector import LineDetector, image_lines
-from quark.models.perceptron import BinaryPerceptron
 
 if TYPE_CHECKING:  # pragma: no cover
     from qiskit import QuantumCircuit
 
 __all__ = ["GatedOrForm", "reversible_form", "has_reversible_form", "REVERSIBLE_MODELS", "evaluate_reversible"]
 
-#: Models with a reversible-circuit form (and the condition, where there is one).
-REVERSIBLE_MODELS: dict[str, str] = {
-    "perceptron": "threshold=1 (the paper's 'any selected pixel' model)",
-    "line-detector": "grouping='lines' or 'paper', with or without polarity",
-}
+
+def _reversible_models() -> dict[str, str]:
+    from quark.models import MODELS
+
+    return {name: cls.reversible_condition for name, cls in MODELS.items() if cls.reversible_condition}
 
 
 @dataclass(frozen=True)
@@ -174,26 +172,6 @@ def _or_into(qc: "QuantumCircuit", controls: list, target) -> None:
     qc.x(target)
 
 
-def _form_perceptron(model: BinaryPerceptron, n_features: int) -> GatedOrForm:
-    if model.threshold != 1:
-        raise ValueError(
-            f"the perceptron has a reversible circuit form only with threshold=1 (an OR of the selected "
-            f"pixels); got threshold={model.threshold}"
-        )
-    d = int(n_features)
-    model.n_weights(d)
-    return GatedOrForm("perceptron", d, d, tuple((j, (j,)) for j in range(d)), d)
-
-
-def _form_line_detector(model: LineDetector, n_features: int) -> GatedOrForm:
-    size = model._size(n_features)
-    groups = model._groups(size)  # (n_gates, n_lines)
-    _, pixels = image_lines(size)
-    terms = tuple((int(np.argmax(groups[:, l])), tuple(int(p) for p in pixels[l])) for l in range(len(pixels)))
-    n_g = groups.shape[0]
-    return GatedOrForm("line-detector", n_features, n_g, terms, n_g if model.polarity else None)
-
-
 def has_reversible_form(model: QuantizedModel | str, n_features: int) -> bool:
     """Whether :func:`reversible_form` succeeds for this model and feature count."""
     try:
@@ -217,13 +195,7 @@ def reversible_form(model: QuantizedModel | str, n_features: int) -> GatedOrForm
     """
     from quark.models import get_model
 
-    m = get_model(model)
-    if type(m) is BinaryPerceptron:
-        return _form_perceptron(m, n_features)
-    if type(m) is LineDetector:
-        return _form_line_detector(m, n_features)
-    have = ", ".join(f"{name!r} ({cond})" for name, cond in REVERSIBLE_MODELS.items())
-    raise ValueError(f"model {m.name!r} has no reversible circuit form; models with one: {have}")
+    return get_model(model).reversible_form(n_features)
 
 
 def evaluate_reversible(circuit: "QuantumCircuit", inputs: np.ndarray) -> np.ndarray:
@@ -260,3 +232,10 @@ def evaluate_reversible(circuit: "QuantumCircuit", inputs: np.ndarray) -> np.nda
         fire = (bits[:, qs[:n_ctrl]] == want).all(axis=1)
         bits[:, qs[n_ctrl]] ^= fire
     return bits.astype(np.uint8)
+
+
+def __getattr__(name: str):
+    # computed on first use: the models register their condition as a class attribute
+    if name == "REVERSIBLE_MODELS":
+        return _reversible_models()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from quark.models.base import QuantizedModel, _as_float, _boolean_score
+from quark._images import image_lines, square_side
+from quark._validation import check_bool, check_choice
+from quark.models.base import QuantizedModel, WeightImage, _as_float, _boolean_score
 
 __all__ = ["LineDetector", "image_lines"]
 
 _GROUPINGS = ("lines", "paper")
-
-
-def image_lines(size: int) -> tuple[list[str], list[np.ndarray]]:
-    """Names and pixel indices (row-major) of every row, column and both diagonals of an image."""
-    idx = np.arange(size * size).reshape(size, size)
-    names = [f"row{r}" for r in range(size)] + [f"col{c}" for c in range(size)] + ["diag", "anti"]
-    pixels = [idx[r] for r in range(size)] + [idx[:, c] for c in range(size)]
-    pixels += [np.diag(idx), np.diag(idx[:, ::-1])]
-    return names, pixels
 
 
 class LineDetector(QuantizedModel):
@@ -40,24 +33,23 @@ class LineDetector(QuantizedModel):
     name = "line-detector"
     weight_kind = "binary"
     binary_input = True
+    reversible_condition = "grouping='lines' or 'paper', with or without polarity"
 
     def __init__(self, grouping: str = "lines", polarity: bool = False) -> None:
-        if grouping not in _GROUPINGS:
-            raise ValueError(f"'grouping' must be one of {_GROUPINGS}; got {grouping!r}")
-        self.grouping = grouping
-        self.polarity = bool(polarity)
+        self.grouping = check_choice(grouping, "grouping", _GROUPINGS)
+        self.polarity = check_bool(polarity, "polarity")
 
     @staticmethod
-    def _size(n_features: int) -> int:
-        s = int(round(np.sqrt(n_features)))
-        if s * s != n_features or s < 2:
+    def image_size(n_features: int) -> int:
+        """Side of the square images this model reads (a ``ValueError`` for other inputs)."""
+        s = square_side(n_features)
+        if s is None or s < 2:
             raise ValueError(
-                f"model 'line-detector' needs square images of at least 2x2 pixels; "
-                f"got {n_features} features"
+                f"model 'line-detector' needs square images of at least 2x2 pixels; got {n_features} features"
             )
         return s
 
-    def _groups(self, size: int) -> np.ndarray:
+    def gates(self, size: int) -> np.ndarray:
         """Matrix ``(n_gates, n_lines)``: which gate weight enables each line."""
         n_lines = 2 * size + 2
         if self.grouping == "lines":
@@ -67,19 +59,17 @@ class LineDetector(QuantizedModel):
         return g
 
     def n_weights(self, n_features: int) -> int:
-        s = self._size(n_features)
-        return self._groups(s).shape[0] + int(self.polarity)
+        return self.gates(self.image_size(n_features)).shape[0] + int(self.polarity)
 
     def line_matrix(self, X: np.ndarray) -> np.ndarray:
         """``(m, n_lines)``: 1 where the line is full in the sample."""
         X = np.asarray(X)
-        _, pixels = image_lines(self._size(X.shape[1]))
+        _, pixels = image_lines(self.image_size(X.shape[1]))
         return np.stack([X[:, p].all(axis=1) for p in pixels], axis=1)
 
     def decision(self, W: np.ndarray, X: np.ndarray) -> np.ndarray:
         W = np.asarray(W)
-        s = self._size(np.asarray(X).shape[1])
-        gates = self._groups(s)
+        gates = self.gates(self.image_size(np.asarray(X).shape[1]))
         n_g = gates.shape[0]
         lines = _as_float(self.line_matrix(X))                       # (m, L)
         hits = _as_float(W[:, :n_g]) @ (_as_float(gates) @ lines.T)  # (B, m)
@@ -88,13 +78,39 @@ class LineDetector(QuantizedModel):
             out = out ^ W[:, n_g:].astype(bool)
         return _boolean_score(out)
 
-    def or_form(self, X: np.ndarray) -> tuple[np.ndarray, int] | None:
-        gates = self._groups(self._size(X.shape[1]))
-        enabled = (self.line_matrix(X).astype(np.int64) @ gates.T.astype(np.int64)) > 0  # (m, n_gates)
-        masks = enabled.astype(np.int64) @ (np.int64(1) << np.arange(gates.shape[0], dtype=np.int64))
-        return masks, (gates.shape[0] if self.polarity else -1)
+    def reversible_form(self, n_features: int):
+        """One term per line: (the weight that gates it, its pixels); the polarity bit last."""
+        from quark.models.circuits import GatedOrForm
+
+        size = self.image_size(n_features)
+        groups = self.gates(size)
+        _, pixels = image_lines(size)
+        terms = tuple((int(np.argmax(groups[:, k])), tuple(int(p) for p in pixels[k])) for k in range(len(pixels)))
+        n_g = groups.shape[0]
+        return GatedOrForm(self.name, n_features, n_g, terms, n_g if self.polarity else None)
+
+    def enabled_lines(self, weights, n_features: int) -> np.ndarray:
+        """Boolean per line: whether the weights enable it."""
+        gates = self.gates(self.image_size(n_features))
+        return (np.asarray(weights, dtype=float).ravel()[: gates.shape[0]] @ gates) > 0.5
+
+    def weight_images(self, weights, n_features: int) -> list[WeightImage]:
+        """How many enabled lines cover each pixel, with the enabled lines as strokes."""
+        s = self.image_size(n_features)
+        names, pixels = image_lines(s)
+        enabled = self.enabled_lines(weights, n_features)
+        img = np.zeros(n_features)
+        strokes = []
+        for on, p in zip(enabled, pixels):
+            if on:
+                img[p] += 1
+                strokes.append(((int(p[0]) // s, int(p[0]) % s), (int(p[-1]) // s, int(p[-1]) % s)))
+        caption = "lines: " + (", ".join(n for n, on in zip(names, enabled) if on) or "none")
+        if self.polarity:
+            caption += f"; polarity {int(np.asarray(weights).ravel()[self.gates(s).shape[0]])}"
+        return [WeightImage(img.reshape(s, s), caption, strokes=tuple(strokes))]
 
     def weight_names(self, n_features: int) -> list[str]:
-        s = self._size(n_features)
+        s = self.image_size(n_features)
         names = image_lines(s)[0] if self.grouping == "lines" else ["rows", "columns", "diagonals"]
         return names + (["polarity"] if self.polarity else [])

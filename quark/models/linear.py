@@ -15,8 +15,9 @@ class FixedPointLinear(SpinPerceptron):
     Examples
     --------
     >>> import numpy as np
+    >>> from quark.encoding import weight_encoding
     >>> m = FixedPointLinear()
-    >>> enc = m.encoding(n_features=2, weight_bits=2)
+    >>> enc = weight_encoding(m, n_features=2, weight_bits=2)
     >>> enc.n_qubits
     6
     >>> W = enc.decode(np.array([[1, 1, 0, 0, 1, 0]]))   # w = (1, -1), b = -1/3
@@ -26,3 +27,4 @@ class FixedPointLinear(SpinPerceptron):
 
     name = "fixed-point-linear"
     weight_kind = "fixed"
+    default_weight_bits = 2

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from quark.models.base import QuantizedModel, _as_float, _boolean_score
+from quark._validation import check_bool, check_int
+from quark.models.base import QuantizedModel, WeightImage, WeightQuadratic, _as_float, _boolean_score, _side
 
 __all__ = ["BinaryPerceptron", "SpinPerceptron"]
 
@@ -30,11 +31,10 @@ class BinaryPerceptron(QuantizedModel):
     name = "perceptron"
     weight_kind = "binary"
     binary_input = True
+    reversible_condition = "threshold=1 (the paper's 'any selected pixel' model)"
 
     def __init__(self, threshold: int = 1) -> None:
-        if not isinstance(threshold, (int, np.integer)) or threshold < 1:
-            raise ValueError(f"'threshold' must be a positive integer; got {threshold!r}")
-        self.threshold = int(threshold)
+        self.threshold = check_int(threshold, "threshold")
 
     def n_weights(self, n_features: int) -> int:
         if n_features < 1:
@@ -48,11 +48,45 @@ class BinaryPerceptron(QuantizedModel):
         fire = counts >= self.threshold - 0.5
         return _boolean_score(fire ^ W[:, d:].astype(bool))
 
-    def or_form(self, X: np.ndarray) -> tuple[np.ndarray, int] | None:
-        if self.threshold != 1 or X.shape[1] > 62:
-            return None
-        masks = np.asarray(X, dtype=np.int64) @ (np.int64(1) << np.arange(X.shape[1], dtype=np.int64))
-        return masks, X.shape[1]
+    def reversible_form(self, n_features: int):
+        """Term ``j`` is ``(w_j, {x_j})``: fire when a selected pixel is on; the polarity is the last weight."""
+        from quark.models.circuits import GatedOrForm
+
+        if self.threshold != 1:
+            raise ValueError(
+                f"the perceptron has a reversible circuit form only with threshold=1 (an OR of the selected "
+                f"pixels); got threshold={self.threshold}"
+            )
+        d = int(n_features)
+        self.n_weights(d)
+        return GatedOrForm(self.name, d, d, tuple((j, (j,)) for j in range(d)), d)
+
+    def quadratic_surrogate(self, X, y) -> WeightQuadratic:
+        """Squared loss of the polarity-signed pre-activation (exact quadratic in the weights).
+
+        ``a_i = sum_j w_j x_ij - (threshold - 1/2)`` and the score is ``(1 - 2 p) a_i`` (``p`` the
+        polarity weight); since ``(1 - 2p)**2 = 1`` the loss ``mean_i ((1 - 2p) a_i - t_i)**2``
+        equals ``mean_i (a_i**2 - 2 t_i a_i + 4 p t_i a_i + 1)`` — quadratic in the weights.
+        """
+        A = np.asarray(X, dtype=np.float64)
+        m, d = A.shape
+        c = self.threshold - 0.5
+        t = 2.0 * np.asarray(y, dtype=np.float64) - 1.0
+        ta = t @ A / m
+        Q = np.zeros((d + 1, d + 1))
+        Q[:d, :d] = A.T @ A / m
+        Q[:d, d] = Q[d, :d] = 2.0 * ta  # 4 p t.a, split over both triangles
+        linear = np.zeros(d + 1)
+        linear[:d] = -2.0 * c * A.mean(axis=0) - 2.0 * ta
+        linear[d] = -4.0 * c * t.mean()
+        return WeightQuadratic(c * c + 2.0 * c * t.mean() + 1.0, linear, Q,
+                               "squared pre-activation loss, polarity-signed")
+
+    def weight_images(self, weights, n_features: int) -> list[WeightImage]:
+        w = np.asarray(weights, dtype=float).ravel()
+        s = _side(n_features)
+        pol = int(w[n_features])
+        return [WeightImage(w[:n_features].reshape(s, s), f"polarity {pol}: a lit selected pixel means class {1 - pol}")]
 
     def weight_names(self, n_features: int) -> list[str]:
         return [f"pixel{j}" for j in range(n_features)] + ["polarity"]
@@ -77,7 +111,7 @@ class SpinPerceptron(QuantizedModel):
     linear = True
 
     def __init__(self, bias: bool = True) -> None:
-        self.bias = bool(bias)
+        self.bias = check_bool(bias, "bias")
 
     def n_weights(self, n_features: int) -> int:
         if n_features < 1:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from quark.models.base import QuantizedModel, _as_float
+from quark._validation import check_int
+from quark.models.base import QuantizedModel, WeightImage, _as_float, _side
 
 __all__ = ["SignMLP"]
 
@@ -29,9 +30,7 @@ class SignMLP(QuantizedModel):
     binary_input = True
 
     def __init__(self, hidden: int = 3) -> None:
-        if not isinstance(hidden, (int, np.integer)) or hidden < 1:
-            raise ValueError(f"'hidden' must be a positive integer; got {hidden!r}")
-        self.hidden = int(hidden)
+        self.hidden = check_int(hidden, "hidden")
 
     def n_weights(self, n_features: int) -> int:
         if n_features < 1:
@@ -47,6 +46,14 @@ class SignMLP(QuantizedModel):
         pre = W1 @ Xc.T                                  # (B, h, m)
         hidden = np.where(pre >= 0, 1.0, -1.0).astype(np.float32)
         return np.einsum("bh,bhm->bm", w2, hidden)
+
+    def weight_images(self, weights, n_features: int) -> list[WeightImage]:
+        """One image per hidden unit (its input weights), captioned with its output weight."""
+        w = np.asarray(weights, dtype=float).ravel()
+        s, h = _side(n_features), self.hidden
+        W1 = w[: h * n_features].reshape(h, n_features)
+        w2 = w[h * n_features :]
+        return [WeightImage(W1[i].reshape(s, s), f"hidden {i}, out weight {w2[i]:+.0f}", signed=True) for i in range(h)]
 
     def weight_names(self, n_features: int) -> list[str]:
         return [f"W1[{i},{j}]" for i in range(self.hidden) for j in range(n_features)] + [

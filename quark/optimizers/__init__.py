@@ -1,13 +1,17 @@
-"""Optimizers over weight bit strings: quantum search, annealing and classical references."""
+"""Optimizers over weight bit strings: quantum search, annealing and classical references.
+
+Every optimizer is a parameter object (``get_params`` / ``set_params``, so ``sklearn.base.clone`` and
+grid searches work) with one method, ``minimize(problem) -> SearchResult``.
+"""
 
 from __future__ import annotations
 
+from quark.encoding.problem import SearchProblem, as_problem
 from quark.optimizers.annealing import AnnealingSearch
-from quark.optimizers.base import Optimizer
+from quark.optimizers.base import Optimizer, SearchWarning
 from quark.optimizers.exhaustive import ExhaustiveSearch, RandomSearch
 from quark.optimizers.grover import GroverAdaptiveSearch
 from quark.optimizers.ledger import LEDGER_FIELDS, CostLedger
-from quark.optimizers.problem import SearchProblem, as_problem
 from quark.optimizers.quark_search import QuarkSearch
 from quark.optimizers.result import SearchResult
 
@@ -22,6 +26,7 @@ __all__ = [
     "LEDGER_FIELDS",
     "SearchResult",
     "SearchProblem",
+    "SearchWarning",
     "as_problem",
     "OPTIMIZERS",
     "get_optimizer",
@@ -42,6 +47,8 @@ def get_optimizer(name: str | Optimizer, **params) -> Optimizer:
     ExhaustiveSearch(random_state=None, verbose=False, callback=None)
     """
     if isinstance(name, Optimizer):
+        if params:
+            raise TypeError("parameters apply only when the optimizer is given by name; use set_params on an instance")
         return name
     if not isinstance(name, str) or name not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {name!r}; expected one of {sorted(OPTIMIZERS)}")

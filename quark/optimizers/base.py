@@ -1,61 +1,85 @@
-"""The optimizer template: coerce the problem, run the search, fill the ledger, wrap the result."""
+"""The optimizer template: validate, coerce the problem, run the search, fill the ledger, wrap the result.
+
+Optimizers are parameter objects in scikit-learn's convention: ``__init__`` only stores its
+arguments, ``get_params(deep=True)`` / ``set_params`` reach nested ones (``backend__method``), so
+``sklearn.base.clone`` and grid searches over ``optimizer__shots`` work. Arguments are checked when a
+search starts (:meth:`Optimizer._validate`), with messages that name them.
+"""
 
 from __future__ import annotations
 
+import warnings
 from abc import ABC, abstractmethod
 from typing import Any, Callable, ClassVar
 
 import numpy as np
 
+from quark._params import ParamsMixin
+from quark._progress import progress_bar
 from quark._random import as_generator
+from quark._validation import check_bool, check_int, check_random_state
 from quark.encoding.bits import index_to_bits
+from quark.encoding.problem import SearchProblem, as_problem
 from quark.optimizers.ledger import CostLedger
-from quark.optimizers.problem import SearchProblem, as_problem
 from quark.optimizers.result import SearchResult
 
-__all__ = ["Optimizer", "check_positive_int", "device_time"]
+__all__ = ["Optimizer", "check_positive_int", "SearchWarning"]
 
 
-def device_time(backend) -> float:
-    """Device seconds a backend billed since last asked (plug-ins without the hook bill none)."""
-    pop = getattr(backend, "pop_device_time", None)
-    return float(pop()) if callable(pop) else 0.0
+class SearchWarning(UserWarning):
+    """A search may have missed its optimum (the message gives the measured evidence)."""
 
 
 def check_positive_int(value, name: str, *, allow_none: bool = False) -> int | None:
-    """Validate a positive integer parameter with a message that names it."""
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"'{name}' must be a positive integer; got {value!r}")
-    return int(value)
+    """Validate a positive integer parameter with a message that names it (see :mod:`quark._validation`)."""
+    return check_int(value, name, allow_none=allow_none)
 
 
-class Optimizer(ABC):
-    """Base class: subclasses implement :meth:`_search` only.
+def _legacy(kwargs: dict, old: str, new: str, cls: str) -> Any:
+    """Pop an old parameter name, warning once that it moved."""
+    warnings.warn(f"{cls}({old}=...) is now {cls}({new}=...)", DeprecationWarning, stacklevel=4)
+    return kwargs.pop(old)
+
+
+class Optimizer(ParamsMixin, ABC):
+    """Base class: subclasses implement :meth:`_search` (and :meth:`_validate` for their own parameters).
 
     Parameters
     ----------
     random_state : None, int or numpy Generator
         Seeds every random choice; an int makes :meth:`minimize` reproducible.
     verbose : bool
-        Show a progress bar.
+        Show a progress bar (tqdm, on stderr).
     callback : callable, optional
         Called with each history snapshot (a dict of costs so far and ``best_loss``).
+
+    Class attributes
+    ----------------
+    name : str
+        The string name the classifier and the command line accept.
+    exponential_cost : bool
+        Whether the cost grows as ``2**n_qubits`` (a table, a statevector or an enumeration): the
+        classifier's ``max_qubits`` guards these.
+    progress_unit : str
+        The ledger field a progress bar counts.
     """
 
     name: ClassVar[str]
+    exponential_cost: ClassVar[bool] = False
+    progress_unit: ClassVar[str] = "oracle_queries"
 
-    def __init__(
-        self,
-        *,
-        random_state=None,
-        verbose: bool = False,
-        callback: Callable[[dict[str, Any]], None] | None = None,
-    ) -> None:
+    def __init__(self, *, random_state=None, verbose: bool = False,
+                 callback: Callable[[dict[str, Any]], None] | None = None) -> None:
         self.random_state = random_state
         self.verbose = verbose
         self.callback = callback
+
+    def _validate(self) -> None:
+        """Check the parameters (called at the start of every search)."""
+        check_random_state(self.random_state)
+        check_bool(self.verbose, "verbose")
+        if self.callback is not None and not callable(self.callback):
+            raise TypeError(f"'callback' must be callable or None; got {type(self.callback).__name__}")
 
     def minimize(self, problem) -> SearchResult:
         """Search for the bit string of least loss.
@@ -63,12 +87,13 @@ class Optimizer(ABC):
         Parameters
         ----------
         problem : LossLandscape, dimod.BinaryQuadraticModel, dimod.BinaryPolynomial, QuadraticProgram or array
-            See :func:`quark.optimizers.problem.as_problem`.
+            See :func:`quark.encoding.as_problem`.
 
         Returns
         -------
         SearchResult
         """
+        self._validate()
         prob = as_problem(problem)
         rng = as_generator(self.random_state)
         ledger = CostLedger(callback=self.callback)
@@ -79,6 +104,10 @@ class Optimizer(ABC):
             ledger.stop()
         # an int index, or the bit array itself (problems wider than an int64 index)
         bits = np.asarray(index, dtype=np.uint8) if isinstance(index, np.ndarray) else index_to_bits(int(index), prob.n_qubits)
+        info.setdefault("reached_optimum", None)
+        if prob.sense == "maximize":
+            info["sense"] = "maximize"
+            info["objective"] = -float(loss)
         return SearchResult(
             bits=bits,
             loss=float(loss),
@@ -92,11 +121,33 @@ class Optimizer(ABC):
     @abstractmethod
     def _search(
         self, problem: SearchProblem, ledger: CostLedger, rng: np.random.Generator
-    ) -> tuple[int, float, dict[str, Any]]:
+    ) -> tuple[int | np.ndarray, float, dict[str, Any]]:
         """Return ``(best index or bit array, its loss, info)``, counting every cost in ``ledger``."""
 
-    def get_params(self) -> dict[str, Any]:
-        return {k: v for k, v in vars(self).items() if not k.startswith("_")}
+    # -- helpers for subclasses --------------------------------------------------------------------
+    def _bar(self, total: float | None, unit: str = "query"):
+        """This search's progress bar (a no-op one unless ``verbose``)."""
+        return progress_bar(bool(self.verbose), total=total, desc=type(self).__name__, unit=unit)
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.get_params().items())})"
+    def _check(self, problem: SearchProblem, bits_or_indices, ledger: CostLedger, *, indices: bool = True) -> np.ndarray:
+        """Losses of settings checked classically, each charged as ``evaluation_cost`` model evaluations."""
+        losses = problem.evaluate_indices(bits_or_indices) if indices else problem.evaluate(bits_or_indices)
+        losses = np.atleast_1d(np.asarray(losses, dtype=np.float64))
+        ledger.update(model_evaluations=losses.size * problem.evaluation_cost)
+        return losses
+
+
+def _resolve_backend(owner: Any, backend: Any, options: dict | None, kind: str = "grover") -> Any:
+    """The backend instance an optimizer runs on, built once per (backend, options) and reused."""
+    from quark.backends.registry import get_backend
+
+    key = (id(backend), tuple(sorted((options or {}).items(), key=lambda kv: kv[0])) if options else ())
+    cached = getattr(owner, "_backend_cache", None)
+    if cached is not None and cached[0] == key and cached[1] is backend:
+        return cached[2]
+    instance = get_backend(backend, **(options or {}))
+    try:
+        owner._backend_cache = (key, backend, instance)
+    except TypeError:  # pragma: no cover - unhashable option values: do not cache
+        pass
+    return instance

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import numpy as np
 
-from quark.optimizers.base import Optimizer, check_positive_int
+from quark._validation import check_int, check_number
+from quark.optimizers.base import Optimizer, _legacy
 
 __all__ = ["ExhaustiveSearch", "RandomSearch"]
 
@@ -24,15 +28,23 @@ class ExhaustiveSearch(Optimizer):
     """
 
     name = "exhaustive"
+    exponential_cost = True
+    progress_unit = "model_evaluations"
+
+    def __init__(self, *, random_state=None, verbose: bool = False, callback=None) -> None:
+        super().__init__(random_state=random_state, verbose=verbose, callback=callback)
 
     def _search(self, problem, ledger, rng):
-        table = problem.table(np.float64)
+        with self._bar(float(1 << problem.n_qubits), unit="setting") as bar:
+            table = problem.table(np.float64, progress=bar.update)
         ledger.update(model_evaluations=table.size * problem.evaluation_cost)
         best = int(np.argmin(table))
         loss = float(table[best])
-        n_optima = int(np.count_nonzero(table <= loss + 1e-12))
+        if not math.isfinite(loss):
+            raise ValueError(f"every loss of this problem is {loss}: it has no minimum to find (check the data's scale)")
+        n_optima = int(np.count_nonzero(table <= loss + 1e-12 * max(1.0, abs(loss))))
         ledger.record(loss)
-        return best, loss, {"n_optima": n_optima, "stop_reason": "exhausted"}
+        return best, loss, {"n_optima": n_optima, "stop_reason": "exhausted", "reached_optimum": True}
 
 
 class RandomSearch(Optimizer):
@@ -40,40 +52,55 @@ class RandomSearch(Optimizer):
 
     Parameters
     ----------
-    max_evaluations : int, optional
+    max_queries : int, optional
         Bit strings to draw; default ``ceil(sqrt(2**n))`` — the query budget of a Grover search.
+        (``max_evaluations`` is the old name.)
     target_loss : float, optional
         Stop as soon as a drawn bit string reaches it.
     """
 
     name = "random"
+    progress_unit = "model_evaluations"
 
-    def __init__(self, max_evaluations: int | None = None, target_loss: float | None = None, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.max_evaluations = max_evaluations
+    def __init__(self, max_queries: int | None = None, target_loss: float | None = None, *, random_state=None,
+                 verbose: bool = False, callback=None, **legacy: Any) -> None:
+        if "max_evaluations" in legacy:
+            max_queries = _legacy(legacy, "max_evaluations", "max_queries", "RandomSearch")
+        if legacy:
+            raise TypeError(f"RandomSearch got unexpected arguments {sorted(legacy)}")
+        super().__init__(random_state=random_state, verbose=verbose, callback=callback)
+        self.max_queries = max_queries
         self.target_loss = target_loss
 
+    def _validate(self) -> None:
+        super()._validate()
+        check_int(self.max_queries, "max_queries", allow_none=True)
+        check_number(self.target_loss, "target_loss", allow_none=True, allow_inf=True)
+
     def _search(self, problem, ledger, rng):
-        budget = check_positive_int(self.max_evaluations, "max_evaluations", allow_none=True)
+        budget = self.max_queries
         if budget is None:
             budget = int(np.ceil(2 ** (problem.n_qubits / 2)))
-        best, best_loss, drawn = 0, np.inf, 0
+        n = problem.n_qubits
+        best, best_loss, drawn = None, np.inf, 0
         batch = 1024
-        while drawn < budget:
-            k = min(batch, budget - drawn)
-            idx = rng.integers(0, 1 << problem.n_qubits, size=k, dtype=np.int64)
-            losses = problem.evaluate_indices(idx)
-            if self.target_loss is not None:
-                hit = np.flatnonzero(losses <= self.target_loss)
-                if hit.size:  # a device would stop at the first hit, so count only up to it
-                    k = int(hit[0]) + 1
-                    idx, losses = idx[:k], losses[:k]
-            ledger.update(model_evaluations=k * problem.evaluation_cost)
-            drawn += k
-            j = int(np.argmin(losses))
-            if losses[j] < best_loss:
-                best, best_loss = int(idx[j]), float(losses[j])
-                ledger.record(best_loss)
-            if self.target_loss is not None and best_loss <= self.target_loss:
-                return best, best_loss, {"stop_reason": "target_loss", "evaluations": drawn}
-        return best, best_loss, {"stop_reason": "budget", "evaluations": drawn}
+        with self._bar(budget, unit="setting") as bar:
+            while drawn < budget:
+                k = min(batch, budget - drawn)
+                bits = rng.integers(0, 2, size=(k, n), dtype=np.uint8)
+                losses = problem.evaluate(bits)
+                if self.target_loss is not None:
+                    hit = np.flatnonzero(losses <= self.target_loss)
+                    if hit.size:  # a device would stop at the first hit, so count only up to it
+                        k = int(hit[0]) + 1
+                        bits, losses = bits[:k], losses[:k]
+                ledger.update(model_evaluations=k * problem.evaluation_cost)
+                drawn += k
+                bar.update(k)
+                j = int(np.argmin(losses))
+                if best is None or losses[j] < best_loss:
+                    best, best_loss = bits[j].copy(), float(losses[j])
+                    ledger.record(best_loss)
+                if self.target_loss is not None and best_loss <= self.target_loss:
+                    return best, best_loss, {"stop_reason": "target_loss", "evaluations": drawn, "reached_optimum": None}
+        return best, best_loss, {"stop_reason": "budget", "evaluations": drawn, "reached_optimum": None}

@@ -7,8 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from quark.backends.registry import get_backend
-from quark.optimizers.base import Optimizer, check_positive_int, device_time
+from quark._validation import check_bool, check_int, check_mapping, check_number
+from quark.backends.base import MarkedCounter, Samples
+from quark.optimizers.base import Optimizer, _resolve_backend
 
 __all__ = ["GroverAdaptiveSearch", "DEFAULT_BUDGET_FACTOR"]
 
@@ -16,12 +17,6 @@ __all__ = ["GroverAdaptiveSearch", "DEFAULT_BUDGET_FACTOR"]
 #: n = 8..24 (docs/grover.md): the schedule below first reaches the optimum after a median of
 #: 1.1-1.8 sqrt(N) queries, and within 4.5 sqrt(N) in 98-100% of runs.
 DEFAULT_BUDGET_FACTOR = 4.5
-
-
-def _check_positive_number(value, name: str, *, above: float = 0.0) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not value > above:
-        raise ValueError(f"'{name}' must be a number greater than {above:g}; got {value!r}")
-    return float(value)
 
 
 class GroverAdaptiveSearch(Optimizer):
@@ -67,10 +62,11 @@ class GroverAdaptiveSearch(Optimizer):
     restart : bool, default=False
         ``True`` runs textbook Dürr–Høyer: the range restarts at 1 after every improvement and
         grows after every round (kept for comparison; see docs/grover.md).
+    backend_options : dict, optional
+        Passed to the backend when it is given by name (e.g. ``{"method": "statevector"}``); further
+        keyword arguments are collected here too.
     random_state, verbose, callback
         See :class:`~quark.optimizers.Optimizer`; ``verbose`` shows a tqdm bar of queries.
-    **backend_options
-        Passed to the backend when it is given by name (e.g. ``method="statevector"``).
 
     Notes
     -----
@@ -97,6 +93,7 @@ class GroverAdaptiveSearch(Optimizer):
     """
 
     name = "grover"
+    exponential_cost = True
 
     def __init__(
         self,
@@ -108,21 +105,13 @@ class GroverAdaptiveSearch(Optimizer):
         shots: int = 1,
         budget_factor: float = DEFAULT_BUDGET_FACTOR,
         restart: bool = False,
+        backend_options: dict | None = None,
         random_state=None,
         verbose: bool = False,
         callback=None,
-        **backend_options: Any,
+        **more_backend_options: Any,
     ) -> None:
         super().__init__(random_state=random_state, verbose=verbose, callback=callback)
-        check_positive_int(max_queries, "max_queries", allow_none=True)
-        _check_positive_number(growth, "growth", above=1.0)
-        check_positive_int(patience, "patience", allow_none=True)
-        if target_loss is not None and (isinstance(target_loss, bool) or not isinstance(target_loss, (int, float, np.integer, np.floating)) or math.isnan(target_loss)):
-            raise ValueError(f"'target_loss' must be a number or None; got {target_loss!r}")
-        check_positive_int(shots, "shots")
-        _check_positive_number(budget_factor, "budget_factor")
-        if not isinstance(restart, (bool, np.bool_)):
-            raise TypeError(f"'restart' must be a bool; got {type(restart).__name__}")
         self.backend = backend
         self.max_queries = max_queries
         self.growth = growth
@@ -130,16 +119,26 @@ class GroverAdaptiveSearch(Optimizer):
         self.target_loss = target_loss
         self.shots = shots
         self.budget_factor = budget_factor
-        self.restart = bool(restart)
-        self.backend_options = backend_options
-        self._backend = get_backend(backend, **backend_options)
-        if not callable(getattr(self._backend, "sample_threshold", None)):
-            raise TypeError(f"'backend' must run Grover circuits (have sample_threshold); got {type(self._backend).__name__}")
+        self.restart = restart
+        self.backend_options = {**(backend_options or {}), **more_backend_options} if more_backend_options else backend_options
+        self._validate()
 
-    def get_params(self) -> dict[str, Any]:
-        params = super().get_params()
-        params.update(params.pop("backend_options"))
-        return params
+    def _validate(self) -> None:
+        super()._validate()
+        check_int(self.max_queries, "max_queries", allow_none=True)
+        check_number(self.growth, "growth", above=1.0)
+        check_int(self.patience, "patience", allow_none=True)
+        check_number(self.target_loss, "target_loss", allow_none=True, allow_inf=True)
+        check_int(self.shots, "shots")
+        check_number(self.budget_factor, "budget_factor", above=0.0)
+        check_bool(self.restart, "restart")
+        check_mapping(self.backend_options, "backend_options")
+        backend = self._backend()
+        if not callable(getattr(backend, "sample_threshold", None)):
+            raise TypeError(f"'backend' must run Grover circuits (have sample_threshold); got {type(backend).__name__}")
+
+    def _backend(self):
+        return _resolve_backend(self, self.backend, self.backend_options)
 
     def _budget(self, n_qubits: int) -> int:
         if self.max_queries is not None:
@@ -147,23 +146,21 @@ class GroverAdaptiveSearch(Optimizer):
         return max(1, math.ceil(self.budget_factor * math.sqrt(2.0**n_qubits)))
 
     def _search(self, problem, ledger, rng):
-        backend = self._backend
+        backend = self._backend()
         n = problem.n_qubits
-        cost = problem.evaluation_cost
         budget = self._budget(n)
         cap = math.sqrt(2.0**n)
         shots = int(self.shots)
 
+        if self.verbose:  # a large table is built before the first round: let a bar move meanwhile
+            with self._bar(float(1 << n), unit="setting") as table_bar:
+                table_bar.set_description("GroverAdaptiveSearch (loss table)")
+                backend.prepare(problem, progress=table_bar.update)
         best = int(rng.integers(0, 1 << n))
-        best_loss = float(problem.evaluate_indices(np.array([best]))[0])
-        ledger.update(model_evaluations=cost)
+        best_loss = float(self._check(problem, [best], ledger)[0])
         ledger.record(best_loss)
+        bar = self._bar(budget)
 
-        bar = None
-        if self.verbose:
-            from tqdm.auto import tqdm
-
-            bar = tqdm(total=budget, desc="GroverAdaptiveSearch", unit="query")
         m, queries, queries_at_best = 1.0, 0, 0
         rounds = improvements = since_improvement = 0
         stop_reason = "budget"
@@ -181,14 +178,12 @@ class GroverAdaptiveSearch(Optimizer):
                 k = int(rng.integers(0, math.ceil(m)))
                 last = k >= affordable  # the budget truncates this round: it is the last one
                 k = min(k, affordable)
-                measured = np.asarray(backend.sample_threshold(problem, best_loss, k, shots, rng), dtype=np.int64)
+                samples = Samples.coerce(backend.sample_threshold(problem, best_loss, k, shots, rng), shots, n)
                 queries += k * shots
                 rounds += 1
-                ledger.update(oracle_queries=k * shots, grover_iterations=k, shots=shots, circuit_executions=1)
-                ledger.update(qpu_time_s=device_time(backend))
-                distinct = np.unique(measured)
-                losses = problem.evaluate_indices(distinct)
-                ledger.update(model_evaluations=distinct.size * cost)
+                ledger.charge_samples(samples, k)
+                distinct = np.unique(samples.indices)
+                losses = self._check(problem, distinct, ledger)
                 j = int(np.argmin(losses))
                 if losses[j] < best_loss:
                     best, best_loss = int(distinct[j]), float(losses[j])
@@ -196,23 +191,20 @@ class GroverAdaptiveSearch(Optimizer):
                     improvements += 1
                     since_improvement = 0
                     ledger.record(best_loss)
-                    if bar is not None:
-                        bar.set_postfix(best_loss=f"{best_loss:.4g}", refresh=False)
+                    bar.set_postfix(best_loss=f"{best_loss:.4g}", refresh=False)
                     if self.restart:
                         m = 1.0
                 else:
                     since_improvement += 1
                     m = min(self.growth * m, cap)
-                if bar is not None:
-                    bar.update(k * shots)
+                bar.update(k * shots)
                 if last:
                     break
         finally:
-            if bar is not None:
-                bar.close()
+            bar.close()
 
-        counter = getattr(backend, "marked_count", None)
-        n_marked = int(counter(problem, best_loss)) if callable(counter) else None
+        # reported only, after the search: a device cannot know it, and nothing above used it
+        n_marked = int(backend.marked_count(problem, best_loss)) if isinstance(backend, MarkedCounter) else None
         ledger.record(best_loss)
         info = {
             "stop_reason": stop_reason,

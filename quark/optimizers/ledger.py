@@ -9,6 +9,9 @@ __all__ = ["CostLedger", "LEDGER_FIELDS", "TIME_FIELDS"]
 
 #: Counted costs, in the order reports print them. ``model_evaluations`` counts
 #: (weight setting x training sample) forward passes: checking one setting on m samples costs m.
+#: ``compile_evaluations`` counts the model evaluations spent *building* the problem a search
+#: runs on (the loss table behind a HUBO or a least-squares surrogate); a method's cost includes
+#: what it had to compute before it could run, so reports add it to the model evaluations.
 LEDGER_FIELDS: tuple[str, ...] = (
     "oracle_queries",
     "grover_iterations",
@@ -17,6 +20,7 @@ LEDGER_FIELDS: tuple[str, ...] = (
     "model_evaluations",
     "annealer_reads",
     "annealer_sweeps",
+    "compile_evaluations",
 )
 
 #: Measured, not counted: seconds of device time billed on real hardware (a D-Wave QPU's
@@ -27,16 +31,19 @@ TIME_FIELDS: tuple[str, ...] = ("qpu_time_s",)
 class CostLedger:
     """Running totals of a search's costs, a history of (costs so far, best loss so far), a callback.
 
-    Modelled on PennyLane's ``qml.Tracker``: backends and optimizers call :meth:`update` with the
-    costs they incur; optimizers call :meth:`record` whenever the best loss may have changed.
+    Modelled on PennyLane's ``qml.Tracker``. Optimizers write it — they alone: from what they asked
+    a backend for and from the :class:`~quark.backends.base.Samples` it returned
+    (:meth:`charge_samples`), and from every classical check they make; they call :meth:`record`
+    whenever the best loss may have changed. Backends only report what they ran.
 
     Attributes
     ----------
     oracle_queries, grover_iterations, shots, circuit_executions, model_evaluations,
     annealer_reads, annealer_sweeps : int
         Totals so far.
-    qpu_time_s : float
-        Device seconds billed by real hardware (D-Wave QPU access time, IBM Quantum usage).
+    qpu_time_s : float or None
+        Device seconds billed by real hardware (D-Wave QPU access time, IBM Quantum usage);
+        ``None`` once a device did not report what it billed (unknown, never silently 0).
     wall_time_s : float
         Seconds the search has run (final once the search returns).
     history : list of dict
@@ -64,16 +71,39 @@ class CostLedger:
         self.callback = callback
         self._t0: float | None = None
 
-    def update(self, **counts: float) -> None:
-        """Add costs (non-negative integers; seconds for ``qpu_time_s``) to the totals."""
+    def update(self, **counts: float | None) -> None:
+        """Add costs (non-negative integers; seconds for ``qpu_time_s``, where ``None`` means unknown)."""
         for name, value in counts.items():
             if name not in LEDGER_FIELDS + TIME_FIELDS:
                 raise ValueError(f"unknown ledger field {name!r}; expected one of {LEDGER_FIELDS + TIME_FIELDS}")
+            if value is None and name in TIME_FIELDS:
+                setattr(self, name, None)  # unknown from now on
+                continue
             if value < 0:
                 raise ValueError(f"ledger counts must be non-negative; got {name}={value}")
-            cast = float if name in TIME_FIELDS else int
-            setattr(self, name, getattr(self, name) + cast(value))
+            if name in TIME_FIELDS:
+                current = getattr(self, name)
+                setattr(self, name, None if current is None else current + float(value))
+            else:
+                if isinstance(value, float) and not float(value).is_integer():
+                    raise ValueError(f"ledger counts are whole numbers; got {name}={value}")
+                setattr(self, name, getattr(self, name) + int(value))
         self.latest = dict(counts)
+
+    def charge_samples(self, samples, iterations: int) -> None:
+        """Charge one backend call: ``shots`` measurements of a circuit with ``iterations`` Grover rounds.
+
+        ``oracle_queries += iterations * shots`` (every shot re-runs the circuit),
+        ``grover_iterations += iterations`` (the circuit's depth in rounds), ``shots``,
+        ``circuit_executions`` and the device seconds the backend reported.
+        """
+        self.update(
+            oracle_queries=iterations * samples.shots,
+            grover_iterations=iterations,
+            shots=samples.shots,
+            circuit_executions=samples.circuit_executions,
+            qpu_time_s=samples.device_time_s,
+        )
 
     def start(self) -> None:
         """Start (or restart) the wall clock."""
@@ -102,6 +132,11 @@ class CostLedger:
         if self.callback is not None:
             self.callback(snap)
         return snap
+
+    @property
+    def total_model_evaluations(self) -> int:
+        """Model evaluations including those spent compiling the problem: what a comparison should count."""
+        return self.model_evaluations + self.compile_evaluations
 
     def __repr__(self) -> str:
         body = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in self.totals().items())

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-import sys
 from typing import Any
 
 import numpy as np
 
-from quark.backends.registry import get_backend
-from quark.encoding.bits import index_to_bits
-from quark.optimizers.base import Optimizer, check_positive_int, device_time
+from quark._validation import check_int, check_mapping
+from quark.backends.base import Samples
+from quark.optimizers.base import Optimizer, _resolve_backend
 
 __all__ = ["QuarkSearch", "choose_iterations"]
 
@@ -38,7 +37,7 @@ def choose_iterations(hits: int, trials: int, max_iterations: int | None = None)
     True
     >>> choose_iterations(39, 50)                # a = 0.78, too uncertain for an aliased peak
     0
-    >>> choose_iterations(780, 1000)             # sharp enough: PAPER.md's 6-round peak
+    >>> choose_iterations(780, 1000)             # sharp enough: the paper's 6-round peak
     6
     """
     q = np.clip(_beta_quantiles(int(hits), int(trials)), 1e-300, 1.0)
@@ -61,8 +60,7 @@ class QuarkSearch(Optimizer):
     oracle flips the phase of every (w, i1, ..., ik) whose k samples weight setting ``w`` all
     classifies correctly; ``iterations`` rounds of amplitude amplification on that joint space,
     then ``shots`` measurements of the weight register. A weight setting is measured with
-    probability that grows with ``accuracy(w) ** copies`` (PAPER.md, "What the joint oracle
-    gives"). The distinct measured settings are then checked classically and the best is
+    probability that grows with ``accuracy(w) ** copies`` (docs/concepts.md). The distinct measured settings are then checked classically and the best is
     returned.
 
     Parameters
@@ -82,10 +80,10 @@ class QuarkSearch(Optimizer):
         Data registers; a tuple is marked only when every copy is classified correctly.
     estimation_shots : int, default=4096
         Samples of the marked-fraction estimate (only when ``iterations`` is ``None``).
+    backend_options : dict, optional
+        Passed to the backend when it is given by name; further keyword arguments are collected here.
     random_state, verbose, callback
         See :class:`~quark.optimizers.Optimizer`.
-    **backend_options
-        Passed to the backend when it is given by name.
 
     Notes
     -----
@@ -113,6 +111,7 @@ class QuarkSearch(Optimizer):
     """
 
     name = "quark"
+    exponential_cost = True
 
     def __init__(
         self,
@@ -121,70 +120,72 @@ class QuarkSearch(Optimizer):
         shots: int = 1024,
         copies: int = 1,
         estimation_shots: int = 4096,
+        backend_options: dict | None = None,
         random_state=None,
         verbose: bool = False,
         callback=None,
-        **backend_options: Any,
+        **more_backend_options: Any,
     ) -> None:
         super().__init__(random_state=random_state, verbose=verbose, callback=callback)
-        if iterations is not None and (isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 0):
-            raise ValueError(f"'iterations' must be a non-negative integer or None; got {iterations!r}")
-        check_positive_int(shots, "shots")
-        check_positive_int(copies, "copies")
-        check_positive_int(estimation_shots, "estimation_shots")
         self.backend = backend
         self.iterations = iterations
         self.shots = shots
         self.copies = copies
         self.estimation_shots = estimation_shots
-        self.backend_options = backend_options
-        self._backend = get_backend(backend, **backend_options)
-        if not callable(getattr(self._backend, "sample_joint", None)):
-            raise TypeError(f"'backend' must run the joint amplification (have sample_joint); got {type(self._backend).__name__}")
+        self.backend_options = {**(backend_options or {}), **more_backend_options} if more_backend_options else backend_options
+        self._validate()
 
-    def get_params(self) -> dict[str, Any]:
-        params = super().get_params()
-        params.update(params.pop("backend_options"))
-        return params
+    def _validate(self) -> None:
+        super()._validate()
+        check_int(self.iterations, "iterations", minimum=0, allow_none=True)
+        check_int(self.shots, "shots")
+        check_int(self.copies, "copies")
+        check_int(self.estimation_shots, "estimation_shots")
+        check_mapping(self.backend_options, "backend_options")
+        backend = self._backend()
+        if not getattr(backend, "supports_joint", False):
+            raise TypeError(f"'backend' must run the joint amplification (implement _sample_joint); got {type(backend).__name__}")
 
-    def _estimate_hits(self, land, rng: np.random.Generator) -> int:
+    def _backend(self):
+        return _resolve_backend(self, self.backend, self.backend_options)
+
+    def _estimate_hits(self, problem, rng: np.random.Generator) -> int:
         """Marked tuples among ``estimation_shots`` uniform (w, i1, ..., ik), checked classically."""
         n_est, k = int(self.estimation_shots), int(self.copies)
-        w = rng.integers(0, 1 << land.n_qubits, size=n_est, dtype=np.int64)
-        samples = rng.integers(0, land.n_samples, size=(n_est, k))
-        y = land.y.astype(bool)
+        w = rng.integers(0, 1 << problem.n_qubits, size=n_est, dtype=np.int64)
+        samples = rng.integers(0, problem.n_samples, size=(n_est, k))
         all_right = np.ones(n_est, dtype=bool)
-        step = max(1, (1 << 20) // max(land.n_samples, 1))
-        for s in range(0, n_est, step):  # scores of a block of settings on every sample, then pick
-            sc = land.scores(index_to_bits(w[s : s + step], land.n_qubits)) > 0
-            rows = np.arange(sc.shape[0])[:, None]
-            idx = samples[s : s + step]
-            all_right[s : s + step] = (sc[rows, idx] == y[idx]).all(axis=1)
+        step = max(1, (1 << 20) // max(problem.n_samples, 1))
+        for s in range(0, n_est, step):  # which samples a block of settings gets right, then pick
+            right = problem.correct_samples(w[s : s + step])
+            rows = np.arange(right.shape[0])[:, None]
+            all_right[s : s + step] = right[rows, samples[s : s + step]].all(axis=1)
         return int(all_right.sum())
 
     def _search(self, problem, ledger, rng):
-        land = problem.landscape
-        if land is None:
+        if not problem.classifies:
             raise TypeError(
                 "QuarkSearch amplifies correctly classified (weight, sample) pairs, so it needs a "
                 "LossLandscape (a model and its data); for a bare loss table or QUBO use GroverAdaptiveSearch"
             )
-        cost = problem.evaluation_cost
+        backend = self._backend()
         estimate = None
         if self.iterations is None:
-            hits = self._estimate_hits(land, rng)
+            hits = self._estimate_hits(problem, rng)
             ledger.update(model_evaluations=int(self.estimation_shots) * int(self.copies))
             estimate = hits / int(self.estimation_shots)
             iterations = choose_iterations(hits, int(self.estimation_shots))
         else:
             iterations = int(self.iterations)
         shots = int(self.shots)
-        measured = np.asarray(self._backend.sample_joint(land, iterations, shots, int(self.copies), rng), dtype=np.int64)
-        ledger.update(oracle_queries=iterations * shots, grover_iterations=iterations, shots=shots, circuit_executions=1)
-        ledger.update(qpu_time_s=device_time(self._backend))
-        distinct, times = np.unique(measured, return_counts=True)
-        losses = problem.evaluate_indices(distinct)
-        ledger.update(model_evaluations=distinct.size * cost)
+        with self._bar(shots, unit="shot") as bar:
+            samples = Samples.coerce(backend.sample_joint(problem, iterations, shots, int(self.copies), rng), shots,
+                                     problem.n_qubits)
+            ledger.charge_samples(samples, iterations)
+            bar.update(shots)
+            distinct, times = np.unique(samples.indices, return_counts=True)
+            losses = self._check(problem, distinct, ledger)
+            bar.set_postfix(rounds=iterations, distinct=int(distinct.size), best_loss=f"{float(losses.min()):.4g}")
         # best loss first; among equals, the most measured
         j = int(np.lexsort((-times, losses))[0])
         ledger.record(float(losses[j]))
@@ -198,7 +199,4 @@ class QuarkSearch(Optimizer):
             "mode": int(distinct[by_count[0]]),
             "stop_reason": "measured",
         }
-        if self.verbose:
-            print(file=sys.stderr, end=f"QuarkSearch: {iterations} rounds, {shots} shots, {distinct.size} distinct settings, "
-                  f"best loss {float(losses[j]):.4g}\n")
         return int(distinct[j]), float(losses[j]), info

@@ -98,14 +98,14 @@ def test_embedding_and_unembedding_on_pegasus():
 def test_annealing_search_through_the_qpu_path_finds_the_optimum():
     land = _edge2()
     sampler = dwave_sampler(child=structured_stand_in("pegasus", 6))
-    res = AnnealingSearch(sampler, num_reads=50, random_state=0, return_embedding=True).minimize(land)
+    res = AnnealingSearch(sampler, shots=50, random_state=0, return_embedding=True).minimize(land)
     assert res.loss == pytest.approx(land.table().min())
     assert res.loss == pytest.approx(land.evaluate(res.bits))
     assert 0.0 <= res.info["chain_break_fraction"] <= 1.0
     assert res.info["embedding_context"]["embedding"]
     assert "random_seed" in res.info["sample_kwargs"]["embedding_parameters"]
     assert res.ledger.annealer_reads >= 50 and res.ledger.annealer_sweeps == res.ledger.annealer_reads * 1000
-    again = AnnealingSearch(sampler, num_reads=50, random_state=0).minimize(land)
+    again = AnnealingSearch(sampler, shots=50, random_state=0).minimize(land)
     assert np.array_equal(res.info["read_losses"], again.info["read_losses"])
 
 
@@ -114,7 +114,7 @@ def test_qubo_on_zephyr():
     X, y = rng.normal(size=(20, 2)), rng.integers(0, 2, 20)
     land = LossLandscape("fixed-point-linear", WeightEncoding.fixed_point(3, bits=2), X, y, loss="squared")
     sampler = dwave_sampler(child=structured_stand_in("zephyr", 3))
-    res = AnnealingSearch(sampler, num_reads=30, random_state=1).minimize(land)
+    res = AnnealingSearch(sampler, shots=30, random_state=1).minimize(land)
     assert res.info["encoding"] == "qubo"
     assert res.loss == pytest.approx(land.table().min())
 
@@ -140,7 +140,7 @@ def test_with_a_token_dwave_sampler_is_built_from_the_standard_configuration(mon
     sampler = get_backend("dwave", solver="Advantage_system4.1")
     assert isinstance(sampler, dwave.system.EmbeddingComposite)
     assert made == {"solver": "Advantage_system4.1"}
-    res = AnnealingSearch(sampler, num_reads=20, random_state=0).minimize(_edge2())
+    res = AnnealingSearch(sampler, shots=20, random_state=0).minimize(_edge2())
     assert res.loss == pytest.approx(_edge2().table().min())
 
 

@@ -117,7 +117,7 @@ def test_ibm_account_from_the_environment_counts_and_fake_devices_need_none(no_i
     # a fake device runs in local mode: no account needed
     be = get_backend("ibm", backend=FakeManilaV2())
     assert be.local and be.service is None
-    out = be.sample_threshold([1.0, 0.0, 1.0, 1.0], 0.5, 0, 20, np.random.default_rng(0))
+    out = be.sample_threshold([1.0, 0.0, 1.0, 1.0], 0.5, 0, 20, np.random.default_rng(0)).indices
     assert out.shape == (20,)
     monkeypatch.setenv("QISKIT_IBM_TOKEN", "not-a-real-token")
     assert _reason("ibm") == ""  # read from the environment, no network call

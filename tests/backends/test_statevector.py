@@ -83,7 +83,7 @@ def test_many_chunks_agree_and_sample_uniformly_in_each_set():
     np.testing.assert_allclose(p, explicit.threshold_probabilities(table, thr, r), atol=1e-7)
     shots = 60_000
     for b in (closed, explicit):
-        s = b.sample_threshold(table, thr, r, shots, np.random.default_rng(1))
+        s = b.sample_threshold(table, thr, r, shots, np.random.default_rng(1)).indices
         marked = table[s] < thr
         p_marked = p[table < thr].sum()
         assert abs(marked.mean() - p_marked) < 4 * np.sqrt(p_marked * (1 - p_marked) / shots) + 1e-3
@@ -100,7 +100,7 @@ def test_sampled_shots_match_the_exact_distribution(method):
     b = StatevectorBackend(method=method)
     for thr, r in [(1.0, 3), (3.0, 1), (100.0, 2), (0.0, 4)]:
         exact = b.threshold_probabilities(table, thr, r)
-        shots = b.sample_threshold(table, thr, r, 40_000, np.random.default_rng(r))
+        shots = b.sample_threshold(table, thr, r, 40_000, np.random.default_rng(r)).indices
         assert shots.dtype == np.int64 and shots.shape == (40_000,)
         assert total_variation(shots, exact) < 0.5 * np.sqrt(64 / 40_000) + 0.01
 
@@ -145,8 +145,8 @@ def test_seeded_samples_are_reproducible():
     table = np.random.default_rng(0).permutation(256).astype(float)
     for method in ("closed_form", "statevector"):
         b = StatevectorBackend(method=method)
-        a1 = b.sample_threshold(table, 10.0, 3, 100, np.random.default_rng(42))
-        a2 = b.sample_threshold(table, 10.0, 3, 100, np.random.default_rng(42))
+        a1 = b.sample_threshold(table, 10.0, 3, 100, np.random.default_rng(42)).indices
+        a2 = b.sample_threshold(table, 10.0, 3, 100, np.random.default_rng(42)).indices
         assert np.array_equal(a1, a2)
 
 
@@ -200,14 +200,14 @@ def test_registry_copy_and_pickle():
     b.sample_threshold(table, 2.0, 1, 3, np.random.default_rng(0))  # fills the cache
     for clone in (pickle.loads(pickle.dumps(b)), copy.deepcopy(b)):
         assert repr(clone) == repr(b)
-        assert clone.sample_threshold(table, 2.0, 1, 3, np.random.default_rng(0)).shape == (3,)
+        assert clone.sample_threshold(table, 2.0, 1, 3, np.random.default_rng(0)).indices.shape == (3,)
 
 
 # -- the paper's joint oracle ----------------------------------------------------------------------
 @pytest.mark.parametrize("copies", [1, 2])
 @pytest.mark.parametrize("pad_data", [False, True])
 def test_joint_closed_form_equals_explicit_statevector(rows_paper, mnist, copies, pad_data):
-    b = StatevectorBackend(pad_data=pad_data, dtype=np.float64)
+    b = StatevectorBackend(index_state="padded" if pad_data else "uniform", dtype=np.float64)
     lands = [rows_paper] if copies == 2 else [rows_paper, mnist]
     for land in lands:
         for r in (0, 1, 3, 6):
@@ -222,7 +222,7 @@ def test_joint_closed_form_equals_explicit_statevector(rows_paper, mnist, copies
 def test_joint_padding_changes_the_rotation(mnist):
     """The prototype padded 39 patterns to 64 data states (never marked): a smaller marked fraction."""
     plain = StatevectorBackend().joint_probabilities(mnist, 3)
-    padded = StatevectorBackend(pad_data=True).joint_probabilities(mnist, 3)
+    padded = StatevectorBackend(index_state="padded").joint_probabilities(mnist, 3)
     assert np.abs(plain - padded).max() > 1e-4
 
 
@@ -245,7 +245,7 @@ def test_paper_figures_for_the_rows_task(rows_paper):
 def test_joint_shots_match_the_exact_distribution(rows_paper, method):
     b = StatevectorBackend(method=method)
     exact = b.joint_probabilities(rows_paper, 6, 2)
-    shots = b.sample_joint(rows_paper, 6, 40_000, 2, np.random.default_rng(0))
+    shots = b.sample_joint(rows_paper, 6, 40_000, 2, np.random.default_rng(0)).indices
     assert shots.shape == (40_000,) and shots.min() >= 0 and shots.max() < 8
     assert total_variation(shots, exact) < 0.5 * np.sqrt(8 / 40_000) + 0.01
 
@@ -274,7 +274,7 @@ def test_count_table_spanning_several_chunks():
     for thr in np.unique(losses)[:6]:
         assert b.marked_count(land, thr) == int((losses < thr).sum())
     thr = float(np.unique(losses)[4])
-    shots = b.sample_threshold(land, thr, 4, 20_000, np.random.default_rng(1))
+    shots = b.sample_threshold(land, thr, 4, 20_000, np.random.default_rng(1)).indices
     marked = losses[shots] < thr
     p = b.threshold_probabilities(land, thr, 4)[losses < thr].sum()
     assert abs(marked.mean() - p) < 4 * np.sqrt(p * (1 - p) / 20_000)

@@ -72,7 +72,7 @@ def test_memory_guard_says_how_much():
     X = np.zeros((3, 30), dtype=int)
     land = LossLandscape("perceptron", None, X, [0, 1, 0])
     with pytest.raises(ProblemTooLargeError, match=r"GiB") as err:
-        land.table(max_bytes=1e9)
+        land.table(max_memory=1e9)
     assert isinstance(err.value, MemoryError) and isinstance(err.value, ValueError)
     assert "would need 16.0" in str(err.value)  # 2**31 float64 plus scratch
 
@@ -99,7 +99,7 @@ def test_bad_input(args, exc, match):
 
 
 def test_unknown_loss():
-    with pytest.raises(ValueError, match="unknown loss 'l1'"):
+    with pytest.raises(ValueError, match="'loss' must be one of .*got 'l1'"):
         LossLandscape("perceptron", None, np.array([[0, 1]]), [1], loss="l1")
 
 

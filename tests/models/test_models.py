@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from quark.encoding import weight_encoding
 from quark.models import (
     MODELS,
     BinaryPerceptron,
@@ -57,7 +58,7 @@ def ref_sign_mlp(w, x, hidden):
 
 def _check(model, ref, d, data, real_x=False):
     rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
-    enc = model.encoding(d, 2 if model.weight_kind == "fixed" else None)
+    enc = weight_encoding(model, d, 2 if model.weight_kind == "fixed" else None)
     bits = rng.integers(0, 2, size=(6, enc.n_qubits))
     W = enc.decode(bits)
     X = rng.normal(size=(5, d)) if real_x else rng.integers(0, 2, size=(5, d))
@@ -119,7 +120,7 @@ def test_registry_and_names():
     with pytest.raises(ValueError, match="square images"):
         LineDetector().n_weights(6)
     with pytest.raises(ValueError, match="weight_bits"):
-        BinaryPerceptron().encoding(3, weight_bits=2)
+        weight_encoding(BinaryPerceptron(), 3, weight_bits=2)
     with pytest.raises(ValueError, match="binary"):
         BinaryPerceptron().check_features(np.array([[0.5, 1.0]]))
     assert BinaryPerceptron().weight_names(2) == ["pixel0", "pixel1", "polarity"]

@@ -125,7 +125,7 @@ def test_default_settings_reach_the_exhaustive_optimum_in_95_percent_of_seeds(na
 
 def test_decoded_loss_is_verified_not_taken_from_the_energy():
     land = _mnist(3)
-    res = AnnealingSearch(num_reads=30, random_state=3).minimize(land)
+    res = AnnealingSearch(shots=30, random_state=3).minimize(land)
     assert res.loss == pytest.approx(land.evaluate(res.bits))
     assert res.info["max_energy_error"] < 1e-9  # valid reads: energy == true loss
     finite = res.info["read_losses"][np.isfinite(res.info["read_losses"])]
@@ -134,7 +134,7 @@ def test_decoded_loss_is_verified_not_taken_from_the_energy():
 
 def test_ledger_counts_reads_sweeps_and_every_verification():
     land = _edge(2, "line-detector")
-    res = AnnealingSearch(num_reads=25, penalty="bound", num_sweeps=40, random_state=0).minimize(land)
+    res = AnnealingSearch(shots=25, penalty="bound", num_sweeps=40, random_state=0).minimize(land)
     assert len(res.info["rounds"]) == 1
     assert res.ledger.annealer_reads == 25
     assert res.ledger.annealer_sweeps == 25 * 40
@@ -147,8 +147,8 @@ def test_ledger_counts_reads_sweeps_and_every_verification():
 @pytest.mark.filterwarnings("ignore:penalty=")
 def test_polish_is_counted_and_never_worse():
     land = _mnist(3)
-    plain = AnnealingSearch(num_reads=5, penalty=2.0, num_sweeps=20, random_state=1).minimize(land)
-    pol = AnnealingSearch(num_reads=5, penalty=2.0, num_sweeps=20, polish=True, n_polish=3, random_state=1).minimize(land)
+    plain = AnnealingSearch(shots=5, penalty=2.0, num_sweeps=20, random_state=1).minimize(land)
+    pol = AnnealingSearch(shots=5, penalty=2.0, num_sweeps=20, polish=True, n_polish=3, random_state=1).minimize(land)
     assert pol.loss <= plain.loss
     extra = pol.ledger.model_evaluations - plain.ledger.model_evaluations
     assert extra > 0 and extra % (land.n_qubits * land.n_samples) == 0
@@ -158,18 +158,18 @@ def test_polish_is_counted_and_never_worse():
 @pytest.mark.filterwarnings("ignore:penalty=")
 def test_polish_reaches_a_single_flip_local_minimum():
     table = _random_table(6, 5)
-    res = AnnealingSearch(num_reads=1, penalty=0.01, num_sweeps=1, polish=True, random_state=0).minimize(table)
+    res = AnnealingSearch(shots=1, penalty=0.01, num_sweeps=1, polish=True, random_state=0).minimize(table)
     k = res.index
     assert all(table[k ^ (1 << i)] >= table[k] for i in range(6))
 
 
 def test_seeds_are_reproducible():
     land = _mnist(3)
-    a = AnnealingSearch(num_reads=20, random_state=11).minimize(land)
-    b = AnnealingSearch(num_reads=20, random_state=11).minimize(land)
+    a = AnnealingSearch(shots=20, random_state=11).minimize(land)
+    b = AnnealingSearch(shots=20, random_state=11).minimize(land)
     assert np.array_equal(a.info["read_losses"], b.info["read_losses"])
     assert a.info["rounds"] == b.info["rounds"]
-    c = AnnealingSearch(num_reads=20, random_state=12).minimize(land)
+    c = AnnealingSearch(shots=20, random_state=12).minimize(land)
     assert not np.array_equal(a.info["read_losses"], c.info["read_losses"])
 
 
@@ -197,9 +197,9 @@ def test_every_problem_type_is_accepted():
         (lin.to_bqm(), lin.table().min()),
         (lin.to_quadratic_program(), lin.table().min()),
     ]:
-        res = AnnealingSearch(num_reads=50, random_state=0).minimize(problem)
+        res = AnnealingSearch(shots=50, random_state=0).minimize(problem)
         assert res.loss == pytest.approx(expected)
-    res = AnnealingSearch(num_reads=50, random_state=0).minimize(labelled)
+    res = AnnealingSearch(shots=50, random_state=0).minimize(labelled)
     assert set(res.sample) == {f"w{i}" for i in range(land.n_qubits)}
 
 
@@ -208,8 +208,8 @@ def test_surrogate_reports_the_true_loss_past_the_table_limit():
     X, y = rng.normal(size=(40, 9)), rng.integers(0, 2, 40)
     land = LossLandscape("fixed-point-linear", WeightEncoding.fixed_point(10, bits=3), X, y)  # 30 bits, 0-1 loss
     with pytest.raises(ProblemTooLargeError, match="surrogate"):
-        AnnealingSearch(num_reads=5).minimize(land)
-    res = AnnealingSearch(encoding="surrogate", num_reads=20, random_state=0).minimize(land)
+        AnnealingSearch(shots=5).minimize(land)
+    res = AnnealingSearch(encoding="surrogate", shots=20, random_state=0).minimize(land)
     assert res.info["encoding"] == "surrogate"
     assert res.loss == pytest.approx(land.evaluate(res.bits))
     assert res.loss < 0.5  # far better than chance on its own training data
@@ -282,15 +282,16 @@ def test_a_sampler_returning_nothing_usable_is_an_error(mode, match):
 @pytest.mark.parametrize(
     "kwargs, exc, match",
     [
-        ({"sampler": "no-such-sampler"}, ValueError, "unknown sampler 'no-such-sampler'"),
-        ({"sampler": "statevector"}, ValueError, "Grover"),
-        ({"sampler": object()}, TypeError, "dimod sampler"),
+        ({"backend": "no-such-sampler"}, ValueError, "unknown sampler 'no-such-sampler'"),
+        ({"backend": "statevector"}, ValueError, "Grover"),
+        ({"backend": object()}, TypeError, "dimod sampler"),
         ({"encoding": "cubic"}, ValueError, "'encoding' must be one of"),
         ({"encoding": "qubo"}, ValueError, "needs a quadratic loss"),
         ({"encoding": "hubo"}, ValueError, "sample_poly"),
-        ({"num_reads": 0}, ValueError, "'num_reads' must be a positive integer"),
+        ({"shots": 0}, ValueError, "'shots' must be a positive integer"),
         ({"penalty": "big"}, TypeError, "'penalty'"),
-        ({"penalty": -1.0}, ValueError, "'penalty' must be a positive"),
+        ({"penalty": -1.0}, ValueError, "'penalty' must be a finite number greater than 0"),
+        ({"num_sweep": 10}, ValueError, "takes no option 'num_sweep' \\(did you mean 'num_sweeps'\\?\\)"),
     ],
 )
 def test_bad_arguments_are_named(kwargs, exc, match):
@@ -300,7 +301,7 @@ def test_bad_arguments_are_named(kwargs, exc, match):
 
 def test_registered_as_anneal():
     assert OPTIMIZERS["anneal"] is AnnealingSearch
-    opt = get_optimizer("anneal", sampler="exact", random_state=0)
+    opt = get_optimizer("anneal", backend="exact", random_state=0)
     res = opt.minimize(_edge(2, "perceptron"))
     assert res.info["encoding"] == "hubo" and res.loss == pytest.approx(_edge(2, "perceptron").table().min())
 
@@ -317,10 +318,10 @@ def test_classifier_maps_backend_and_shots_to_sampler_and_reads():
 
 
 def test_compile_cost_of_a_table_built_polynomial_is_reported():
-    hubo = AnnealingSearch(num_reads=10, random_state=0).minimize(_mnist(2))
+    hubo = AnnealingSearch(shots=10, random_state=0).minimize(_mnist(2))
     assert hubo.info["compile_evaluations"] == 2**5 * _mnist(2).n_samples
     lin = LossLandscape("spin-perceptron", None, np.eye(3), np.array([1, 0, 1]), loss="squared")
-    assert AnnealingSearch(num_reads=10, random_state=0).minimize(lin).info["compile_evaluations"] == 0
+    assert AnnealingSearch(shots=10, random_state=0).minimize(lin).info["compile_evaluations"] == 0
 
 
 @pytest.mark.parametrize("polish", [False, True])

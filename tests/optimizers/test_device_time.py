@@ -4,7 +4,7 @@ import dimod
 import numpy as np
 
 from quark.backends import get_backend
-from quark.backends.base import GroverBackend
+from quark.backends.base import GroverBackend, Samples
 from quark.optimizers import AnnealingSearch, CostLedger, GroverAdaptiveSearch, QuarkSearch
 
 
@@ -15,24 +15,17 @@ class BilledBackend(GroverBackend):
 
     def __init__(self):
         self._inner = get_backend("statevector")
-        self._billed = 0.0
         self.calls = 0
 
-    def _bill(self):
+    def _billed(self, samples):
         self.calls += 1
-        self._billed += 0.25
+        return Samples(samples.indices, samples.shots, device_time_s=0.25)
 
-    def sample_threshold(self, problem, threshold, iterations, shots, rng):
-        self._bill()
-        return self._inner.sample_threshold(problem, threshold, iterations, shots, rng)
+    def _sample_threshold(self, problem, threshold, iterations, shots, rng):
+        return self._billed(self._inner.sample_threshold(problem, threshold, iterations, shots, rng))
 
-    def sample_joint(self, landscape, iterations, shots, copies, rng):
-        self._bill()
-        return self._inner.sample_joint(landscape, iterations, shots, copies, rng)
-
-    def pop_device_time(self):
-        spent, self._billed = self._billed, 0.0
-        return spent
+    def _sample_joint(self, landscape, iterations, shots, copies, rng):
+        return self._billed(self._inner.sample_joint(landscape, iterations, shots, copies, rng))
 
 
 def test_grover_and_quark_search_add_billed_time():
@@ -65,7 +58,7 @@ class TimedExactSampler(dimod.Sampler):
 def test_annealing_records_qpu_access_time():
     rng = np.random.default_rng(0)
     bqm = dimod.BinaryQuadraticModel(rng.normal(size=5), {(0, 1): 1.0, (2, 3): -2.0}, 0.0, "BINARY")
-    res = AnnealingSearch(sampler=TimedExactSampler(), random_state=0).minimize(bqm)
+    res = AnnealingSearch(backend=TimedExactSampler(), random_state=0).minimize(bqm)
     calls = res.ledger.qpu_time_s / 0.015  # 15 ms per QPU call
     assert calls >= 1 and abs(calls - round(calls)) < 1e-9
 
@@ -75,3 +68,17 @@ def test_ledger_time_field_is_a_float_total():
     led.update(qpu_time_s=0.5)
     led.update(qpu_time_s=0.25, shots=3)
     assert led.qpu_time_s == 0.75 and led.totals()["qpu_time_s"] == 0.75 and led.shots == 3
+
+
+def test_a_device_that_does_not_report_its_billed_time_makes_the_ledger_say_unknown():
+    from quark.datasets import load_edge_detection
+    from quark.encoding import LossLandscape
+
+    class Silent(BilledBackend):
+        def _billed(self, samples):
+            self.calls += 1
+            return Samples(samples.indices, samples.shots, device_time_s=None)
+
+    land = LossLandscape("line-detector", None, *load_edge_detection(size=2))
+    res = GroverAdaptiveSearch(backend=Silent(), random_state=0).minimize(land)
+    assert res.ledger.qpu_time_s is None  # unknown, never a silent 0.0

@@ -188,20 +188,23 @@ def test_classifier_passes_backend_shots_and_max_queries(edges_rows):
 
 
 @pytest.mark.parametrize(
-    "kwargs, match",
+    "kwargs, exc, match",
     [
-        ({"shots": 0}, "'shots' must be a positive integer; got 0"),
-        ({"max_queries": 0}, "'max_queries' must be a positive integer; got 0"),
-        ({"budget_factor": 0}, "'budget_factor'"),
-        ({"growth": 1.0}, "'growth'"),
-        ({"patience": -1}, "'patience'"),
-        ({"target_loss": "low"}, "'target_loss'"),
-        ({"backend": "qasm"}, "unknown backend 'qasm'"),
-        ({"method": "magic"}, "'method'"),
+        ({"shots": 0}, ValueError, "'shots' must be a positive integer; got 0"),
+        ({"max_queries": 0}, ValueError, "'max_queries' must be a positive integer or None; got 0"),
+        ({"max_queries": 1.5}, ValueError, "'max_queries' must be a positive integer"),
+        ({"budget_factor": 0}, ValueError, "'budget_factor'"),
+        ({"growth": 1.0}, ValueError, "'growth'"),
+        ({"patience": -1}, ValueError, "'patience'"),
+        ({"target_loss": "low"}, TypeError, "'target_loss'"),
+        ({"target_loss": float("nan")}, ValueError, "'target_loss'"),
+        ({"restart": "yes"}, TypeError, "'restart' must be True or False"),
+        ({"backend": "qasm"}, ValueError, "unknown backend 'qasm'"),
+        ({"method": "magic"}, ValueError, "'method'"),
     ],
 )
-def test_bad_input(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+def test_bad_input(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
         GroverAdaptiveSearch(**kwargs)
 
 

@@ -69,16 +69,16 @@ def test_bad_problems(bad, exc, match):
 def test_random_search_is_seeded_and_respects_budget():
     X, y = load_edge_detection()
     land = LossLandscape("line-detector", None, X, y)
-    a = RandomSearch(max_evaluations=10, random_state=5).minimize(land)
-    b = RandomSearch(max_evaluations=10, random_state=5).minimize(land)
+    a = RandomSearch(max_queries=10, random_state=5).minimize(land)
+    b = RandomSearch(max_queries=10, random_state=5).minimize(land)
     assert a.index == b.index and a.loss == b.loss
     assert a.ledger.model_evaluations == 10 * 512
     assert a.loss == land.evaluate(index_to_bits(a.index, 8))
-    hit = RandomSearch(max_evaluations=10_000, target_loss=0.0, random_state=1).minimize(land)
+    hit = RandomSearch(max_queries=10_000, target_loss=0.0, random_state=1).minimize(land)
     assert hit.loss == 0.0 and hit.info["stop_reason"] == "target_loss"
     assert hit.ledger.model_evaluations == hit.info["evaluations"] * 512 < 10_000 * 512
-    with pytest.raises(ValueError, match="'max_evaluations' must be a positive integer"):
-        RandomSearch(max_evaluations=0).minimize(land)
+    with pytest.raises(ValueError, match="'max_queries' must be a positive integer"):
+        RandomSearch(max_queries=0).minimize(land)
 
 
 def test_ledger_tracks_totals_history_and_callback():

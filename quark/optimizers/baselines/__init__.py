@@ -1,43 +1,21 @@
-"""The gradient baselines Quark is compared with, filling the same :class:`~quark.optimizers.CostLedger`.
+"""Moved: the gradient baselines live in :mod:`quark.baselines` (they are estimators, not searches over bits).
 
-- :class:`VQCBaseline` -- qiskit-machine-learning's ``VQC`` trained by parameter-shift gradients
-  (Adam), SPSA or COBYLA at finite shots on Aer, every shot counted by :class:`CountingSampler`;
-  and its noiseless ceiling (exact probabilities and gradients, L-BFGS-B).
-- :class:`TorchClassifierBaseline`, :class:`BinaryNetBaseline` (straight-through estimator) and
-  :class:`LogisticBaseline` -- classical gradient training, counting model evaluations
-  (extra ``torch`` for the first two).
-- :func:`gradient_variance` -- the barren-plateau measurement.
-
-Heavy dependencies (qiskit-machine-learning, torch) are imported only when a baseline runs.
+``quark.optimizers.baselines`` and its submodules still import, with a ``DeprecationWarning``.
 """
 
 from __future__ import annotations
 
-from quark.optimizers.baselines.classical import BinaryNetBaseline, LogisticBaseline, TorchClassifierBaseline
-from quark.optimizers.baselines.circuits import (
-    READOUTS,
-    RealCircuitSimulator,
-    basis_feature_map,
-    degeneracy_bound,
-    vqc_ansatz,
-    vqc_circuit,
-)
-from quark.optimizers.baselines.counting import CountingSampler, circuit_cost, make_aer_sampler
-from quark.optimizers.baselines.vqc import TRAINERS, VQCBaseline
+import sys
+import warnings
 
-__all__ = [
-    "VQCBaseline",
-    "TorchClassifierBaseline",
-    "BinaryNetBaseline",
-    "LogisticBaseline",
-    "TRAINERS",
-    "CountingSampler",
-    "circuit_cost",
-    "make_aer_sampler",
-    "RealCircuitSimulator",
-    "READOUTS",
-    "basis_feature_map",
-    "vqc_ansatz",
-    "vqc_circuit",
-    "degeneracy_bound",
-]
+import quark.baselines as _new
+from quark.baselines import *  # noqa: F401,F403 - the old names
+from quark.baselines import __all__  # noqa: F401
+from quark.baselines import circuits, classical, counting, plateau, vqc
+
+warnings.warn("quark.optimizers.baselines moved to quark.baselines; import from there", DeprecationWarning, stacklevel=2)
+
+for _name, _module in {"circuits": circuits, "classical": classical, "counting": counting, "plateau": plateau,
+                       "vqc": vqc}.items():
+    sys.modules[f"{__name__}.{_name}"] = _module
+del _name, _module, _new

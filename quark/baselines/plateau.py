@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from quark._random import as_generator
-from quark.optimizers.base import check_positive_int
-from quark.optimizers.baselines.circuits import READOUTS, RealCircuitSimulator, basis_feature_map, vqc_ansatz, vqc_circuit
+from quark._validation import check_int
+from quark.baselines.circuits import READOUTS, RealCircuitSimulator, basis_feature_map, vqc_ansatz, vqc_circuit
 
 __all__ = ["gradient_variance"]
 
@@ -33,8 +33,8 @@ def gradient_variance(n_qubits: int, reps: int = 2, *, entanglement: str = "reve
     >>> r["variance"] > 0, r["n_qubits"]
     (True, 3)
     """
-    n = check_positive_int(n_qubits, "n_qubits")
-    check_positive_int(n_inits, "n_inits")
+    n = check_int(n_qubits, "n_qubits")
+    check_int(n_inits, "n_inits")
     if readout not in READOUTS:
         raise ValueError(f"'readout' must be one of {tuple(READOUTS)}; got {readout!r}")
     rng = as_generator(random_state)

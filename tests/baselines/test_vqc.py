@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from quark.optimizers.baselines import VQCBaseline
+from quark.baselines import VQCBaseline
 
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
 y = np.array([0, 0, 1, 1])

@@ -20,7 +20,7 @@ import numpy as np
 
 from quark._optional import require
 from quark._random import as_generator
-from quark.optimizers.base import check_positive_int
+from quark._validation import check_int
 from quark.optimizers.ledger import CostLedger
 from quark.optimizers.result import SearchResult
 
@@ -95,7 +95,7 @@ class TorchClassifierBaseline:
     def fit(self, X, y, *, monitor: tuple | None = None):
         """Train; ``monitor=(X, y)`` says where the history's accuracy is read (default: training set)."""
         torch = _torch()
-        check_positive_int(self.epochs, "epochs")
+        check_int(self.epochs, "epochs")
         X, y = _check_Xy(X, y)
         mX, my = (X, y) if monitor is None else _check_Xy(*monitor)
         rng = as_generator(self.random_state)

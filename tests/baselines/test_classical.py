@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from quark.optimizers.baselines import BinaryNetBaseline, LogisticBaseline, TorchClassifierBaseline
+from quark.baselines import BinaryNetBaseline, LogisticBaseline, TorchClassifierBaseline
 
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]] * 3)
 y = np.array([0, 1, 1, 1] * 3)

@@ -6,7 +6,7 @@ from qiskit import QuantumCircuit
 from qiskit.circuit import Parameter
 
 from quark.optimizers import CostLedger
-from quark.optimizers.baselines.counting import CountingSampler, circuit_cost
+from quark.baselines.counting import CountingSampler, circuit_cost
 
 
 def _circuit():

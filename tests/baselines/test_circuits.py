@@ -3,14 +3,14 @@
 import numpy as np
 import pytest
 
-from quark.optimizers.baselines.circuits import (
+from quark.baselines.circuits import (
     RealCircuitSimulator,
     basis_feature_map,
     degeneracy_bound,
     vqc_ansatz,
     vqc_circuit,
 )
-from quark.optimizers.baselines.plateau import gradient_variance
+from quark.baselines.plateau import gradient_variance
 
 
 def _sim(n, reps, ent="reverse_linear"):

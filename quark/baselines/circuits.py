@@ -10,7 +10,7 @@ The simulator is the *referee*, never a trainer that pays shots: it gives the no
 (exact probabilities and exact parameter-shift gradients), the barren-plateau variances, the
 degeneracy check that runs before any shot is spent, and the accuracy of a weight vector when
 a training curve is monitored. Shot-based training goes through
-:class:`~quark.optimizers.baselines.counting.CountingSampler` on Aer instead.
+:class:`~quark.baselines.counting.CountingSampler` on Aer instead.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ class RealCircuitSimulator:
     Examples
     --------
     >>> import numpy as np
-    >>> from quark.optimizers.baselines.circuits import basis_feature_map, vqc_ansatz, vqc_circuit
+    >>> from quark.baselines.circuits import basis_feature_map, vqc_ansatz, vqc_circuit
     >>> qc = vqc_circuit(2, reps=1)
     >>> sim = RealCircuitSimulator(qc, basis_feature_map(2).parameters, vqc_ansatz(2, 1).parameters)
     >>> p = sim.probabilities(np.array([[0, 1]]), np.zeros((1, 4)))

@@ -1,7 +1,7 @@
 """Variational quantum classifier baselines: qiskit-machine-learning's ``VQC`` on counted Aer shots.
 
 The baseline a user would actually pick -- ``qiskit_machine_learning.algorithms.VQC`` with its own
-optimizers -- trained at finite shots through :class:`~quark.optimizers.baselines.counting.CountingSampler`,
+optimizers -- trained at finite shots through :class:`~quark.baselines.counting.CountingSampler`,
 so every circuit execution and shot lands in the same :class:`~quark.optimizers.CostLedger` that
 Quark's searches fill. Beside it, the *noiseless ceiling* (``trainer="exact"``): the same circuit with
 exact probabilities and exact parameter-shift gradients, minimized by L-BFGS-B, which shows what
@@ -20,9 +20,9 @@ import numpy as np
 
 from quark._optional import require
 from quark._random import as_generator
-from quark.optimizers.base import check_positive_int
-from quark.optimizers.baselines.circuits import READOUTS, RealCircuitSimulator, basis_feature_map, vqc_ansatz
-from quark.optimizers.baselines.counting import CountingSampler, circuit_cost
+from quark._validation import check_int
+from quark.baselines.circuits import READOUTS, RealCircuitSimulator, basis_feature_map, vqc_ansatz
+from quark.baselines.counting import CountingSampler, circuit_cost
 from quark.optimizers.ledger import CostLedger
 from quark.optimizers.result import SearchResult
 
@@ -104,9 +104,9 @@ class VQCBaseline:
             raise ValueError(f"'readout' must be one of {tuple(READOUTS)}; got {self.readout!r}")
         if self.init not in _INITS:
             raise ValueError(f"'init' must be one of {_INITS}; got {self.init!r}")
-        check_positive_int(self.reps, "reps")
-        check_positive_int(self.shots, "shots")
-        check_positive_int(self.maxiter, "maxiter")
+        check_int(self.reps, "reps")
+        check_int(self.shots, "shots")
+        check_int(self.maxiter, "maxiter")
         if not (isinstance(self.learning_rate, (int, float)) and self.learning_rate > 0):
             raise ValueError(f"'learning_rate' must be a positive number; got {self.learning_rate!r}")
 

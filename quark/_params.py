@@ -1,0 +1,103 @@
+"""Parameter objects in scikit-learn's convention: ``get_params(deep)``, ``set_params``, a readable repr.
+
+Optimizers and backends store their constructor arguments unchanged under the same names, so
+``sklearn.base.clone`` rebuilds them and meta-estimators reach nested parameters
+(``optimizer__shots``, ``optimizer__backend__method``) exactly as with scikit-learn estimators.
+Values wrapped in :class:`Secret` print as ``'***'`` in every repr.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+__all__ = ["ParamsMixin", "Secret", "reveal"]
+
+
+class Secret(str):
+    """A string (an API token) that never shows itself in a repr, a log or an error message.
+
+    It compares and hashes as the string it holds; ``reveal(secret)`` gives the plain value.
+
+    Examples
+    --------
+    >>> s = Secret("abc123")
+    >>> repr(s), str(s) == "***", reveal(s)
+    ("Secret('***')", True, 'abc123')
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    def __str__(self) -> str:
+        return "***"
+
+    def __format__(self, spec: str) -> str:
+        return "***"
+
+    def __reduce__(self):
+        return (Secret, (reveal(self),))
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def reveal(value: Any) -> Any:
+    """The plain string behind a :class:`Secret` (other values unchanged)."""
+    return str.__str__(value) if isinstance(value, Secret) else value
+
+
+class ParamsMixin:
+    """``get_params`` / ``set_params`` from the ``__init__`` signature, as scikit-learn's ``BaseEstimator``.
+
+    Subclasses store every constructor argument as an attribute of the same name and do nothing
+    else in ``__init__`` (validation happens where the object is used).
+    """
+
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        init = cls.__init__
+        if init is object.__init__:
+            return []
+        sig = inspect.signature(init)
+        return [  # in signature order, so that reprs read like the call
+            p.name for p in sig.parameters.values()
+            if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+        ]
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Constructor parameters; with ``deep``, those of nested parameter objects as ``name__param``."""
+        out: dict[str, Any] = {}
+        for name in self._param_names():
+            value = getattr(self, name)
+            if deep and hasattr(value, "get_params") and not isinstance(value, type):
+                out.update((f"{name}__{k}", v) for k, v in value.get_params(deep=True).items())
+            out[name] = value
+        return out
+
+    def set_params(self, **params: Any):
+        """Set parameters (nested ones as ``name__param``); returns ``self``."""
+        if not params:
+            return self
+        valid = self.get_params(deep=True)
+        nested: dict[str, dict[str, Any]] = {}
+        for key, value in params.items():
+            name, delim, sub = key.partition("__")
+            if name not in valid:
+                raise ValueError(
+                    f"invalid parameter {name!r} for {type(self).__name__}; valid parameters: {sorted(self._param_names())}"
+                )
+            if delim:
+                nested.setdefault(name, {})[sub] = value
+            else:
+                setattr(self, name, value)
+                valid[name] = value
+        for name, sub_params in nested.items():
+            valid[name].set_params(**sub_params)
+        return self
+
+    def __repr__(self) -> str:
+        body = ", ".join(f"{k}={v!r}" for k, v in self.get_params(deep=False).items())
+        return f"{type(self).__name__}({body})"

@@ -1,0 +1,253 @@
+"""What every gate-level backend shares: oracle choice, circuits, the transpile cache, bit-array decoding.
+
+:class:`GateLevelBackend` builds the real circuits of :mod:`quark.encoding.oracles` for a problem —
+the coherent counting oracle for 0-1-loss landscapes of models with a reversible form, the
+arithmetic (QUBO/HUBO) oracle, the tabulated ``DiagonalGate`` oracle for small tables, and the
+paper's joint weights ⊗ data oracle — caches them per problem, transpiles each circuit shape once
+(the threshold is a circuit parameter, bound per run), and runs them through the subclass's
+:meth:`~GateLevelBackend._execute` (Aer's or IBM Quantum's ``SamplerV2``). Subclasses provide the
+target (:meth:`~GateLevelBackend._transpile`), the memory check, and execution.
+"""
+
+from __future__ import annotations
+
+import weakref
+from abc import abstractmethod
+from typing import Any, ClassVar
+
+import numpy as np
+
+from quark._validation import check_choice, check_int
+from quark.backends.base import GroverBackend, Samples
+
+__all__ = ["GateLevelBackend", "bitarray_to_indices", "two_qubit_gates", "LOADERS", "INDEX_STATES"]
+
+LOADERS = ("features", "pixels")
+INDEX_STATES = ("uniform", "padded")
+_CACHE_SIZE = 64
+
+
+def bitarray_to_indices(packed: np.ndarray, n_bits: int) -> np.ndarray:
+    """Per-shot integers from a ``BitArray``'s packed big-endian bytes (last byte = lowest bits)."""
+    n_bytes = packed.shape[1]
+    out = np.zeros(packed.shape[0], dtype=np.int64)
+    for b in range(n_bytes):
+        out |= packed[:, n_bytes - 1 - b].astype(np.int64) << (8 * b)
+    return out & ((1 << n_bits) - 1)
+
+
+def two_qubit_gates(circuit) -> int:
+    """Two-qubit operations of a circuit (directives such as barriers excluded)."""
+    return sum(
+        1
+        for inst in circuit.data
+        if len(inst.qubits) == 2 and not getattr(inst.operation, "_directive", False) and not inst.clbits
+    )
+
+
+class GateLevelBackend(GroverBackend):
+    """Base of backends that run real Grover circuits (see the module docstring).
+
+    Parameters shared by every gate-level backend
+    ---------------------------------------------
+    oracle : {"auto", "counting", "qubo", "table"}
+        Threshold oracle (:func:`~quark.encoding.oracles.choose_threshold_oracle`).
+    loader : {"features", "pixels"}
+        Data loader of the joint oracle.
+    index_state : {"uniform", "padded"}
+        Index superposition of the joint oracle: exactly the ``m`` samples (the exact kernel's
+        distribution) or the prototype's ``2**a`` entries with never-marked padding.
+    max_table_qubits : int
+        Largest loss table the table oracle accepts.
+
+    Attributes
+    ----------
+    report : list of dict
+        One entry per circuit shape transpiled: ``circuit``, ``kind``, ``oracle``, ``iterations``,
+        ``qubits``, ``depth``, ``two_qubit_gates``, ``ops``.
+    """
+
+    properties: ClassVar[dict[str, Any]] = {"exact": False, "gate_level": True}
+    #: Whether transpiled pieces (``A`` and the Grover iterate) may be concatenated: only when the
+    #: transpiler keeps the trivial layout (Aer at optimization level <= 1).
+    compose_pieces: ClassVar[bool] = False
+
+    def _validate_gate_options(self) -> None:
+        from quark.encoding.oracles import ORACLE_KINDS
+
+        check_choice(self.oracle, "oracle", ORACLE_KINDS)
+        check_choice(self.loader, "loader", LOADERS)
+        check_choice(self.index_state, "index_state", INDEX_STATES)
+        check_int(self.max_table_qubits, "max_table_qubits")
+
+    def _init_caches(self) -> None:
+        self._oracles: "weakref.WeakKeyDictionary[Any, dict]" = weakref.WeakKeyDictionary()
+        self._transpiled: dict[tuple, Any] = {}
+        self.report: list[dict[str, Any]] = []
+
+    @property
+    def n_transpiled(self) -> int:
+        """Circuit shapes transpiled and cached so far (each serves every threshold)."""
+        return sum(1 for k in self._transpiled if k[0] == "pieces") if self.compose_pieces else len(self._transpiled)
+
+    # -- oracles ----------------------------------------------------------------------------------
+    def _problem_cache(self, problem) -> dict:
+        try:
+            return self._oracles.setdefault(problem, {})
+        except TypeError:  # pragma: no cover - not weak-referenceable
+            return {}
+
+    def threshold_oracle(self, problem):
+        """The :class:`~quark.encoding.oracles.ThresholdOracle` this backend uses for ``problem`` (cached)."""
+        from quark.encoding.oracles import choose_threshold_oracle
+        from quark.encoding.problem import as_problem
+
+        p = as_problem(problem)
+        cache = self._problem_cache(p)
+        if self.oracle not in cache:
+            cache[self.oracle] = choose_threshold_oracle(p, self.oracle, max_table_qubits=self.max_table_qubits)
+        return cache[self.oracle]
+
+    def joint_oracle(self, problem, copies: int = 1):
+        """The :class:`~quark.encoding.oracles.JointOracle` of :meth:`sample_joint` (cached)."""
+        from quark.encoding.oracles import joint_oracle
+        from quark.encoding.problem import as_problem
+
+        copies = check_int(copies, "copies")
+        p = as_problem(problem)
+        cache = self._problem_cache(p)
+        key = ("joint", copies, self.loader, self.index_state)
+        if key not in cache:
+            cache[key] = joint_oracle(p, copies, loader=self.loader, index_state=self.index_state)
+        return cache[key]
+
+    # -- circuits (not transpiled; for inspection and other tools) -------------------------------
+    def threshold_circuit(self, problem, threshold: float, iterations: int, *, measure: bool = True):
+        """The Grover circuit of :meth:`sample_threshold`, threshold bound, not transpiled."""
+        from quark.encoding.oracles import grover_circuit
+
+        orc = self.threshold_oracle(problem)
+        qc, binding, _ = orc.at(threshold)
+        n = orc.n_weights
+        circ = grover_circuit(qc, list(range(n)), list(range(n)), iterations, measure=measure)
+        # zero rounds hold no oracle, so no threshold parameter to bind
+        binding = {p: v for p, v in (binding or {}).items() if p in circ.parameters}
+        circ = circ.assign_parameters(binding) if binding else circ
+        circ.name = f"{orc.kind}_grover_{iterations}"
+        return circ
+
+    def joint_circuit(self, problem, iterations: int, copies: int = 1, *, measure: bool = True):
+        """The Grover circuit of :meth:`sample_joint`, not transpiled."""
+        from quark.encoding.oracles import grover_circuit
+
+        jo = self.joint_oracle(problem, copies)
+        circ = grover_circuit(jo.circuit, jo.search_qubits, list(range(jo.n_weights)), iterations, measure=measure,
+                              state_preparation=jo.state_preparation)
+        circ.name = f"joint_grover_{iterations}"
+        return circ
+
+    # -- sampling ---------------------------------------------------------------------------------
+    def _sample_threshold(self, problem, threshold, iterations, shots, rng) -> Samples:
+        orc = self.threshold_oracle(problem)
+        qc, binding, shape = orc.at(threshold)
+        n = orc.n_weights
+        meta = {"kind": "threshold", "oracle": orc.kind, "iterations": iterations}
+        tqc = self._grover_circuit((id(orc), shape), orc, qc, list(range(n)), None, iterations, meta)
+        by_name = {p.name: float(v) for p, v in binding.items()}
+        values = [by_name[p.name] for p in tqc.parameters]  # an unused parameter vanishes (0 rounds)
+        return self._samples(tqc, values, shots, rng, n, meta)
+
+    def _sample_joint(self, problem, iterations, shots, copies, rng) -> Samples:
+        jo = self.joint_oracle(problem, copies)
+        meta = {"kind": "joint", "oracle": "joint", "iterations": iterations, "copies": copies}
+        tqc = self._grover_circuit((id(jo), "joint", copies), jo, jo.circuit, jo.search_qubits, jo.state_preparation,
+                                   iterations, meta, n_measured=jo.n_weights)
+        return self._samples(tqc, [], shots, rng, jo.n_weights, meta)
+
+    def _samples(self, tqc, values, shots, rng, n_weights, meta) -> Samples:
+        indices, device_s, run_meta = self._execute(tqc, values, shots, rng, n_weights)
+        circuit = {"qubits": tqc.num_qubits, "size": tqc.size(), "ops": dict(tqc.count_ops()), **meta}
+        return Samples(indices, shots, int(run_meta.pop("jobs", 1)), device_s, {"circuit": circuit, **run_meta})
+
+    # -- transpiled circuits, cached --------------------------------------------------------------
+    def _lru(self, key: tuple, owner: Any, build) -> Any:
+        """Least-recently-used cache; ``owner`` (whose id is in ``key``) is kept alive with the entry."""
+        hit = self._transpiled.pop(key, None)
+        if hit is None:
+            hit = (build(), owner)
+            while len(self._transpiled) >= _CACHE_SIZE:
+                self._transpiled.pop(next(iter(self._transpiled)))
+        self._transpiled[key] = hit  # most recently used last
+        return hit[0]
+
+    def _describe(self, circuit, tqc, meta: dict) -> None:
+        self.report.append({
+            "circuit": circuit.name, **meta,
+            "qubits": circuit.num_qubits,
+            "depth": tqc.depth(lambda inst: not getattr(inst.operation, "_directive", False)),
+            "two_qubit_gates": two_qubit_gates(tqc),
+            "ops": dict(tqc.count_ops()),
+        })
+
+    def _grover_circuit(self, key: tuple, owner: Any, oracle, search: list, prep, iterations: int, meta: dict,
+                        n_measured: int | None = None):
+        """The transpiled circuit of ``iterations`` rounds, measuring the first ``n_measured`` qubits.
+
+        With :attr:`compose_pieces`, ``A`` (with the classical register) and the Grover iterate ``Q``
+        are transpiled once per oracle and a round count only concatenates copies of transpiled
+        ``Q``; otherwise each (oracle, rounds) circuit is transpiled once.
+        """
+        measured = list(range(len(search) if n_measured is None else n_measured))
+        if not self.compose_pieces:
+            def whole():
+                from quark.encoding.oracles import grover_circuit
+
+                self._check_memory(oracle.num_qubits)
+                circ = grover_circuit(oracle, search, measured, iterations, state_preparation=prep)
+                circ.name = f"{meta['oracle']}_grover_{iterations}"
+                tqc = self._transpile(circ)
+                self._describe(circ, tqc, meta)
+                return tqc
+
+            return self._lru(("rounds", *key, iterations), owner, whole)
+
+        def pieces():
+            from qiskit import ClassicalRegister
+            from qiskit.circuit.library import grover_operator
+
+            self._check_memory(oracle.num_qubits)
+            start = oracle.copy_empty_like(name="A")
+            start.add_register(ClassicalRegister(len(measured), "meas"))
+            if prep is None:
+                start.h(search)
+            else:
+                start.compose(prep, inplace=True)
+            Q = grover_operator(oracle, state_preparation=prep, reflection_qubits=search)
+            return self._transpile(start), self._transpile(Q)
+
+        def compose():
+            t_start, t_q = self._lru(("pieces", *key), owner, pieces)
+            qc = t_start.copy(name=f"grover_{iterations}")
+            for _ in range(iterations):
+                qc.compose(t_q, inplace=True)
+            qc.measure(measured, list(range(len(measured))))
+            return qc
+
+        return self._lru(("rounds", *key, iterations), owner, compose)
+
+    # -- what subclasses implement ---------------------------------------------------------------
+    @abstractmethod
+    def _transpile(self, circuit):
+        """``circuit`` transpiled for this backend's target."""
+
+    @abstractmethod
+    def _check_memory(self, n_qubits: int) -> None:
+        """Refuse a circuit of ``n_qubits`` whose simulation would not fit (a clear error with GiB)."""
+
+    @abstractmethod
+    def _execute(self, tqc, values: list, shots: int, rng: np.random.Generator,
+                 n_weights: int) -> tuple[np.ndarray, float | None, dict]:
+        """Run a transpiled circuit: ``(measured indices, device seconds billed or None, metadata)``.
+
+        ``metadata`` may hold ``"jobs"`` (circuit executions, default 1).
+        """
