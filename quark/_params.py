@@ -11,7 +11,10 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-__all__ = ["ParamsMixin", "Secret", "reveal"]
+__all__ = ["ParamsMixin", "Secret", "reveal", "mask_secrets", "SECRET_KEYS"]
+
+#: Option names whose values are credentials: kept as :class:`Secret` wherever Quark stores them.
+SECRET_KEYS = ("token", "api_key", "apikey", "api_token", "password", "secret", "access_token")
 
 
 class Secret(str):
@@ -47,6 +50,28 @@ class Secret(str):
 def reveal(value: Any) -> Any:
     """The plain string behind a :class:`Secret` (other values unchanged)."""
     return str.__str__(value) if isinstance(value, Secret) else value
+
+
+def _is_secret_key(key: object) -> bool:
+    return isinstance(key, str) and any(k in key.lower() for k in SECRET_KEYS)
+
+
+def mask_secrets(value: Any) -> Any:
+    """``value`` with every credential-named entry of a mapping (recursively) wrapped in :class:`Secret`.
+
+    Returns the very same object when nothing needed wrapping (so scikit-learn's ``clone``, which
+    checks that constructors store what they are given, still recognizes it).
+
+    Examples
+    --------
+    >>> mask_secrets({"method": "statevector", "token": "abc"})
+    {'method': 'statevector', 'token': Secret('***')}
+    """
+    if isinstance(value, dict):
+        out = {k: (Secret(v) if _is_secret_key(k) and isinstance(v, str) and not isinstance(v, Secret) else mask_secrets(v))
+               for k, v in value.items()}
+        return value if all(out[k] is value[k] for k in value) else out
+    return value
 
 
 class ParamsMixin:
@@ -99,5 +124,5 @@ class ParamsMixin:
         return self
 
     def __repr__(self) -> str:
-        body = ", ".join(f"{k}={v!r}" for k, v in self.get_params(deep=False).items())
+        body = ", ".join(f"{k}={mask_secrets(v)!r}" for k, v in self.get_params(deep=False).items())
         return f"{type(self).__name__}({body})"

@@ -1,113 +1,88 @@
-"""``QuarkClassifier``: a scikit-learn estimator trained by quantum search over its weights."""
+"""``QuarkClassifier``: a scikit-learn estimator trained by quantum search over its quantized weights."""
 
 from __future__ import annotations
 
-import numbers
-from typing import Any, Callable
+import copy
+from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from quark._validation import check_bool, check_choice, check_int, check_mapping, check_random_state
-from quark.encoding.landscape import LOSSES, LossLandscape
+from quark.classifier_checks import PARAMETER_CONSTRAINTS, SHARED
+from quark.encoding.landscape import LossLandscape
 from quark.encoding.weights import weight_encoding
-from quark.models import MODELS, QuantizedModel, get_model
+from quark.models import QuantizedModel, get_model
 from quark.optimizers import OPTIMIZERS, Optimizer, get_optimizer
+from quark.preprocessing import fit_preprocessor, is_binary
 
-__all__ = ["QuarkClassifier", "DEFAULT_MAX_QUBITS"]
+__all__ = ["QuarkClassifier", "DEFAULT_MAX_QUBITS", "DEFAULT_LINEAR_MODEL"]
 
-#: Default cap on weight qubits for the searches that enumerate or simulate all ``2**n`` settings.
-#: 24 qubits is 16.8 M settings: seconds to minutes on a laptop. Larger fits must opt in.
+#: Largest weight register searched whole by the optimizers whose cost grows as ``2**n_qubits``;
+#: larger ones are searched block-wise. 24 qubits is 16.8 M settings: seconds to minutes.
 DEFAULT_MAX_QUBITS = 24
-
-#: Classifier parameters passed on to an optimizer given by name, when its constructor takes them.
-_SHARED = ("backend", "shots", "max_queries", "copies")
-
-
-def _one_of(options: Callable[[], Any], allow_object: type | None = None) -> Callable[[str, Any], None]:
-    def check(name: str, value: Any) -> None:
-        if allow_object is not None and isinstance(value, allow_object):
-            return
-        if not isinstance(value, str) or value not in options():
-            extra = f" or an instance of {allow_object.__name__}" if allow_object is not None else ""
-            raise ValueError(f"'{name}' must be one of {sorted(options())}{extra}; got {value!r}")
-
-    return check
-
-
-def _binarize(name: str, value: Any) -> None:
-    if not (value == "auto" if isinstance(value, str) else isinstance(value, (bool, np.bool_))):
-        raise ValueError(f"'{name}' must be 'auto', True or False; got {value!r}")
-
-
-def _backend(name: str, value: Any) -> None:
-    if value is not None and not isinstance(value, str) and not hasattr(value, "sample_threshold") and not hasattr(
-        value, "sample"
-    ):
-        raise TypeError(f"'{name}' must be a backend name (see quark.backends.available_backends()), a backend or None; "
-                        f"got {type(value).__name__}")
-
-
-#: Every hyper-parameter, the check that validates it at ``fit`` (messages name the parameter).
-_PARAMETER_CONSTRAINTS: dict[str, Callable[[str, Any], Any]] = {
-    "model": _one_of(lambda: MODELS, QuantizedModel),
-    "weight_bits": lambda n, v: check_int(v, n, allow_none=True),
-    "loss": lambda n, v: check_choice(v, n, LOSSES),
-    "optimizer": _one_of(lambda: OPTIMIZERS, Optimizer),
-    "backend": _backend,
-    "shots": lambda n, v: check_int(v, n, allow_none=True),
-    "max_queries": lambda n, v: check_int(v, n, allow_none=True),
-    "copies": lambda n, v: check_int(v, n),
-    "max_qubits": lambda n, v: check_int(v, n, allow_none=True),
-    "binarize": _binarize,
-    "model_options": lambda n, v: check_mapping(v, n),
-    "optimizer_options": lambda n, v: check_mapping(v, n),
-    "random_state": lambda n, v: check_random_state(v, n),
-    "verbose": lambda n, v: check_bool(v, n),
-}
-
+#: The model ``model="auto"`` takes for real-valued features (measured: docs/real_data.md).
+DEFAULT_LINEAR_MODEL = "fixed-point-linear"
+#: The ridge penalty ``alpha="auto"`` gives linear models with scalable weights (docs/real_data.md).
+DEFAULT_ALPHA = 0.1
 
 class QuarkClassifier(ClassifierMixin, BaseEstimator):
-    """A binary classifier with quantized weights, trained without gradients by quantum search.
+    """A classifier with quantized weights, trained without gradients by quantum search.
 
     The model's weights are bits; the training loss over all bit strings is a loss landscape
-    (:meth:`landscape`), and ``fit`` searches it for its minimum with the chosen optimizer.
+    (:meth:`landscape`), and ``fit`` searches it for its minimum with the chosen optimizer — whole
+    when the register is small, block by block past ``max_qubits``. Any number of classes (one- vs
+    -one or one-vs-rest problems), features prepared inside the estimator, probabilities calibrated
+    from the margins. See docs/classifier.md and docs/real_data.md.
 
     Parameters
     ----------
-    model : str or QuantizedModel, default="perceptron"
-        ``"perceptron"`` (binary weights, step, polarity bit — the paper's Tiny-MNIST model),
-        ``"spin-perceptron"``, ``"fixed-point-linear"``, ``"line-detector"`` (the paper's Edge
-        Detection model), ``"sign-mlp"``, or a model instance.
+    model : str or QuantizedModel, default="auto"
+        ``"auto"``: the Quark paper's ``"perceptron"`` on 0/1 features, ``"fixed-point-linear"``
+        (4-bit weights) on real-valued ones. Or ``"perceptron"``, ``"spin-perceptron"``,
+        ``"fixed-point-linear"``, ``"ternary-linear"``, ``"stumps"`` (QBoost's model),
+        ``"line-detector"``, ``"sign-mlp"``, or a model instance.
     weight_bits : int, optional
-        Bits per weight (``"fixed-point-linear"``; 1-bit models accept only 1). Default: the model's.
-    loss : {"zero_one", "squared", "hinge"}, default="zero_one"
-        Training loss the search minimizes.
+        Bits per weight of k-bit models. Default: the model's (4 for ``fixed-point-linear``).
+    loss : {"auto", "zero_one", "squared", "hinge"}, default="auto"
+        The training loss searched: ``"auto"`` takes the model's own (0-1 for Boolean models, squared
+        for linear ones, whose squared loss is an exact QUBO).
     optimizer : str or Optimizer, default="grover"
-        ``"grover"`` (Grover adaptive search: the global minimum in O(sqrt(2**n)) oracle queries),
-        ``"quark"`` (the paper's amplitude amplification over weights and data), ``"anneal"``,
-        ``"exhaustive"`` (the exact reference), ``"random"``, or an optimizer instance.
+        ``"grover"`` (Grover adaptive search), ``"quark"`` (the paper's amplification), ``"anneal"``,
+        ``"exhaustive"``, ``"random"``, ``"block"``, or an instance (cloned; seeded with
+        ``random_state`` when it has no seed of its own).
     backend : str or backend, optional
-        Where the search runs (``"statevector"``, ``"aer"``, ``"neal"``, ...; see
-        :func:`quark.backends.available_backends`). Default: the optimizer's own.
+        Where the search runs (``"statevector"``, ``"aer"``, ``"neal"``, ...). Default: the optimizer's.
     shots : int, optional
         Measurements per circuit (reads for annealing). Default: the optimizer's.
     max_queries : int, optional
-        Oracle-query budget of Grover search (evaluations for random search).
+        Oracle-query budget of Grover search (draws for random search).
     copies : int, default=1
-        Data copies for ``optimizer="quark"``: a weight setting is marked only when every copy is
-        classified correctly, so it is amplified as accuracy**copies.
-    max_qubits : int, default=24
-        Refuse (with a clear error) fits whose weight register is larger, for the optimizers whose
-        cost grows as ``2**n_qubits`` (``grover``, ``quark``, ``exhaustive``). Raise it knowingly.
+        Data copies for ``optimizer="quark"`` (amplification as accuracy**copies).
+    max_qubits : int or None, default=24
+        The largest register an optimizer whose cost grows as ``2**n`` searches whole; past it the
+        search runs block-wise (``BlockSearch`` with the optimizer inside). On gate-level backends it
+        also bounds the circuit's qubits (weights and work registers), which are refused past it.
+    multi_class : {"auto", "ovo", "ovr", "native"}, default="auto"
+        More than two classes: one-vs-one problems (``"auto"``, the measured winner), one-vs-rest, or
+        one model of C output units searched on the multi-class hinge (0-1 with ``loss="zero_one"``).
+    scale : {"auto", True, False}, default="auto"
+        Standardize the features (kept in ``scaler_``); ``"auto"``: for models of real-valued input.
     binarize : {"auto", True, False}, default="auto"
-        Threshold each feature at its training mean (the paper's preprocessing; the thresholds are
-        kept in ``thresholds_``). ``"auto"``: only for models that need 0/1 input, and only when
-        ``X`` is not already 0/1. ``False`` with non-binary input to a Boolean model is an error.
+        Threshold each feature at its training mean (kept in ``thresholds_``); ``"auto"``: for models
+        that need 0/1 input when ``X`` is not 0/1 already.
+    alpha : float or "auto", default="auto"
+        Ridge penalty on the weights (a sparsity penalty on 0/1 selection weights). ``"auto"``:
+        0.1 for linear models with k-bit or ternary weights, else 0.
+    class_weight : None, "balanced" or dict, default=None
+        Weights per class, multiplied into ``sample_weight`` (``"balanced"``: inversely
+        proportional to the class frequencies).
+    n_jobs : int, optional
+        Fit the two-class problems of a multi-class task in parallel (joblib; ``-1``: all cores; a
+        Dask cluster through ``joblib.parallel_backend("dask")``). Results do not depend on it.
     model_options, optimizer_options : dict, optional
-        Extra keyword arguments of the model (e.g. ``{"grouping": "paper"}``) and the optimizer.
+        Extra arguments of the model (e.g. ``{"grouping": "paper"}``) and of the optimizer.
     random_state : None, int or numpy Generator
         Seeds every stochastic step; an int makes ``fit`` reproducible.
     verbose : bool, default=False
@@ -115,24 +90,25 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
 
     Attributes
     ----------
+    classes_ : ndarray
+        The class labels.
     weights_ : ndarray
-        Learned weights (decoded).
+        Learned weights: ``(n_weights,)`` for two classes, ``(n_problems, n_weights)`` otherwise.
     bits_ : ndarray of uint8
-        Their bit string.
-    classes_ : ndarray of shape (2,)
-        The two labels; ``classes_[1]`` is the positive class.
+        Their bit strings (same layout).
+    model_, encoding_ : QuantizedModel, WeightEncoding
+        The model and the weight encoding of the (first) problem.
+    problems_ : list
+        The two-class problems: ``None`` for a binary task, classes (ovr) or pairs (ovo).
+    results_ : list of SearchResult
+        One search result per problem; ``result_`` combines them (its ledger is the total).
+    multi_class_, loss_, alpha_ : str, str, float
+        What ``"auto"`` resolved to.
+    scaler_, thresholds_
+        The fitted feature preparation (``None`` where not used).
     n_features_in_ : int
-        Number of features seen in ``fit``.
-    thresholds_ : ndarray or None
-        Per-feature binarization thresholds (``None`` when not binarizing).
-    model_ : QuantizedModel
-        The model instance.
-    encoding_ : WeightEncoding
-        How bits map to weights.
-    result_ : SearchResult
-        The search's result, with ``.ledger`` (every cost) and ``.info``.
     history_ : list of dict
-        Convergence history: costs so far and ``best_loss`` after each improvement.
+        Convergence history (costs so far, ``best_loss``), problem after problem.
 
     Examples
     --------
@@ -148,16 +124,21 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        model="perceptron",
+        model="auto",
         weight_bits=None,
-        loss="zero_one",
+        loss="auto",
         optimizer="grover",
         backend=None,
         shots=None,
         max_queries=None,
         copies=1,
         max_qubits=DEFAULT_MAX_QUBITS,
+        multi_class="auto",
+        scale="auto",
         binarize="auto",
+        alpha="auto",
+        class_weight=None,
+        n_jobs=None,
         model_options=None,
         optimizer_options=None,
         random_state=None,
@@ -172,30 +153,44 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         self.max_queries = max_queries
         self.copies = copies
         self.max_qubits = max_qubits
+        self.multi_class = multi_class
+        self.scale = scale
         self.binarize = binarize
+        self.alpha = alpha
+        self.class_weight = class_weight
+        self.n_jobs = n_jobs
         self.model_options = model_options
         self.optimizer_options = optimizer_options
         self.random_state = random_state
         self.verbose = verbose
 
     # -- scikit-learn plumbing ----------------------------------------------------------------
+    def __repr__(self, N_CHAR_MAX: int = 700) -> str:
+        # credentials given in option dicts (a token in optimizer_options) never print
+        from quark._params import mask_secrets
+
+        shown = copy.copy(self)
+        for name, value in self.get_params(deep=False).items():
+            setattr(shown, name, mask_secrets(value))
+        return BaseEstimator.__repr__(shown, N_CHAR_MAX)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
         tags.input_tags.sparse = False
         tags.input_tags.allow_nan = False
         return tags
 
     def _validate_params(self) -> None:
-        for name, check in _PARAMETER_CONSTRAINTS.items():
+        for name, check in PARAMETER_CONSTRAINTS.items():
             check(name, getattr(self, name))
 
     def _optimizer_name(self) -> str:
         return self.optimizer if isinstance(self.optimizer, str) else getattr(self.optimizer, "name", "custom")
 
-    def _build_optimizer(self) -> Optimizer:
-        """The optimizer ``fit`` runs: built from its name and the shared parameters, or a clone of the
+    def _build_optimizer(self, random_state=None) -> Optimizer:
+        """The optimizer a problem runs: built from its name and the shared parameters, or a clone of the
         instance given (seeded by ``random_state`` when the instance has no seed of its own)."""
+        seed = self.random_state if random_state is None else random_state
         if not isinstance(self.optimizer, str):
             for param in ("backend", "shots", "max_queries"):
                 if getattr(self, param) is not None:
@@ -205,15 +200,15 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
                 raise ValueError("'copies' and 'optimizer_options' apply only when 'optimizer' is given by name; "
                                  "set them on the optimizer instance instead")
             opt = clone(self.optimizer)  # never mutate a hyper-parameter
-            if opt.random_state is None and self.random_state is not None:
-                opt.set_params(random_state=self.random_state)
+            if opt.random_state is None and seed is not None:
+                opt.set_params(random_state=seed)
             if self.verbose and not opt.verbose:
                 opt.set_params(verbose=True)
             return opt
         cls = OPTIMIZERS[self.optimizer]
         accepted = set(cls._param_names())
         kwargs: dict[str, Any] = {}
-        for param in _SHARED:
+        for param in SHARED:
             value = getattr(self, param)
             if value is None or (param == "copies" and value == 1):
                 continue
@@ -221,38 +216,33 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
                 takes = sorted(name for name, c in OPTIMIZERS.items() if param in c._param_names())
                 raise ValueError(f"'{param}' does not apply to optimizer={self.optimizer!r} (it applies to {takes})")
             kwargs[param] = value
-        kwargs.update(self.optimizer_options or {})
-        return get_optimizer(self.optimizer, random_state=self.random_state, verbose=bool(self.verbose), **kwargs)
+        options = self.optimizer_options or {}
+        unknown = sorted(set(options) - accepted - {"random_state", "verbose", "callback"})
+        if unknown and "backend_options" not in accepted and "sample_options" not in accepted:
+            raise ValueError(f"unknown optimizer_options {unknown} for optimizer={self.optimizer!r}; its options: "
+                             f"{sorted(accepted - {'random_state', 'verbose', 'callback'})}")
+        kwargs.update(options)
+        return get_optimizer(self.optimizer, random_state=seed, verbose=bool(self.verbose), **kwargs)
 
-    def _check_size(self, land: LossLandscape, n_features: int) -> None:
-        opt = OPTIMIZERS.get(self.optimizer) if isinstance(self.optimizer, str) else type(self.optimizer)
-        if not getattr(opt, "exponential_cost", False) or self.max_qubits is None or land.n_qubits <= self.max_qubits:
-            return
-        name = self._optimizer_name()
-        raise ValueError(
-            f"model {land.model.name!r} on {n_features} features has {land.n_qubits} weight qubits "
-            f"(2**{land.n_qubits} weight settings); the cost of optimizer {name!r} grows as 2**n_qubits, and "
-            f"max_qubits={self.max_qubits}. Use fewer features (feature selection, downsampling), "
-            f"or raise 'max_qubits' if you have the memory and time"
-        )
+    # -- data preparation (shared by fit and landscape) ------------------------------------------
+    def _resolve(self, X: np.ndarray) -> tuple[QuantizedModel, str, float]:
+        """The model, loss and ridge penalty the ``"auto"`` settings stand for on this data."""
+        if isinstance(self.model, str) and self.model == "auto":
+            name = "perceptron" if is_binary(X) else DEFAULT_LINEAR_MODEL
+            model = get_model(name, **(self.model_options or {}))
+        else:
+            model = get_model(self.model, **(self.model_options or {}))
+        if self.weight_bits is not None:
+            weight_encoding(model, X.shape[1], self.weight_bits)  # says now if the model takes no k
+        loss = self.loss
+        if loss == "auto":
+            loss = "squared" if model.linear and model.weight_kind != "spin" else "zero_one"
+        alpha = self.alpha
+        if alpha == "auto":
+            from quark.fitting import scalable
 
-    # -- data preparation (shared by fit and landscape; sets no attribute) --------------------
-    def _binarize_thresholds(self, model: QuantizedModel, X: np.ndarray) -> np.ndarray | None:
-        is_binary = bool(np.isin(X, (0, 1)).all())
-        if self.binarize is True:
-            return X.mean(axis=0)
-        if self.binarize == "auto" and model.binary_input and not is_binary:
-            return X.mean(axis=0)
-        if model.binary_input and not is_binary:
-            raise ValueError(
-                f"model {model.name!r} needs 0/1 features but X has other values and binarize=False; "
-                "set binarize='auto' or True (threshold each feature at its training mean) or binarize X yourself"
-            )
-        return None
-
-    @staticmethod
-    def _apply_thresholds(X: np.ndarray, thresholds: np.ndarray | None) -> np.ndarray:
-        return X if thresholds is None else (X > thresholds).astype(np.uint8)
+            alpha = DEFAULT_ALPHA if scalable(model) and loss == "squared" else 0.0
+        return model, loss, float(alpha)
 
     @staticmethod
     def _check_targets(y) -> np.ndarray:
@@ -260,14 +250,9 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         if y_type not in ("binary", "multiclass"):
             raise ValueError(f"QuarkClassifier needs class labels in 'y'; got a target of type {y_type!r}")
         classes = np.unique(y)
-        if classes.size > 2:
-            raise ValueError(
-                "Only binary classification is supported. The type of the target is multiclass: "
-                f"QuarkClassifier needs exactly 2 classes in 'y'; got {classes.size} ({classes.tolist()[:10]})"
-            )
         if classes.size < 2:
             raise ValueError(
-                f"QuarkClassifier needs 2 classes in 'y'; got 1 class ({classes.tolist()[0]!r}). "
+                f"QuarkClassifier needs at least 2 classes in 'y'; got 1 class ({classes.tolist()[0]!r}). "
                 "A one-class training set leaves nothing to learn"
             )
         return classes
@@ -276,28 +261,30 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
     def _reject_sparse(X) -> None:
         if hasattr(X, "tocsr") or type(X).__module__.startswith("scipy.sparse"):
             raise TypeError(
-                "QuarkClassifier does not accept sparse input: its quantized models read dense (binary) "
+                "QuarkClassifier does not accept sparse input: its quantized models read dense "
                 "features. Convert X with X.toarray() first"
             )
 
-    def _prepare(self, X: np.ndarray, y) -> tuple[LossLandscape, np.ndarray, np.ndarray | None]:
-        self._validate_params()
-        classes = self._check_targets(y)
-        y01 = (np.asarray(y) == classes[1]).astype(np.uint8)
-        model = get_model(self.model, **(self.model_options or {}))
-        thresholds = self._binarize_thresholds(model, X)
-        Xb = self._apply_thresholds(X, thresholds)
-        encoding = weight_encoding(model, X.shape[1], self.weight_bits)
-        land = LossLandscape(model, encoding, Xb, y01, loss=self.loss)
-        self._check_size(land, X.shape[1])
-        return land, classes, thresholds
+    def _sample_weight(self, y: np.ndarray, sample_weight) -> np.ndarray | None:
+        if sample_weight is None and self.class_weight is None:
+            return None
+        from sklearn.utils.class_weight import compute_sample_weight
 
-    # -- public API --------------------------------------------------------------------------------
-    def landscape(self, X, y) -> LossLandscape:
-        """The :class:`~quark.encoding.LossLandscape` that :meth:`fit` would search (no fitting).
+        sw = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        if sw.shape != (len(y),):
+            raise ValueError(f"'sample_weight' must have one weight per sample ({len(y)}); got shape {sw.shape}")
+        if not np.isfinite(sw).all() or (sw < 0).any():
+            raise ValueError("'sample_weight' must be finite and non-negative")
+        if self.class_weight is not None:
+            sw = sw * compute_sample_weight(self.class_weight, y)
+        return sw
 
-        Built from the same parameters and the same preprocessing (label encoding, binarization)
-        as :meth:`fit`; sets no attribute.
+    def landscape(self, X, y, sample_weight=None) -> LossLandscape:
+        """The :class:`~quark.encoding.LossLandscape` of the first two-class problem ``fit`` would search.
+
+        Built from the same parameters and preparation as :meth:`fit` (label encoding, scaling,
+        binarization, weights); sets no attribute. For linear models with scalable weights the
+        encoding is the unscaled one (``fit`` fits the scale).
 
         Examples
         --------
@@ -308,54 +295,147 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         """
         from sklearn.utils.validation import check_X_y
 
+        from quark.multiclass import subproblems
+
+        self._validate_params()
         self._reject_sparse(X)
         X, y = check_X_y(X, y, dtype=np.float64, ensure_all_finite=True)
-        return self._prepare(X, y)[0]
+        classes = self._check_targets(y)
+        model, loss, alpha = self._resolve(X)
+        sw = self._sample_weight(y, sample_weight)
+        Xp = fit_preprocessor(model, X, scale=self.scale, binarize=self.binarize, sample_weight=sw).transform(X)
+        scheme = "ovo" if self.multi_class == "auto" else self.multi_class
+        p = subproblems(y, classes, scheme)[0]
+        model = model.prepare(Xp[p.rows], p.positive, None if sw is None else sw[p.rows])
+        return LossLandscape(model, weight_encoding(model, X.shape[1], self.weight_bits), Xp[p.rows], p.positive,
+                             loss, alpha=alpha, sample_weight=None if sw is None else sw[p.rows])
 
-    def fit(self, X, y):
-        """Search the weights of least training loss.
+    # -- fit --------------------------------------------------------------------------------------
+    def fit(self, X, y, sample_weight=None):
+        """Search the weights of least training loss, one two-class problem at a time.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Training features (binarized at their means for Boolean models, see ``binarize``).
         y : array-like of shape (n_samples,)
-            Exactly two distinct labels (numbers or strings).
+            Class labels (numbers or strings), at least two distinct.
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative weights: the loss is the weighted mean (integer weights equal repeating rows).
 
         Returns
         -------
         self
         """
+        from quark.fitting import fit_problems
+
+        self._validate_params()
         self._reject_sparse(X)
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=True)
-        land, classes, thresholds = self._prepare(X, y)
-        result = self._build_optimizer().minimize(land)
-        result.ledger.callback = None  # keep the fitted estimator picklable (a callback may be a lambda)
-        self.classes_ = classes
-        self.thresholds_ = thresholds
-        self.model_ = land.model
-        self.encoding_ = land.encoding
-        self.result_ = result
-        self.bits_ = np.asarray(result.bits)
-        self.weights_ = np.asarray(result.weights)
-        self.history_ = list(result.history)
+        classes = self._check_targets(y)
+        model, loss, alpha = self._resolve(X)
+        sw = self._sample_weight(y, sample_weight)
+        prep = fit_preprocessor(model, X, scale=self.scale, binarize=self.binarize, sample_weight=sw)
+        Xp = prep.transform(X)
+        model.check_features(Xp)
+        scheme = self.multi_class
+        if scheme == "auto":
+            scheme = "ovo"
+        if scheme == "native" and len(classes) > 2:
+            from quark.fitting import fit_native
+
+            if sw is not None:
+                raise ValueError("multi_class='native' takes no sample or class weights; use 'ovo' or 'ovr'")
+            fits = [fit_native(model, Xp, y, classes, loss=loss, alpha=alpha, weight_bits=self.weight_bits,
+                               optimizer=self._build_optimizer())]
+            problems = [tuple(classes)]
+        else:
+            fits, problems = fit_problems(self, model, Xp, y, classes, scheme, loss, alpha, sw)
+        self._store(fits, problems, classes, scheme, loss, alpha, prep)
+        self._calibrate(Xp, y, sw)
         return self
 
-    def decision_function(self, X) -> np.ndarray:
-        """Model scores of shape ``(n_samples,)``: positive means ``classes_[1]``."""
+    def _store(self, fits, problems, classes, scheme, loss, alpha, prep) -> None:
+        from quark.fitting import combined_result
+
+        binary = len(classes) == 2
+        self.classes_ = classes
+        self.multi_class_ = None if binary else scheme
+        self.loss_ = loss
+        self.alpha_ = alpha
+        self.scaler_ = prep.scaler
+        self.thresholds_ = prep.thresholds
+        self._prep = prep
+        self.fits_ = fits
+        self.problems_ = problems
+        self.model_ = fits[0].model
+        self.encoding_ = fits[0].encoding
+        self.results_ = [f.result for f in fits]
+        native = scheme == "native" and not binary
+        self.result_ = self.results_[0] if (binary or native) else combined_result(fits, problems)
+        self.weights_ = fits[0].weights if (binary or native) else np.stack([f.weights for f in fits])
+        self.bits_ = fits[0].bits if (binary or native) else np.stack([f.bits for f in fits])
+        self.history_ = list(self.result_.history)
+
+    # -- prediction -------------------------------------------------------------------------------
+    def _prepared(self, X) -> np.ndarray:
         check_is_fitted(self)
         self._reject_sparse(X)
         X = validate_data(self, X, reset=False, dtype=np.float64, ensure_all_finite=True)
-        Xb = self._apply_thresholds(X, self.thresholds_)
-        if self.model_.binary_input and not np.isin(Xb, (0, 1)).all():
+        Xp = self._prep.transform(X)
+        if self.model_.binary_input and not np.isin(Xp, (0, 1)).all():
             raise ValueError(
                 f"X has non-binary values, but this {self.model_.name!r} classifier was fitted on 0/1 features "
                 "without binarizing (thresholds_ is None); pass 0/1 features, or refit with binarize=True"
             )
-        self.model_.check_features(Xb)
-        return np.asarray(self.model_.decision(self.weights_[None, :], Xb)[0], dtype=np.float64)
+        return Xp
+
+    def _margins(self, Xp: np.ndarray) -> np.ndarray:
+        """``(n, n_problems)``: each problem's real-valued margin (positive: its positive class);
+        ``(n, n_classes)`` scores for the native model."""
+        if self.multi_class_ == "native":
+            return self.model_.margin(self.weights_, Xp).T
+        return np.stack([f.model.margin(f.weights[None, :], Xp)[0] for f in self.fits_], axis=1)
+
+    def decision_function(self, X) -> np.ndarray:
+        """Real-valued decisions: ``(n,)`` for two classes (positive means ``classes_[1]``), else
+        ``(n, n_classes)`` (the largest wins). Boolean models give margins, not just ±1: how many
+        selected features fire (perceptron) or enabled lines are full (line detector)."""
+        return self._decisions(self._prepared(X))
 
     def predict(self, X) -> np.ndarray:
         """Predicted labels, taken from ``classes_``."""
+        d = self.decision_function(X)
+        if d.ndim == 1:
+            return self.classes_[(d > 0).astype(int)]
+        return self.classes_[np.argmax(d, axis=1)]
+
+    def _decisions(self, Xp: np.ndarray) -> np.ndarray:
+        from quark.multiclass import combine
+
+        margins = self._margins(Xp)
+        if self.multi_class_ == "native":
+            return margins
+        return combine(margins, self.multi_class_ or "ovr", len(self.classes_))
+
+    def _calibrate(self, Xp: np.ndarray, y: np.ndarray, sample_weight=None) -> None:
+        from quark.fitting import fit_calibrator
+
+        self.calibrator_ = fit_calibrator(self._decisions(Xp), y, self.classes_, sample_weight)
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities ``(n, n_classes)``, rows summing to 1, in the order of ``classes_``.
+
+        Calibrated on the training data by temperature scaling of :meth:`decision_function`: the
+        probabilities are ``softmax(d / T)`` (``sigmoid(d / T)`` for two classes) with the one
+        temperature ``T`` that best explains the training labels (``calibrator_.temperature_``).
+        One positive parameter keeps the order of the classes: the most probable class is always
+        the predicted one. For well-calibrated probabilities on new data, wrap the classifier in
+        scikit-learn's ``CalibratedClassifierCV``.
+        """
         check_is_fitted(self)
-        return self.classes_[(self.decision_function(X) > 0).astype(int)]
+        return self.calibrator_.predict_proba(self.decision_function(X))
+
+    def predict_log_proba(self, X) -> np.ndarray:
+        """Logarithm of :meth:`predict_proba`."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))

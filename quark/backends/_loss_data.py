@@ -91,11 +91,12 @@ class LossData:
         self.n_chunks = self.size // self.chunk
         self.hist: np.ndarray | None = None
         self._per_chunk: dict[Any, np.ndarray] = {}
+        self._positions: tuple | None = None
         self.counts: np.ndarray | None = None
         self.losses: np.ndarray | None = None
         if problem.has_counts:
             self.counts = problem.count_table(max_memory=max_memory, progress=progress)
-            self.m = int(problem.n_samples)
+            self.m = int(problem.count_total if problem.count_total is not None else problem.n_samples)
             if self.n_chunks * (self.m + 1) <= _HIST_LIMIT:
                 self.hist = self._histogram()
             # the loss of each count, exactly as the problem evaluates it
@@ -129,7 +130,18 @@ class LossData:
             return self.counts[start:stop] >= key
         return self.losses[start:stop] < key
 
+    def _small(self, key) -> tuple:
+        """One-chunk tables: the marked and unmarked positions of the latest threshold, found in one pass."""
+        cached = self._positions
+        if cached is None or cached[0] != key:
+            m = self.mask(key, 0, self.size)
+            marked = np.flatnonzero(m)
+            cached = self._positions = (key, marked, None, np.array([marked.size]))
+        return cached
+
     def marked_per_chunk(self, key) -> np.ndarray:
+        if self.n_chunks == 1:
+            return self._small(key)[3]
         got = self._per_chunk.get(key)
         if got is not None:
             return got
@@ -159,6 +171,16 @@ class LossData:
 
     def members(self, key, ranks: np.ndarray, marked: bool) -> np.ndarray:
         """The ``ranks``-th marked (or unmarked) settings, in index order."""
+        if self.n_chunks == 1:  # a small table: keep the positions of the latest threshold
+            key_, on, off, counts = self._small(key)
+            if marked:
+                return on[ranks]
+            if off is None:  # the unmarked positions, found when first asked for
+                m = np.ones(self.size, dtype=bool)
+                m[on] = False
+                off = np.flatnonzero(m)
+                self._positions = (key_, on, off, counts)
+            return off[ranks]
         per = self.marked_per_chunk(key)
         if not marked:
             per = self.chunk - per

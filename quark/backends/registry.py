@@ -106,7 +106,10 @@ def get_backend(name: str | Any, **options) -> Any:
     _load_plugins()
     if name not in _REGISTRY:
         raise ValueError(f"unknown backend {name!r}; expected one of {sorted(_REGISTRY)}")
-    return _resolve(_REGISTRY[name].target)(**options)
+    from quark._params import reveal
+
+    # credentials reach the backend's own constructor in clear (it keeps them as Secrets)
+    return _resolve(_REGISTRY[name].target)(**{k: reveal(v) for k, v in options.items()})
 
 
 def backend_names(kind: str | None = None) -> list[str]:

@@ -212,8 +212,13 @@ class StatevectorBackend(GroverBackend, MarkedCounter):
         return out
 
     # -- joint oracle (the paper) -----------------------------------------------------------------
-    def _data_states(self, m: int) -> int:
-        return 1 << (m - 1).bit_length() if self.index_state == "padded" else m
+    def _data_states(self, problem) -> float:
+        """What a weight's correct count is out of: the data register's states (the padded power of
+        two), or the samples (their total weight when weighted)."""
+        m = problem.n_samples
+        if self.index_state == "padded":
+            return 1 << (m - 1).bit_length()
+        return problem.count_total if problem.count_total is not None else m
 
     def _joint_marked_fraction(self, problem, copies: int) -> np.ndarray:
         """Per weight setting, the marked fraction of its data states: ``(c(w) / D) ** copies``."""
@@ -225,12 +230,14 @@ class StatevectorBackend(GroverBackend, MarkedCounter):
             counts = getattr(data, "joint_counts", None)
             if counts is None:
                 counts = data.joint_counts = problem.count_table(max_memory=self.max_memory)
-        return (counts.astype(np.float64) / self._data_states(problem.n_samples)) ** copies
+        return (counts.astype(np.float64) / self._data_states(problem)) ** copies
 
     def _joint_amplitudes(self, problem, iterations: int, copies: int) -> np.ndarray:
         """Explicit statevector on weights ⊗ ``copies`` data registers; shape ``(N_w, D**copies)``."""
         n_w = 1 << problem.n_qubits
-        d = self._data_states(problem.n_samples)
+        if getattr(problem, "sample_weight", None) is not None:
+            raise NotImplementedError("the explicit joint statevector takes unweighted samples; use method='closed_form'")
+        d = 1 << (problem.n_samples - 1).bit_length() if self.index_state == "padded" else problem.n_samples
         n_states = n_w * d**copies
         self._check_explicit_fits(
             n_states, n_w * d, f"the joint statevector of {problem.n_qubits} weight qubits and {copies} "

@@ -77,9 +77,11 @@ def downsample(images: np.ndarray, size: int) -> np.ndarray:
 
 
 def deduplicate(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Unique patterns with their majority label; patterns whose labels tie are dropped.
+    """Unique binary patterns with their majority label; patterns whose labels tie are dropped.
 
-    Returns ``(X_unique, y_majority, counts)``, patterns in ascending order of their bit index.
+    Returns ``(X_unique, y_majority, counts)``, patterns in ascending order of their bit index
+    (feature ``j`` is bit ``j``). Any number of features; ``X`` must hold only 0/1 (binarize first)
+    and ``y`` 0/1 labels.
 
     Examples
     --------
@@ -88,13 +90,28 @@ def deduplicate(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
     >>> Xu.tolist(), yu.tolist(), n.tolist()
     ([[0, 1], [1, 1]], [1, 1], [3, 1])
     """
-    X = np.asarray(X, dtype=np.uint8)
-    keys = X.astype(np.int64) @ (1 << np.arange(X.shape[1], dtype=np.int64))
-    uniq, first, inv = np.unique(keys, return_index=True, return_inverse=True)
-    pos = np.bincount(inv, weights=np.asarray(y) == 1, minlength=uniq.size)
-    tot = np.bincount(inv, minlength=uniq.size)
+    X = np.asarray(X)
+    y = np.asarray(y)
+    if X.ndim != 2 or X.shape[0] == 0:
+        raise ValueError(f"'X' must be a non-empty 2-D array (n_samples, n_features); got shape {X.shape}")
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"'y' must hold one label per row of X ({X.shape[0]}); got shape {y.shape}")
+    if not np.isin(X, (0, 1)).all():
+        raise ValueError("deduplicate merges equal *binary* patterns: 'X' must hold only 0 and 1 (binarize it first)")
+    if not np.isin(y, (0, 1)).all():
+        raise ValueError("'y' must hold 0/1 labels")
+    X = X.astype(np.uint8)
+    # order rows by their bit index (feature j = bit j) without forming it: sort on the reversed columns
+    order = np.lexsort(X.T)
+    Xs, ys = X[order], y[order]
+    new = np.ones(len(Xs), dtype=bool)
+    new[1:] = (Xs[1:] != Xs[:-1]).any(axis=1)
+    group = np.cumsum(new) - 1
+    pos = np.bincount(group, weights=ys == 1)
+    tot = np.bincount(group)
     keep = 2 * pos != tot
-    return X[first[keep]], (2 * pos[keep] > tot[keep]).astype(np.uint8), tot[keep]
+    first = np.flatnonzero(new)
+    return Xs[first[keep]], (2 * pos[keep] > tot[keep]).astype(np.uint8), tot[keep]
 
 
 def load_tiny_mnist(

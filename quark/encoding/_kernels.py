@@ -47,13 +47,18 @@ class OrForm:
     pol_bit: int
 
     @classmethod
-    def from_samples(cls, masks: np.ndarray, labels: np.ndarray, pol_bit: int) -> "OrForm":
+    def from_samples(cls, masks: np.ndarray, labels: np.ndarray, pol_bit: int,
+                     sample_weight: np.ndarray | None = None) -> "OrForm":
+        """Merge equal (mask, label) samples; integer ``sample_weight`` counts a sample that many times."""
         keys = np.stack([np.asarray(masks, dtype=np.int64), np.asarray(labels, dtype=np.int64)], axis=1)
-        uniq, counts = np.unique(keys, axis=0, return_counts=True)
+        uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.int64)
+        counts = np.bincount(inverse, weights=w, minlength=uniq.shape[0])
         return cls(
             np.ascontiguousarray(uniq[:, 0]),
             np.ascontiguousarray(uniq[:, 1]),
-            counts.astype(np.int64),
+            np.rint(counts).astype(np.int64),
             int(pol_bit),
         )
 

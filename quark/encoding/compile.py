@@ -25,7 +25,7 @@ import numpy as np
 
 from quark.encoding._terms import DEFAULT_MAX_TERMS, terms_to_bqm
 from quark.encoding.compiled import ENCODINGS, CompiledModel
-from quark.encoding.hamiltonians import weight_quadratic_terms
+from quark.encoding.hamiltonians import penalized_surrogate, weight_quadratic_terms
 from quark.encoding.landscape import LossLandscape
 from quark.encoding.problem import DEFAULT_MAX_TABLE_QUBITS, PolynomialProblem, RestrictedProblem, SearchProblem, as_problem
 from quark.encoding.reduction import MAX_REDUCTION_TERMS, reduce_polynomial, sparse_terms
@@ -55,7 +55,7 @@ def problem_polynomial(problem: SearchProblem, *, max_terms: int = MAX_REDUCTION
 def _surrogate_terms(problem: SearchProblem) -> tuple[dict, str, int]:
     """``(terms over bits, description, model evaluations spent)`` of the quadratic surrogate."""
     if isinstance(problem, LossLandscape):
-        wq = problem.model.quadratic_surrogate(problem.X, problem.y)
+        wq = penalized_surrogate(problem)
         if wq is not None:
             exact = " (exact QUBO)"
             return weight_quadratic_terms(wq, problem.encoding), wq.description + exact, 0

@@ -73,7 +73,17 @@ def quadratic_terms(land: "LossLandscape") -> dict[tuple[int, ...], float]:
             "no exact QUBO; use loss='squared' with a linear model ('spin-perceptron', "
             "'fixed-point-linear'), or to_polynomial() for the exact higher-order form"
         )
-    return weight_quadratic_terms(land.model.quadratic_surrogate(land.X, land.y), land.encoding)
+    return weight_quadratic_terms(penalized_surrogate(land), land.encoding)
+
+
+def penalized_surrogate(land: "LossLandscape"):
+    """The model's quadratic surrogate of a landscape, sample weights and ridge penalty included."""
+    from dataclasses import replace
+
+    wq = land.model.quadratic_surrogate(land.X, land.y, land.sample_weight)
+    if wq is None or not land.alpha:
+        return wq
+    return replace(wq, quadratic=wq.quadratic + land.alpha * np.diag(land._penalized.astype(np.float64)))
 
 
 def landscape_to_bqm(land: "LossLandscape") -> "dimod.BinaryQuadraticModel":
@@ -85,8 +95,8 @@ def landscape_to_bqm(land: "LossLandscape") -> "dimod.BinaryQuadraticModel":
     >>> from quark.encoding import LossLandscape
     >>> X = np.array([[0.5, -1.0], [1.0, 0.25]]); y = np.array([1, 0])
     >>> land = LossLandscape("fixed-point-linear", None, X, y, loss="squared")
-    >>> bqm = land.to_bqm()
-    >>> bits = [1, 0, 0, 1, 1, 1]
+    >>> bqm = land.to_bqm()                          # 2 weights and a bias, 4 bits each
+    >>> bits = [1, 0, 0, 1, 1, 1, 0, 1, 0, 0, 1, 1]
     >>> bool(np.isclose(bqm.energy(dict(enumerate(bits))), land.evaluate(bits)))
     True
     """

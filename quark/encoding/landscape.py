@@ -23,22 +23,29 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["LossLandscape", "LOSSES", "validate_Xy"]
 
 
-def _zero_one(score: np.ndarray, y: np.ndarray) -> np.ndarray:
-    return ((score > 0) != y).mean(axis=-1)
+def _mean(values: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
+    if weights is None:
+        return values.mean(axis=-1)
+    return (values @ weights) / weights.sum()
 
 
-def _squared(score: np.ndarray, y: np.ndarray) -> np.ndarray:
+def _zero_one(score: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    return _mean((score > 0) != y, weights)
+
+
+def _squared(score: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
     t = 2.0 * y - 1.0
-    return ((score - t) ** 2).mean(axis=-1)
+    return _mean((score - t) ** 2, weights)
 
 
-def _hinge(score: np.ndarray, y: np.ndarray) -> np.ndarray:
+def _hinge(score: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
     t = 2.0 * y - 1.0
-    return np.maximum(0.0, 1.0 - t * score).mean(axis=-1)
+    return _mean(np.maximum(0.0, 1.0 - t * score), weights)
 
 
-#: Losses by name: each maps scores ``(B, m)`` and 0/1 labels ``(m,)`` to ``(B,)`` mean losses.
-#: Squared and hinge losses use the ±1 target ``t = 2y - 1`` and the model's score.
+#: Losses by name: each maps scores ``(B, m)``, 0/1 labels ``(m,)`` and optional sample weights
+#: ``(m,)`` to ``(B,)`` (weighted) mean losses. Squared and hinge losses use the ±1 target
+#: ``t = 2y - 1`` and the model's score.
 LOSSES: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     "zero_one": _zero_one,
     "squared": _squared,
@@ -81,6 +88,20 @@ def _frozen(a: np.ndarray) -> np.ndarray:
     return out
 
 
+def _check_sample_weight(sample_weight, m: int) -> np.ndarray:
+    sw = np.asarray(sample_weight)
+    if sw.dtype == object or not (np.issubdtype(sw.dtype, np.number) or sw.dtype == bool) or sw.dtype == bool:
+        raise TypeError(f"'sample_weight' must be numeric; got dtype {sw.dtype}")
+    sw = sw.astype(np.float64)
+    if sw.shape != (m,):
+        raise ValueError(f"'sample_weight' must have one weight per sample ({m}); got shape {sw.shape}")
+    if not np.isfinite(sw).all() or (sw < 0).any():
+        raise ValueError("'sample_weight' must be finite and non-negative")
+    if not sw.sum() > 0:
+        raise ValueError("'sample_weight' must not be all zero")
+    return sw
+
+
 class LossLandscape(SearchProblem):
     """The training loss of a quantized model as a function of its weight bit string.
 
@@ -97,6 +118,13 @@ class LossLandscape(SearchProblem):
         0/1 labels.
     loss : {"zero_one", "squared", "hinge"}
         Mean loss over the samples.
+    alpha : float, default=0
+        Ridge penalty: ``alpha * sum_j w_j**2`` over the weights the model penalizes (not a bias),
+        added to the mean loss. On binary selection weights it is a sparsity penalty (QBoost's).
+        The squared loss stays an exact QUBO.
+    sample_weight : array of shape (m,), optional
+        Non-negative weights: the loss is the weighted mean. Integer weights give exactly the loss
+        of the data with each row repeated that many times (and keep the compact count tables).
 
     Attributes
     ----------
@@ -127,7 +155,11 @@ class LossLandscape(SearchProblem):
         X,
         y,
         loss: str = "zero_one",
+        *,
+        alpha: float = 0.0,
+        sample_weight=None,
     ) -> None:
+        from quark._validation import check_number
         from quark.models import get_model
 
         self.model = get_model(model)
@@ -148,18 +180,26 @@ class LossLandscape(SearchProblem):
                 f"got a {encoding.kind} encoding"
             )
         self.loss = check_choice(loss, "loss", LOSSES)
+        self.alpha = check_number(alpha, "alpha", minimum=0.0)
         self.encoding = encoding
         self.X = _frozen(X)
         self.y = _frozen(y)
+        self.sample_weight = None if sample_weight is None else _frozen(_check_sample_weight(sample_weight, len(y)))
+        integral = self.sample_weight is None or bool(np.all(self.sample_weight == np.round(self.sample_weight)))
         self.n_qubits = encoding.n_qubits
         self.variables = list(range(self.n_qubits))
         self.n_samples = int(self.X.shape[0])
         self.evaluation_cost = self.n_samples
-        self.has_counts = self.loss == "zero_one"
+        #: what the count of correct samples is out of: m, or the total of integer sample weights
+        self.count_total = self.n_samples if self.sample_weight is None else (
+            int(round(self.sample_weight.sum())) if integral else float(self.sample_weight.sum()))
+        self.has_counts = self.loss == "zero_one" and self.alpha == 0.0 and integral
+        self._penalized = np.asarray(self.model.penalized(X.shape[1]), dtype=bool)
         # Boolean OR-form models on 1-bit weights: bit j of an index is weight j, so the bit-level
         # kernel counts correct samples straight from indices.
-        or_form = self.model.or_form(self.X) if encoding.kind == "binary" else None
-        self._or_form = None if or_form is None else OrForm.from_samples(or_form[0], self.y, or_form[1])
+        or_form = self.model.or_form(self.X) if encoding.kind == "binary" and integral and self.alpha == 0.0 else None
+        self._or_form = None if or_form is None else OrForm.from_samples(
+            or_form[0], self.y, or_form[1], None if self.sample_weight is None else self.sample_weight.astype(np.int64))
 
     @property
     def is_quadratic(self) -> bool:
@@ -167,9 +207,10 @@ class LossLandscape(SearchProblem):
         return self.loss == "squared" and self.model.linear
 
     def __repr__(self) -> str:
+        extra = (f", alpha={self.alpha:g}" if self.alpha else "") + (", weighted" if self.sample_weight is not None else "")
         return (
             f"LossLandscape(model={self.model!r}, n_qubits={self.n_qubits}, "
-            f"n_samples={self.n_samples}, loss={self.loss!r})"
+            f"n_samples={self.n_samples}, loss={self.loss!r}{extra})"
         )
 
     # -- evaluation -------------------------------------------------------------------------------
@@ -193,7 +234,7 @@ class LossLandscape(SearchProblem):
         if not self.has_counts:
             raise TypeError(f"the {self.loss!r} loss does not follow from correct-sample counts")
         # (m - c) / m, not 1 - c / m: the generic path's mean of mistakes rounds the same way
-        return (self.n_samples - np.asarray(counts, dtype=np.float64)) / self.n_samples
+        return (self.count_total - np.asarray(counts, dtype=np.float64)) / self.count_total
 
     # -- full tables ------------------------------------------------------------------------------
     def table_nbytes(self, dtype=np.float64) -> int:
@@ -237,20 +278,44 @@ class LossLandscape(SearchProblem):
 
         return landscape_to_quadratic_program(self)
 
+    def restrict(self, free, base) -> SearchProblem:
+        """The landscape over the bits ``free``, the others fixed as in ``base``.
+
+        Linear models restrict through their pre-activations (:mod:`quark.encoding.restricted`):
+        a block's table costs ``O(2**b * b * m)``, or ``O(2**b * b**2)`` for the squared loss.
+        """
+        if self.model.linear:
+            from quark.encoding.restricted import RestrictedLinearLandscape
+
+            return RestrictedLinearLandscape(self, free, base)
+        return super().restrict(free, base)
+
     # -- internals --------------------------------------------------------------------------------
+    def _features(self) -> np.ndarray:
+        """``features(X)`` of a linear model, computed once (``X`` is read-only)."""
+        phi = getattr(self, "_phi", None)
+        if phi is None:
+            phi = self._phi = np.asarray(self.model.features(self.X), dtype=np.float64)
+        return phi
+
     def _chunk_rows(self) -> int:
         if self._or_form is not None:  # the kernel needs no per-sample scratch
             return 1 << 20
         return max(1, _CHUNK_PAIRS // max(self.n_samples, 1))
 
     def _losses_of_bits(self, bits: np.ndarray) -> np.ndarray:
-        return LOSSES[self.loss](self.model.decision(self.encoding.decode(bits), self.X), self.y)
+        W = self.encoding.decode(bits)
+        out = LOSSES[self.loss](self.model.decision(W, self.X), self.y, self.sample_weight)
+        if self.alpha:
+            Wf = np.asarray(W, dtype=np.float64)[:, self._penalized]
+            out = out + self.alpha * np.einsum("bj,bj->b", Wf, Wf)
+        return out
 
     def _losses_of_indices(self, idx: np.ndarray) -> np.ndarray:
         if self._or_form is None:
             return self._losses_of_bits(index_to_bits(idx, self.n_qubits))
         # A Boolean model scores ±1: a wrong sample costs 1 (0-1), 4 (squared) or 2 (hinge).
-        wrong = (self.n_samples - self._or_form.counts(idx)) / self.n_samples
+        wrong = (self.count_total - self._or_form.counts(idx)) / self.count_total
         return wrong * {"zero_one": 1.0, "squared": 4.0, "hinge": 2.0}[self.loss]
 
     def _counts_of_indices(self, idx: np.ndarray) -> np.ndarray:
@@ -259,7 +324,10 @@ class LossLandscape(SearchProblem):
         return self._or_form.counts(idx)
 
     def _counts_of_bits(self, bits: np.ndarray) -> np.ndarray:
-        return self._correct_of_bits(bits).sum(axis=1)
+        right = self._correct_of_bits(bits)
+        if self.sample_weight is None:
+            return right.sum(axis=1)
+        return right.astype(np.float64) @ self.sample_weight
 
     def _correct_of_bits(self, bits: np.ndarray) -> np.ndarray:
         pred = self.model.decision(self.encoding.decode(bits), self.X) > 0

@@ -56,6 +56,8 @@ class SearchProblem(ABC):
         Whether the loss is a 0-1 loss whose value follows from the number of correctly classified
         samples (:meth:`count_table`, :meth:`loss_of_counts`): the compact tables and the counting
         oracle apply.
+    count_total : int or None
+        What those counts are out of: ``n_samples``, or the total of integer sample weights.
     sense : {"minimize", "maximize"}
         ``"maximize"`` for a maximized ``QuadraticProgram``: the loss is then ``-objective``.
     """
@@ -64,6 +66,7 @@ class SearchProblem(ABC):
     variables: list
     evaluation_cost: int = 1
     n_samples: int | None = None
+    count_total: int | float | None = None
     is_quadratic: bool = False
     classifies: bool = False
     has_counts: bool = False
@@ -137,7 +140,8 @@ class SearchProblem(ABC):
         """
         if self.n_samples is None:
             return None
-        dtype = np.min_scalar_type(self.n_samples)
+        total = self.n_samples if self.count_total is None else self.count_total
+        dtype = np.min_scalar_type(total) if float(total).is_integer() else np.dtype(np.float64)
         check_table_fits(self.n_qubits, np.dtype(dtype).itemsize, f"the count table of {self.n_qubits} weight qubits",
                          max_memory, scratch=self._table_scratch())
         return fill_table(self._counts_of_indices, self.n_qubits, dtype, self._chunk_rows(), progress)
@@ -311,6 +315,7 @@ class RestrictedProblem(SearchProblem):
         self.variables = [parent.variables[i] for i in self.free.tolist()]
         self.evaluation_cost = parent.evaluation_cost
         self.n_samples = parent.n_samples
+        self.count_total = parent.count_total
         self.is_quadratic = parent.is_quadratic
         self.classifies = parent.classifies
         self.has_counts = parent.has_counts

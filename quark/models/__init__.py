@@ -7,6 +7,8 @@ from quark.models.line_detector import LineDetector, image_lines
 from quark.models.linear import FixedPointLinear
 from quark.models.perceptron import BinaryPerceptron, SpinPerceptron
 from quark.models.sign_mlp import SignMLP
+from quark.models.stumps import DecisionStumps
+from quark.models.ternary import TernaryLinear
 
 __all__ = [
     "QuantizedModel",
@@ -15,6 +17,8 @@ __all__ = [
     "FixedPointLinear",
     "LineDetector",
     "SignMLP",
+    "TernaryLinear",
+    "DecisionStumps",
     "MODELS",
     "get_model",
     "image_lines",
@@ -22,7 +26,8 @@ __all__ = [
 
 #: Model classes by the string name the classifier and the command line accept.
 MODELS: dict[str, type[QuantizedModel]] = {
-    cls.name: cls for cls in (BinaryPerceptron, SpinPerceptron, FixedPointLinear, LineDetector, SignMLP)
+    cls.name: cls
+    for cls in (BinaryPerceptron, SpinPerceptron, FixedPointLinear, LineDetector, SignMLP, TernaryLinear, DecisionStumps)
 }
 
 

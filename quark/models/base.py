@@ -105,6 +105,11 @@ class QuantizedModel(ParamsMixin, ABC):
         """Predicted classes (0/1, ``uint8``) of shape ``(B, m)``."""
         return (self.decision(W, X) > 0).astype(np.uint8)
 
+    def margin(self, W: np.ndarray, X: np.ndarray) -> np.ndarray:
+        """Real-valued confidence ``(B, m)`` with the sign of :meth:`decision` (probabilities are
+        calibrated from it). Default: the score itself; Boolean models count how much fires."""
+        return np.asarray(self.decision(W, X), dtype=np.float64)
+
     def features(self, X: np.ndarray) -> np.ndarray:
         """Linear models only: ``Phi`` with ``score = Phi @ w`` (shape ``(m, n_weights)``)."""
         raise NotImplementedError(f"model {self.name!r} is not linear in its weights")
@@ -149,10 +154,19 @@ class QuantizedModel(ParamsMixin, ABC):
         masks = u @ (np.int64(1) << np.arange(form.n_gates, dtype=np.int64))
         return masks, (-1 if form.polarity is None else int(form.polarity))
 
-    def quadratic_surrogate(self, X: np.ndarray, y: np.ndarray) -> WeightQuadratic | None:
+    def prepare(self, X: np.ndarray, y: np.ndarray, sample_weight=None) -> "QuantizedModel":
+        """The model ready for this training data: itself, or a fitted copy for models with parameters
+        set before any search (decision stumps choose their thresholds here)."""
+        return self
+
+    def penalized(self, n_features: int) -> np.ndarray:
+        """Which weights a ridge penalty (``alpha``) applies to: all but a bias (bool per weight)."""
+        return np.ones(self.n_weights(n_features), dtype=bool)
+
+    def quadratic_surrogate(self, X: np.ndarray, y: np.ndarray, sample_weight=None) -> WeightQuadratic | None:
         """A quadratic function of the weights whose low values are good weights, or ``None``.
 
-        Linear models: the squared loss of the score against the ±1 targets (exact for
+        Linear models: the (weighted) squared loss of the score against the ±1 targets (exact for
         ``loss="squared"``). Annealing uses it where the exact loss polynomial is too large; the
         true loss of every sample is still what is reported.
         """
@@ -160,8 +174,10 @@ class QuantizedModel(ParamsMixin, ABC):
             return None
         phi = np.asarray(self.features(X), dtype=np.float64)
         t = 2.0 * np.asarray(y, dtype=np.float64) - 1.0
-        m = phi.shape[0]
-        return WeightQuadratic(float(t @ t / m), -2.0 * (t @ phi) / m, phi.T @ phi / m,
+        sw = np.ones(phi.shape[0]) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        W = sw.sum()
+        wphi = phi * (sw / W)[:, None]
+        return WeightQuadratic(float((sw * t) @ t / W), -2.0 * (t @ wphi), phi.T @ wphi,
                                "squared loss on the linear score")
 
     def weight_images(self, weights, n_features: int) -> list[WeightImage]:

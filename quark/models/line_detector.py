@@ -78,6 +78,17 @@ class LineDetector(QuantizedModel):
             out = out ^ W[:, n_g:].astype(bool)
         return _boolean_score(out)
 
+    def margin(self, W, X):
+        """How many enabled lines are full, minus 1/2, signed by the polarity."""
+        W = np.asarray(W)
+        gates = self.gates(self.image_size(np.asarray(X).shape[1]))
+        n_g = gates.shape[0]
+        hits = np.asarray(W[:, :n_g], dtype=np.float64) @ (gates @ self.line_matrix(X).T.astype(np.float64))
+        out = hits - 0.5
+        if self.polarity:
+            out = out * (1.0 - 2.0 * W[:, n_g:].astype(np.float64))
+        return out
+
     def reversible_form(self, n_features: int):
         """One term per line: (the weight that gates it, its pixels); the polarity bit last."""
         from quark.models.circuits import GatedOrForm

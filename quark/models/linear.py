@@ -27,4 +27,4 @@ class FixedPointLinear(SpinPerceptron):
 
     name = "fixed-point-linear"
     weight_kind = "fixed"
-    default_weight_bits = 2
+    default_weight_bits = 4

@@ -48,6 +48,14 @@ class BinaryPerceptron(QuantizedModel):
         fire = counts >= self.threshold - 0.5
         return _boolean_score(fire ^ W[:, d:].astype(bool))
 
+    def margin(self, W, X):
+        """How many selected pixels are on, minus ``threshold - 1/2``, signed by the polarity."""
+        W = np.asarray(W)
+        d = W.shape[-1] - 1
+        counts = np.asarray(W[:, :d], dtype=np.float64) @ np.asarray(X, dtype=np.float64).T
+        sign = 1.0 - 2.0 * W[:, d:].astype(np.float64)
+        return (counts - (self.threshold - 0.5)) * sign
+
     def reversible_form(self, n_features: int):
         """Term ``j`` is ``(w_j, {x_j})``: fire when a selected pixel is on; the polarity is the last weight."""
         from quark.models.circuits import GatedOrForm
@@ -61,7 +69,7 @@ class BinaryPerceptron(QuantizedModel):
         self.n_weights(d)
         return GatedOrForm(self.name, d, d, tuple((j, (j,)) for j in range(d)), d)
 
-    def quadratic_surrogate(self, X, y) -> WeightQuadratic:
+    def quadratic_surrogate(self, X, y, sample_weight=None) -> WeightQuadratic:
         """Squared loss of the polarity-signed pre-activation (exact quadratic in the weights).
 
         ``a_i = sum_j w_j x_ij - (threshold - 1/2)`` and the score is ``(1 - 2 p) a_i`` (``p`` the
@@ -72,14 +80,15 @@ class BinaryPerceptron(QuantizedModel):
         m, d = A.shape
         c = self.threshold - 0.5
         t = 2.0 * np.asarray(y, dtype=np.float64) - 1.0
-        ta = t @ A / m
+        p = np.full(m, 1.0 / m) if sample_weight is None else np.asarray(sample_weight, float) / np.sum(sample_weight)
+        ta = (p * t) @ A
         Q = np.zeros((d + 1, d + 1))
-        Q[:d, :d] = A.T @ A / m
+        Q[:d, :d] = A.T @ (A * p[:, None])
         Q[:d, d] = Q[d, :d] = 2.0 * ta  # 4 p t.a, split over both triangles
         linear = np.zeros(d + 1)
-        linear[:d] = -2.0 * c * A.mean(axis=0) - 2.0 * ta
-        linear[d] = -4.0 * c * t.mean()
-        return WeightQuadratic(c * c + 2.0 * c * t.mean() + 1.0, linear, Q,
+        linear[:d] = -2.0 * c * (p @ A) - 2.0 * ta
+        linear[d] = -4.0 * c * (p @ t)
+        return WeightQuadratic(c * c + 2.0 * c * (p @ t) + 1.0, linear, Q,
                                "squared pre-activation loss, polarity-signed")
 
     def weight_images(self, weights, n_features: int) -> list[WeightImage]:
@@ -121,6 +130,9 @@ class SpinPerceptron(QuantizedModel):
     def features(self, X: np.ndarray) -> np.ndarray:
         X = np.asarray(X, dtype=np.float64)
         return np.hstack([X, np.ones((X.shape[0], 1))]) if self.bias else X
+
+    def penalized(self, n_features: int) -> np.ndarray:
+        return np.r_[np.ones(n_features, dtype=bool), np.zeros(int(self.bias), dtype=bool)]
 
     def decision(self, W: np.ndarray, X: np.ndarray) -> np.ndarray:
         # float64: real features and fixed-point weights are not exact in float32, and the

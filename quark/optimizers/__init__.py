@@ -9,6 +9,7 @@ from __future__ import annotations
 from quark.encoding.problem import SearchProblem, as_problem
 from quark.optimizers.annealing import AnnealingSearch
 from quark.optimizers.base import Optimizer, SearchWarning
+from quark.optimizers.block import BlockSearch
 from quark.optimizers.exhaustive import ExhaustiveSearch, RandomSearch
 from quark.optimizers.grover import GroverAdaptiveSearch
 from quark.optimizers.ledger import LEDGER_FIELDS, CostLedger
@@ -22,6 +23,7 @@ __all__ = [
     "QuarkSearch",
     "ExhaustiveSearch",
     "RandomSearch",
+    "BlockSearch",
     "CostLedger",
     "LEDGER_FIELDS",
     "SearchResult",
@@ -34,7 +36,8 @@ __all__ = [
 
 #: Optimizer classes by the string name the classifier and the command line accept.
 OPTIMIZERS: dict[str, type[Optimizer]] = {
-    cls.name: cls for cls in (ExhaustiveSearch, RandomSearch, AnnealingSearch, GroverAdaptiveSearch, QuarkSearch)
+    cls.name: cls
+    for cls in (ExhaustiveSearch, RandomSearch, AnnealingSearch, GroverAdaptiveSearch, QuarkSearch, BlockSearch)
 }
 
 

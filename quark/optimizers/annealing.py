@@ -46,6 +46,9 @@ DEFAULT_NUM_READS = 100
 DEFAULT_REDUCED_NUM_READS = 1000
 # The automatic penalty starts at the proved bound divided by this, and doubles while too weak.
 _ADAPTIVE_START = 64.0
+# Above this fraction of reads that break a product constraint, the automatic penalty keeps rising and
+# the answer is polished: few valid reads are weak evidence of a good minimum.
+_MAX_BROKEN = 0.5
 
 
 class AnnealingSearch(Optimizer):
@@ -232,14 +235,16 @@ class AnnealingSearch(Optimizer):
                 e = run.energies
                 best_valid = e[~violated].min() if (~violated).any() else np.inf
                 best_invalid = e[violated].min() if violated.any() else np.inf
-                if best_invalid >= best_valid - 1e-12 * max(1.0, abs(best_valid)):
+                broken = float(run.occurrences[violated].sum() / run.reads)
+                # too weak while a broken product holds the lowest energy, or while most reads break one
+                if best_invalid >= best_valid - 1e-12 * max(1.0, abs(best_valid)) and broken <= _MAX_BROKEN:
                     break
                 compiled = compiled.with_penalty(
                     min(2.0 * compiled.penalty, compiled.penalty_bound * (1 + PENALTY_MARGIN) + PENALTY_MARGIN)
                 )
-        return self._decode(problem, compiled, rounds, ledger, sampler_name)
+        return self._decode(problem, compiled, rounds, ledger, sampler_name, sampler)
 
-    def _decode(self, problem, compiled: CompiledModel, rounds: list, ledger, sampler_name: str):
+    def _decode(self, problem, compiled: CompiledModel, rounds: list, ledger, sampler_name: str, sampler):
         """Merge every read of every round, verify the distinct bit strings in energy order, polish."""
         bits = np.concatenate([r[1] for r in rounds])
         energies = np.concatenate([r[0].energies for r in rounds])
@@ -303,7 +308,19 @@ class AnnealingSearch(Optimizer):
                 valid &= pen_rows[distinct_rows] == compiled.penalty
             if valid.any():
                 info["max_energy_error"] = float(np.abs(energies[distinct_rows][valid] - true[valid]).max())
-        if self.polish:
+        escalations = []
+        polish = self.polish
+        last_broken = info["rounds"][-1]["invalid_fraction"]
+        if compiled.encoding == "reduced" and last_broken > _MAX_BROKEN and not polish:
+            polish = True  # escalate: descend on the true loss from the best verified reads
+            escalations.append("polish")
+        info["escalations"] = escalations
+        from quark.backends.samplers import ExactSampler
+
+        exact_sampler = isinstance(sampler, ExactSampler)  # it enumerates every state
+        exact_model = compiled.encoding in ("qubo", "hubo") or bool(info["penalty_proved"])
+        info["reached_optimum"] = True if exact_sampler and exact_model else None
+        if polish:
             starts_rows = np.argsort(true, kind="stable")[: self.n_polish]
             starts = [(bits[distinct_rows[r]], float(true[r])) for r in starts_rows]
             pbits, ploss, steps = self._polish(problem, starts, ledger)
@@ -312,4 +329,11 @@ class AnnealingSearch(Optimizer):
                 best_bits, best_loss = pbits, ploss
             ledger.record(best_loss, stage="polish")
             info["stop_reason"] = "polished"
+        if compiled.encoding == "reduced" and last_broken > _MAX_BROKEN and not info["penalty_proved"]:
+            self._warn_missed(
+                f"{last_broken:.1%} of the last round's reads broke a product constraint of the reduced QUBO at a "
+                f"penalty below the proved bound ({compiled.penalty:.3g} < {compiled.penalty_bound:.3g}); the answer "
+                "(polished on the true loss) may not be the minimum: raise shots, set penalty='bound', or use "
+                "encoding='surrogate'"
+            )
         return np.asarray(best_bits, dtype=np.uint8), best_loss, info

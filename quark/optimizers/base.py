@@ -8,6 +8,7 @@ search starts (:meth:`Optimizer._validate`), with messages that name them.
 
 from __future__ import annotations
 
+import math
 import warnings
 from abc import ABC, abstractmethod
 from typing import Any, Callable, ClassVar
@@ -18,7 +19,8 @@ from quark._params import ParamsMixin
 from quark._progress import progress_bar
 from quark._random import as_generator
 from quark._validation import check_bool, check_int, check_random_state
-from quark.encoding.bits import index_to_bits
+from quark.encoding.bits import MAX_INDEX_QUBITS, index_to_bits
+from quark.exceptions import ProblemTooLargeError
 from quark.encoding.problem import SearchProblem, as_problem
 from quark.optimizers.ledger import CostLedger
 from quark.optimizers.result import SearchResult
@@ -95,6 +97,12 @@ class Optimizer(ParamsMixin, ABC):
         """
         self._validate()
         prob = as_problem(problem)
+        if self.exponential_cost and prob.n_qubits > MAX_INDEX_QUBITS:
+            raise ProblemTooLargeError(
+                f"optimizer {self.name!r} searches all 2**{prob.n_qubits} settings of a {prob.n_qubits}-qubit problem; "
+                f"past {MAX_INDEX_QUBITS} qubits that cannot even be indexed. Search it block-wise "
+                "(BlockSearch, optimizer='block') or with annealing (optimizer='anneal')"
+            )
         rng = as_generator(self.random_state)
         ledger = CostLedger(callback=self.callback)
         ledger.start()
@@ -102,6 +110,11 @@ class Optimizer(ParamsMixin, ABC):
             index, loss, info = self._search(prob, ledger, rng)
         finally:
             ledger.stop()
+        if not math.isfinite(loss):
+            raise ValueError(
+                f"the best loss {self.name!r} found is {loss}: the loss overflows or is undefined everywhere it looked "
+                "(check the scale of the data and of the problem's coefficients)"
+            )
         # an int index, or the bit array itself (problems wider than an int64 index)
         bits = np.asarray(index, dtype=np.uint8) if isinstance(index, np.ndarray) else index_to_bits(int(index), prob.n_qubits)
         info.setdefault("reached_optimum", None)
@@ -129,11 +142,28 @@ class Optimizer(ParamsMixin, ABC):
         """This search's progress bar (a no-op one unless ``verbose``)."""
         return progress_bar(bool(self.verbose), total=total, desc=type(self).__name__, unit=unit)
 
+    def qubits_needed(self, problem) -> tuple[int, str]:
+        """How many qubits this search holds for ``problem``, and what they are (for size guards).
+
+        The weight register by default; gate-level searches count their whole circuit.
+        """
+        n = as_problem(problem).n_qubits
+        return n, f"{n} weight qubits"
+
+    def _warn_missed(self, message: str) -> None:
+        """Say that the search probably missed its optimum, with the evidence (a :class:`SearchWarning`)."""
+        warnings.warn(f"{type(self).__name__}: {message}", SearchWarning, stacklevel=4)
+
     def _check(self, problem: SearchProblem, bits_or_indices, ledger: CostLedger, *, indices: bool = True) -> np.ndarray:
         """Losses of settings checked classically, each charged as ``evaluation_cost`` model evaluations."""
-        losses = problem.evaluate_indices(bits_or_indices) if indices else problem.evaluate(bits_or_indices)
-        losses = np.atleast_1d(np.asarray(losses, dtype=np.float64))
-        ledger.update(model_evaluations=losses.size * problem.evaluation_cost)
+        if indices and isinstance(bits_or_indices, np.ndarray) and bits_or_indices.dtype == np.int64 \
+                and bits_or_indices.size <= 64 and problem.n_qubits <= 62:
+            # a few measured indices (already int64 and in range): skip the public path's validation
+            losses = np.asarray(problem._losses_of_indices(bits_or_indices), dtype=np.float64)
+        else:
+            losses = problem.evaluate_indices(bits_or_indices) if indices else problem.evaluate(bits_or_indices)
+            losses = np.atleast_1d(np.asarray(losses, dtype=np.float64))
+        ledger.charge_evaluations(losses.size * problem.evaluation_cost)
         return losses
 
 

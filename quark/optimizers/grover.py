@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
 
+from quark._params import mask_secrets
 from quark._validation import check_bool, check_int, check_mapping, check_number
 from quark.backends.base import MarkedCounter, Samples
 from quark.optimizers.base import Optimizer, _resolve_backend
@@ -48,7 +50,8 @@ class GroverAdaptiveSearch(Optimizer):
     backend : str or GroverBackend, default="statevector"
         Where the Grover circuits run (see :func:`quark.backends.get_backend`).
     max_queries : int, optional
-        Oracle-query budget; default ``ceil(budget_factor * sqrt(N))``, ``N = 2**n_qubits``.
+        Oracle-query budget; default ``ceil(budget_factor * sqrt(N)) * shots``, ``N = 2**n_qubits`` (the same
+        rounds whatever ``shots``), never more than ``4 N`` per shot (past that, exhaustive search is cheaper).
     growth : float, default=6/5
         Factor by which the BBHT range grows after a round without improvement (> 1).
     patience : int, optional
@@ -120,7 +123,8 @@ class GroverAdaptiveSearch(Optimizer):
         self.shots = shots
         self.budget_factor = budget_factor
         self.restart = restart
-        self.backend_options = {**(backend_options or {}), **more_backend_options} if more_backend_options else backend_options
+        options = {**(backend_options or {}), **more_backend_options} if more_backend_options else backend_options
+        self.backend_options = mask_secrets(options)  # credentials never print
         self._validate()
 
     def _validate(self) -> None:
@@ -140,10 +144,37 @@ class GroverAdaptiveSearch(Optimizer):
     def _backend(self):
         return _resolve_backend(self, self.backend, self.backend_options)
 
+    def qubits_needed(self, problem) -> tuple[int, str]:
+        backend = self._backend()
+        if getattr(backend, "properties", {}).get("gate_level"):
+            orc = backend.threshold_oracle(problem)
+            q = orc.circuit.num_qubits if orc.circuit is not None else orc.n_weights
+            return q, f"a {q}-qubit {orc.kind} circuit ({orc.n_weights} weight + {q - orc.n_weights} work qubits)"
+        return super().qubits_needed(problem)
+
     def _budget(self, n_qubits: int) -> int:
-        if self.max_queries is not None:
-            return int(self.max_queries)
-        return max(1, math.ceil(self.budget_factor * math.sqrt(2.0**n_qubits)))
+        """The query budget: ``ceil(budget_factor * sqrt(N))`` per shot of a round, or ``max_queries``.
+
+        Never more than ``4 N`` per shot: past that, checking every setting classically is cheaper.
+        """
+        shots = int(self.shots)
+        cap = 4 * (1 << n_qubits) * shots
+        if self.max_queries is None:
+            return min(cap, max(1, math.ceil(self.budget_factor * math.sqrt(2.0**n_qubits))) * shots)
+        if self.max_queries > cap:
+            warnings.warn(
+                f"max_queries={self.max_queries} exceeds 4 N = {cap // shots} queries per shot for {n_qubits} qubits, "
+                f"where checking all {1 << n_qubits} settings classically is cheaper; capped at {cap}",
+                UserWarning, stacklevel=4,
+            )
+            return cap
+        if self.max_queries < shots:
+            warnings.warn(
+                f"max_queries={self.max_queries} cannot pay for one Grover iteration at shots={shots}: the search "
+                "can only measure the uniform superposition; raise max_queries or lower shots",
+                UserWarning, stacklevel=4,
+            )
+        return int(self.max_queries)
 
     def _search(self, problem, ledger, rng):
         backend = self._backend()
@@ -173,11 +204,11 @@ class GroverAdaptiveSearch(Optimizer):
                     stop_reason = "patience"
                     break
                 affordable = (budget - queries) // shots
-                if affordable <= 0:
+                if affordable <= 0 and rounds > 0:
                     break
                 k = int(rng.integers(0, math.ceil(m)))
                 last = k >= affordable  # the budget truncates this round: it is the last one
-                k = min(k, affordable)
+                k = min(k, max(affordable, 0))
                 samples = Samples.coerce(backend.sample_threshold(problem, best_loss, k, shots, rng), shots, n)
                 queries += k * shots
                 rounds += 1
@@ -205,6 +236,11 @@ class GroverAdaptiveSearch(Optimizer):
 
         # reported only, after the search: a device cannot know it, and nothing above used it
         n_marked = int(backend.marked_count(problem, best_loss)) if isinstance(backend, MarkedCounter) else None
+        if n_marked:
+            self._warn_missed(
+                f"missed the optimum: {n_marked} setting(s) lie below the returned loss {best_loss:.6g} after "
+                f"{queries} oracle queries in {rounds} rounds (budget {budget}); raise max_queries or budget_factor"
+            )
         ledger.record(best_loss)
         info = {
             "stop_reason": stop_reason,

@@ -97,13 +97,28 @@ class CostLedger:
         ``grover_iterations += iterations`` (the circuit's depth in rounds), ``shots``,
         ``circuit_executions`` and the device seconds the backend reported.
         """
-        self.update(
-            oracle_queries=iterations * samples.shots,
-            grover_iterations=iterations,
-            shots=samples.shots,
-            circuit_executions=samples.circuit_executions,
-            qpu_time_s=samples.device_time_s,
-        )
+        iterations, shots = int(iterations), int(samples.shots)
+        if iterations < 0 or shots < 0 or samples.circuit_executions < 0:
+            raise ValueError(f"ledger counts must be non-negative; got iterations={iterations}, shots={shots}")
+        # the hot path of every Grover round: direct additions (the fields are known)
+        self.oracle_queries += iterations * shots
+        self.grover_iterations += iterations
+        self.shots += shots
+        self.circuit_executions += int(samples.circuit_executions)
+        if samples.device_time_s is None or self.qpu_time_s is None:
+            self.qpu_time_s = None
+        elif samples.device_time_s:
+            self.qpu_time_s += float(samples.device_time_s)
+        self.latest = {"oracle_queries": iterations * shots, "grover_iterations": iterations, "shots": shots,
+                       "circuit_executions": int(samples.circuit_executions), "qpu_time_s": samples.device_time_s}
+
+    def charge_evaluations(self, n: int) -> None:
+        """Charge ``n`` model evaluations (classical checks of settings: m per setting)."""
+        n = int(n)
+        if n < 0:
+            raise ValueError(f"ledger counts must be non-negative; got model_evaluations={n}")
+        self.model_evaluations += n
+        self.latest = {"model_evaluations": n}
 
     def start(self) -> None:
         """Start (or restart) the wall clock."""

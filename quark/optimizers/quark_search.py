@@ -7,8 +7,9 @@ from typing import Any
 
 import numpy as np
 
+from quark._params import mask_secrets
 from quark._validation import check_int, check_mapping
-from quark.backends.base import Samples
+from quark.backends.base import MarkedCounter, Samples
 from quark.optimizers.base import Optimizer, _resolve_backend
 
 __all__ = ["QuarkSearch", "choose_iterations"]
@@ -132,7 +133,8 @@ class QuarkSearch(Optimizer):
         self.shots = shots
         self.copies = copies
         self.estimation_shots = estimation_shots
-        self.backend_options = {**(backend_options or {}), **more_backend_options} if more_backend_options else backend_options
+        options = {**(backend_options or {}), **more_backend_options} if more_backend_options else backend_options
+        self.backend_options = mask_secrets(options)  # credentials never print
         self._validate()
 
     def _validate(self) -> None:
@@ -148,6 +150,14 @@ class QuarkSearch(Optimizer):
 
     def _backend(self):
         return _resolve_backend(self, self.backend, self.backend_options)
+
+    def qubits_needed(self, problem) -> tuple[int, str]:
+        backend = self._backend()
+        if getattr(backend, "properties", {}).get("gate_level"):
+            jo = backend.joint_oracle(problem, int(self.copies))
+            q = jo.circuit.num_qubits
+            return q, f"a {q}-qubit joint circuit ({jo.n_weights} weight + {q - jo.n_weights} data and work qubits)"
+        return super().qubits_needed(problem)
 
     def _estimate_hits(self, problem, rng: np.random.Generator) -> int:
         """Marked tuples among ``estimation_shots`` uniform (w, i1, ..., ik), checked classically."""
@@ -190,6 +200,22 @@ class QuarkSearch(Optimizer):
         j = int(np.lexsort((-times, losses))[0])
         ledger.record(float(losses[j]))
         by_count = np.argsort(-times, kind="stable")
+        best_loss = float(losses[j])
+        # reported only, after the measurement: a device cannot count what lies below
+        n_marked = int(backend.marked_count(problem, best_loss)) if isinstance(backend, MarkedCounter) else None
+        best_share = float(times[j]) / shots
+        uniform_share = 1.0 / (1 << problem.n_qubits)
+        if n_marked:
+            self._warn_missed(
+                f"the best measured setting (loss {best_loss:.6g}, measured {int(times[j])} of {shots} times) is not the "
+                f"optimum: {n_marked} setting(s) lie below it; raise copies (amplifies accuracy**copies) or shots, "
+                "or use GroverAdaptiveSearch, which finds the minimum"
+            )
+        elif n_marked is None and times[j] <= 1 and distinct.size > 0.9 * shots:
+            self._warn_missed(
+                f"the measured weights look uniform ({distinct.size} distinct settings in {shots} shots, the best "
+                "measured once): the amplification probably missed the optimum; raise copies or shots"
+            )
         info = {
             "counts": {int(distinct[i]): int(times[i]) for i in by_count},
             "iterations": iterations,
@@ -198,5 +224,9 @@ class QuarkSearch(Optimizer):
             "distinct_measured": int(distinct.size),
             "mode": int(distinct[by_count[0]]),
             "stop_reason": "measured",
+            "best_measured_fraction": best_share,
+            "uniform_fraction": uniform_share,
+            "n_marked_final": n_marked,
+            "reached_optimum": None if n_marked is None else n_marked == 0,
         }
         return int(distinct[j]), float(losses[j]), info

@@ -55,7 +55,9 @@ def test_spin_matches_dimod_convention():
     "kwargs, match",
     [
         (dict(n_weights=0), "n_weights"),
-        (dict(n_weights=2, kind="ternary"), "kind"),
+        (dict(n_weights=2, kind="quaternary"), "kind"),
+        (dict(n_weights=2, kind="ternary"), "ternary weights use 2 bits"),
+        (dict(n_weights=2, kind="ternary", bits_per_weight=2, offset=0.5), "offset"),
         (dict(n_weights=2, kind="fixed", bits_per_weight=0), "weight_bits"),
         (dict(n_weights=2, kind="spin", bits_per_weight=2), "1 bit"),
         (dict(n_weights=2, kind="fixed", bits_per_weight=2, scale=-1.0), "scale"),
