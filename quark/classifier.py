@@ -24,8 +24,6 @@ __all__ = ["QuarkClassifier", "DEFAULT_MAX_QUBITS", "DEFAULT_LINEAR_MODEL"]
 DEFAULT_MAX_QUBITS = 24
 #: The model ``model="auto"`` takes for real-valued features (measured: docs/real_data.md).
 DEFAULT_LINEAR_MODEL = "fixed-point-linear"
-#: The ridge penalty ``alpha="auto"`` gives linear models with scalable weights (docs/real_data.md).
-DEFAULT_ALPHA = 0.1
 
 class QuarkClassifier(ClassifierMixin, BaseEstimator):
     """A classifier with quantized weights, trained without gradients by quantum search.
@@ -73,8 +71,14 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         Threshold each feature at its training mean (kept in ``thresholds_``); ``"auto"``: for models
         that need 0/1 input when ``X`` is not 0/1 already.
     alpha : float or "auto", default="auto"
-        Ridge penalty on the weights (a sparsity penalty on 0/1 selection weights). ``"auto"``:
-        0.1 for linear models with k-bit or ternary weights, else 0.
+        Ridge penalty on the weights, added to the mean loss (a sparsity penalty on 0/1 selection
+        weights). ``"auto"``: ``0.3 * d / m`` for linear models with k-bit or ternary weights (``d``
+        varying features, ``m`` samples of the problem), else 0.
+    start : {"ridge", "hebbian"}, default="ridge"
+        Linear models with k-bit or ternary weights on the squared loss: set the weights' scale and
+        start the search from the rounded ridge least-squares solution (counted, see
+        docs/real_data.md), or from the Hebbian direction with the scale refitted between sweeps
+        (no classical solve; slower).
     class_weight : None, "balanced" or dict, default=None
         Weights per class, multiplied into ``sample_weight`` (``"balanced"``: inversely
         proportional to the class frequencies).
@@ -102,8 +106,10 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         The two-class problems: ``None`` for a binary task, classes (ovr) or pairs (ovo).
     results_ : list of SearchResult
         One search result per problem; ``result_`` combines them (its ledger is the total).
-    multi_class_, loss_, alpha_ : str, str, float
+    multi_class_, loss_ : str
         What ``"auto"`` resolved to.
+    alpha_ : float or ndarray
+        The ridge penalty of each problem (a float for two classes).
     scaler_, thresholds_
         The fitted feature preparation (``None`` where not used).
     n_features_in_ : int
@@ -137,6 +143,7 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         scale="auto",
         binarize="auto",
         alpha="auto",
+        start="ridge",
         class_weight=None,
         n_jobs=None,
         model_options=None,
@@ -157,6 +164,7 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         self.scale = scale
         self.binarize = binarize
         self.alpha = alpha
+        self.start = start
         self.class_weight = class_weight
         self.n_jobs = n_jobs
         self.model_options = model_options
@@ -237,12 +245,8 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         loss = self.loss
         if loss == "auto":
             loss = "squared" if model.linear and model.weight_kind != "spin" else "zero_one"
-        alpha = self.alpha
-        if alpha == "auto":
-            from quark.fitting import scalable
-
-            alpha = DEFAULT_ALPHA if scalable(model) and loss == "squared" else 0.0
-        return model, loss, float(alpha)
+        alpha = self.alpha if self.alpha == "auto" else float(self.alpha)
+        return model, loss, alpha
 
     @staticmethod
     def _check_targets(y) -> np.ndarray:
@@ -307,8 +311,13 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         scheme = "ovo" if self.multi_class == "auto" else self.multi_class
         p = subproblems(y, classes, scheme)[0]
         model = model.prepare(Xp[p.rows], p.positive, None if sw is None else sw[p.rows])
+        psw = None if sw is None else sw[p.rows]
+        if alpha == "auto":
+            from quark.fitting import auto_alpha
+
+            alpha = auto_alpha(model, Xp[p.rows], loss, psw)
         return LossLandscape(model, weight_encoding(model, X.shape[1], self.weight_bits), Xp[p.rows], p.positive,
-                             loss, alpha=alpha, sample_weight=None if sw is None else sw[p.rows])
+                             loss, alpha=alpha, sample_weight=psw)
 
     # -- fit --------------------------------------------------------------------------------------
     def fit(self, X, y, sample_weight=None):
@@ -345,8 +354,11 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
 
             if sw is not None:
                 raise ValueError("multi_class='native' takes no sample or class weights; use 'ovo' or 'ovr'")
-            fits = [fit_native(model, Xp, y, classes, loss=loss, alpha=alpha, weight_bits=self.weight_bits,
-                               optimizer=self._build_optimizer())]
+            from threadpoolctl import threadpool_limits
+
+            with threadpool_limits(limits=1, user_api="blas"):
+                fits = [fit_native(model, Xp, y, classes, loss=loss, alpha=alpha, weight_bits=self.weight_bits,
+                                   optimizer=self._build_optimizer())]
             problems = [tuple(classes)]
         else:
             fits, problems = fit_problems(self, model, Xp, y, classes, scheme, loss, alpha, sw)
@@ -361,7 +373,8 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = classes
         self.multi_class_ = None if binary else scheme
         self.loss_ = loss
-        self.alpha_ = alpha
+        alphas = [f.result.info.get("alpha", alpha) for f in fits]
+        self.alpha_ = alphas[0] if len(alphas) == 1 else np.asarray(alphas, dtype=np.float64)
         self.scaler_ = prep.scaler
         self.thresholds_ = prep.thresholds
         self._prep = prep

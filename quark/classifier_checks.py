@@ -75,6 +75,7 @@ PARAMETER_CONSTRAINTS: dict[str, Callable[[str, Any], Any]] = {
     "scale": _auto_or_bool,
     "binarize": _auto_or_bool,
     "alpha": _alpha,
+    "start": lambda n, v: check_choice(v, n, ("ridge", "hebbian")),
     "class_weight": _class_weight,
     "n_jobs": _n_jobs,
     "model_options": lambda n, v: check_mapping(v, n),

@@ -5,13 +5,24 @@
 - past ``max_qubits`` weight qubits, an optimizer whose cost grows as ``2**n`` runs block-wise
   (:class:`~quark.optimizers.BlockSearch` with the requested optimizer inside), so every model and
   every feature count can be fitted;
-- linear models with scalable k-bit or ternary weights on the squared loss fit the *scale* of their
-  feature weights: the weights are ``s * v`` with ``v`` on the quantization levels over ``[-1, 1]``
-  and the bias on the levels over ``[-1, 1]`` (the scale of ±1 targets). ``s`` starts at the best
-  scale of the Hebbian direction ``Phi^T t`` (one pass over the data, counted as model evaluations)
-  and alternates with the search: a block sweep at fixed ``s``, then the closed-form ``s`` that
-  minimizes the (ridge-penalized) squared loss of the levels found, until ``s`` settles. No
-  classical solver trains the weights; every sweep is a real search, and every cost is counted.
+- linear models with scalable k-bit or ternary weights on the squared loss (an exact QUBO with a ridge
+  penalty) quantize their feature weights as ``s * v``, ``v`` on the levels over ``[-1, 1]``, and the
+  bias on the levels over ``[-1, 1]`` (the scale of ±1 targets). Two starts:
+
+  ``start="ridge"`` (default) — the classical ridge least-squares solution of the same loss sets the
+  scale ``s`` (the best of seven fractions of its largest weight, judged by the loss of the rounded
+  weights) and, rounded to the levels, the starting weights; the block search then descends the
+  exact loss from there. Measured (docs/real_data.md): at 4 bits the rounded solution is already
+  nearly as accurate as the search's result — the search lowers the training loss by 1–5 %; with
+  fewer bits it matters more. The solve reads the data once (its Gram matrix, which the QUBO needs
+  anyway), counted in ``compile_evaluations``.
+
+  ``start="hebbian"`` — no solver: ``s`` starts at the best scale of the Hebbian direction
+  ``Phi^T t`` and alternates with the search (a block sweep at fixed ``s``, then the closed-form ``s``
+  of the levels found) until ``s`` settles. Slower, and every step is the search's.
+
+The ridge penalty ``alpha="auto"`` is ``0.3 * d / m`` per sample (``d`` varying features, ``m``
+samples or their total weight): scaled by the number of features, it suits small and wide data alike.
 """
 
 from __future__ import annotations
@@ -30,6 +41,11 @@ from quark.optimizers.ledger import LEDGER_FIELDS, TIME_FIELDS
 __all__ = ["BinaryFit", "fit_binary", "scalable"]
 
 _MAX_SCALE_ROUNDS = 200
+#: ``alpha="auto"`` for scalable linear models: this much ridge penalty per varying feature (per sample).
+RIDGE_PER_FEATURE = 0.3
+#: Fractions of the ridge solution's largest feature weight tried as the quantization scale.
+_SCALE_FRACTIONS = (1.0, 0.8, 0.65, 0.5, 0.4, 0.3, 0.2)
+STARTS = ("ridge", "hebbian")
 
 
 @dataclass
@@ -85,6 +101,20 @@ class _ScaleFit:
         self.n_w = phi.shape[1]
         self.n_f = self.n_w - int(self.bias)
 
+        p_t = p * t
+        self.tt = float(p_t @ t)
+
+    def energy(self, w: np.ndarray) -> float:
+        """The per-sample ridge-penalized squared loss of a weight vector (constant included)."""
+        return float(w @ self.M @ w - 2.0 * self.c @ w + self.tt)
+
+    def solve(self) -> np.ndarray:
+        """The real-valued minimizer of :meth:`energy` (ridge least squares)."""
+        try:
+            return np.linalg.solve(self.M, self.c)
+        except np.linalg.LinAlgError:  # singular without a ridge (constant features): least squares
+            return np.linalg.lstsq(self.M, self.c, rcond=None)[0]
+
     def refit(self, v: np.ndarray, b: float) -> float:
         """``argmin_s`` of the loss with feature weights ``s * v`` and the bias ``b`` fixed."""
         f = slice(0, self.n_f)
@@ -109,17 +139,56 @@ def _encoding(model, n_features: int, weight_bits, s: float):
     return weight_encoding(model, n_features, weight_bits, scale=scales * step, offset=-scales)
 
 
-def fit_binary(model, X: np.ndarray, y: np.ndarray, *, loss: str, alpha: float, weight_bits,
-               optimizer: Optimizer, max_qubits: int | None, sample_weight=None) -> BinaryFit:
+def auto_alpha(model, X: np.ndarray, loss: str, sample_weight=None) -> float:
+    """``alpha="auto"``: ``0.3 * d / m`` for scalable linear models on the squared loss, else 0."""
+    if not (scalable(model) and loss == "squared"):
+        return 0.0
+    d = int(np.count_nonzero(np.ptp(X, axis=0) > 0))
+    m = float(X.shape[0] if sample_weight is None else np.sum(sample_weight))
+    return RIDGE_PER_FEATURE * max(d, 1) / m
+
+
+def fit_binary(model, X: np.ndarray, y: np.ndarray, *, loss: str, alpha, weight_bits,
+               optimizer: Optimizer, max_qubits: int | None, sample_weight=None, start: str = "ridge") -> BinaryFit:
     """Fit one two-class problem (``y`` in {0, 1}); see the module docstring."""
     model = model.prepare(X, y, sample_weight)
+    if alpha == "auto":
+        alpha = auto_alpha(model, X, loss, sample_weight)
     if not (scalable(model) and loss == "squared"):
         encoding = weight_encoding(model, X.shape[1], weight_bits)
         land = LossLandscape(model, encoding, X, y, loss, alpha=alpha, sample_weight=sample_weight)
         result = _searcher(optimizer, land, max_qubits).minimize(land)
         return BinaryFit(model, encoding, np.asarray(result.weights), np.asarray(result.bits), result)
+    if start == "ridge":
+        return _fit_from_ridge(model, X, y, alpha=alpha, weight_bits=weight_bits, optimizer=optimizer,
+                               max_qubits=max_qubits, sample_weight=sample_weight)
     return _fit_scaled(model, X, y, alpha=alpha, weight_bits=weight_bits, optimizer=optimizer,
                        max_qubits=max_qubits, sample_weight=sample_weight)
+
+
+def _fit_from_ridge(model, X, y, *, alpha, weight_bits, optimizer, max_qubits, sample_weight) -> BinaryFit:
+    """Scale and start from the rounded ridge solution, then one block search to convergence."""
+    sf = _ScaleFit(model, X, y, sample_weight, alpha)
+    w_ls = sf.solve()
+    top = float(np.abs(w_ls[: sf.n_f]).max()) or 1.0
+    best = None
+    for f in _SCALE_FRACTIONS:
+        enc = _encoding(model, X.shape[1], weight_bits, f * top)
+        w = enc.decode(enc.encode(_nearest(enc, w_ls)))
+        e = sf.energy(w)
+        if best is None or e < best[0]:
+            best = (e, f * top, enc)
+    _, s, enc = best
+    start_bits = enc.encode(_nearest(enc, w_ls))
+    land = LossLandscape(model, enc, X, y, "squared", alpha=alpha, sample_weight=sample_weight)
+    search = _searcher(optimizer, land, max_qubits, init=start_bits, always_blocks=True)
+    result = search.minimize(land)
+    # the solve read every sample once: its Gram matrix (which the QUBO is built from as well)
+    result.ledger.update(compile_evaluations=X.shape[0])
+    result.info.update(scale=s, start="ridge least squares, rounded", start_loss=float(land.evaluate(start_bits)),
+                       alpha=alpha, reached_optimum=None)
+    return BinaryFit(model, enc, np.asarray(result.weights), np.asarray(result.bits), result,
+                     {"scale": s, "start": "ridge"})
 
 
 def _fit_scaled(model, X, y, *, alpha, weight_bits, optimizer, max_qubits, sample_weight) -> BinaryFit:
@@ -169,7 +238,7 @@ def _fit_scaled(model, X, y, *, alpha, weight_bits, optimizer, max_qubits, sampl
     loss = float(land.evaluate(bits))
     ledger.update(model_evaluations=X.shape[0])  # the final check at the final scale
     info = dict(result.info)
-    info.update(scale=s, scale_rounds=rounds, reached_optimum=None,
+    info.update(scale=s, scale_rounds=rounds, reached_optimum=None, alpha=alpha, start="Hebbian, scale refitted",
                 block_steps=steps or info.get("block_steps"),
                 inner_reached_optimum=(reached / steps) if steps else info.get("inner_reached_optimum"))
     final = SearchResult(bits=bits, loss=loss, ledger=ledger, history=history, weights=land.decode(bits),
@@ -223,15 +292,23 @@ def fit_problems(clf, model, X, y, classes, scheme, loss, alpha, sample_weight):
     optimizers = [clf._build_optimizer(random_state=s) for s in seeds]
 
     def one(p, opt):
+        # one BLAS thread: the block search's products are small, and a threaded BLAS competing for
+        # cores makes them an order of magnitude slower; parallelism comes from n_jobs instead
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1, user_api="blas"):
+            return _one(p, opt)
+
+    def _one(p, opt):
         sw = None if sample_weight is None else sample_weight[p.rows]
         if sw is not None and not sw.sum() > 0:
             raise ValueError(f"the sample weights of problem {p.label!r} are all zero: nothing to fit")
         fitted_model = model.prepare(X[p.rows], p.positive, sw)
         probe = LossLandscape(fitted_model, weight_encoding(fitted_model, X.shape[1], weight_bits), X[p.rows], p.positive,
-                              loss, alpha=alpha, sample_weight=sw)
+                              loss, alpha=0.0 if alpha == "auto" else alpha, sample_weight=sw)
         _check_circuit(opt, probe, max_qubits)
         return fit_binary(fitted_model, X[p.rows], p.positive, loss=loss, alpha=alpha, weight_bits=weight_bits,
-                          optimizer=opt, max_qubits=max_qubits, sample_weight=sw)
+                          optimizer=opt, max_qubits=max_qubits, sample_weight=sw, start=clf.start)
 
     weight_bits, max_qubits = clf.weight_bits, clf.max_qubits
     if len(subs) == 1 or clf.n_jobs in (None, 1):

@@ -70,3 +70,34 @@ def test_aer_chunked_statevector_options_pass_through():
     p = float(threshold_distribution(table, threshold, 1)[table < threshold].sum())
     assert measured.metadata["circuit"]["qubits"] == 10 > 6
     assert abs(np.mean(table[samples] < threshold) - p) < 4 * np.sqrt(p * (1 - p) / shots)
+
+
+def _digits_subset(n_classes=4):
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    keep = y < n_classes
+    return X[keep][::3], y[keep][::3]
+
+
+def test_problems_fitted_in_parallel_equal_the_serial_fit():
+    X, y = _digits_subset()
+    serial = QuarkClassifier(random_state=3).fit(X, y)
+    parallel = QuarkClassifier(random_state=3, n_jobs=2).fit(X, y)
+    np.testing.assert_array_equal(serial.bits_, parallel.bits_)
+    np.testing.assert_array_equal(serial.predict_proba(X), parallel.predict_proba(X))
+    assert serial.result_.ledger.oracle_queries == parallel.result_.ledger.oracle_queries > 0
+
+
+def test_a_dask_cluster_runs_the_same_fits():
+    distributed = pytest.importorskip("distributed")
+    from joblib import parallel_backend
+
+    X, y = _digits_subset(3)
+    serial = QuarkClassifier(random_state=5, multi_class="ovr").fit(X, y)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            distributed.Client(cluster):
+        with parallel_backend("dask"):
+            on_dask = QuarkClassifier(random_state=5, multi_class="ovr", n_jobs=-1).fit(X, y)
+    np.testing.assert_array_equal(serial.bits_, on_dask.bits_)
+    np.testing.assert_array_equal(serial.predict(X), on_dask.predict(X))

@@ -172,15 +172,14 @@ class LossData:
     def members(self, key, ranks: np.ndarray, marked: bool) -> np.ndarray:
         """The ``ranks``-th marked (or unmarked) settings, in index order."""
         if self.n_chunks == 1:  # a small table: keep the positions of the latest threshold
-            key_, on, off, counts = self._small(key)
+            key_, on, gaps, counts = self._small(key)
             if marked:
                 return on[ranks]
-            if off is None:  # the unmarked positions, found when first asked for
-                m = np.ones(self.size, dtype=bool)
-                m[on] = False
-                off = np.flatnonzero(m)
-                self._positions = (key_, on, off, counts)
-            return off[ranks]
+            if gaps is None:  # gaps[j]: unmarked settings before the j-th marked one
+                gaps = on - np.arange(on.size)
+                self._positions = (key_, on, gaps, counts)
+            # the r-th unmarked setting is r plus the marked ones before it: no pass over the table
+            return ranks + np.searchsorted(gaps, ranks, side="right")
         per = self.marked_per_chunk(key)
         if not marked:
             per = self.chunk - per

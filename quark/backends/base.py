@@ -74,8 +74,12 @@ class Samples:
             raise RuntimeError(f"a backend returned indices outside [0, 2**{n_qubits})")
         if idx.dtype != np.int64:
             value = cls(idx.astype(np.int64), value.shots, value.circuit_executions, value.device_time_s, value.metadata)
-        object.__setattr__(value, "_checked", (shots, n_qubits))
-        return value
+        return value.checked(shots, n_qubits)
+
+    def checked(self, shots: int, n_qubits: int) -> "Samples":
+        """Mark as checked for ``(shots, n_qubits)`` (what :meth:`coerce` verified, or a trusted kernel made)."""
+        object.__setattr__(self, "_checked", (shots, n_qubits))
+        return self
 
 
 class MarkedCounter(ABC):
@@ -159,6 +163,18 @@ class GroverBackend(ParamsMixin, ABC):
         if not prob.classifies:
             prob.correct_samples([])  # raises the TypeError that says what the joint oracle needs
         return Samples.coerce(self._sample_joint(prob, iterations, shots, copies, rng), shots, prob.n_qubits)
+
+    def threshold_sampler(self, problem):
+        """A sampler bound to one problem, for a search that calls it round after round.
+
+        Returns ``sample(threshold, iterations, shots, rng) -> Samples``; the search has checked the
+        arguments once. The default goes through :meth:`sample_threshold`; the exact kernel returns
+        a leaner one.
+        """
+        from quark.encoding.problem import as_problem
+
+        prob = as_problem(problem)
+        return lambda threshold, iterations, shots, rng: self.sample_threshold(prob, threshold, iterations, shots, rng)
 
     @property
     def supports_joint(self) -> bool:

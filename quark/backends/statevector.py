@@ -34,7 +34,7 @@ import numpy as np
 from quark._memory import check_fits
 from quark._validation import check_choice, check_number
 from quark.backends._loss_data import LossData, grover_rounds, inverse_cdf, p_marked, sample_squared_amplitudes
-from quark.backends.base import GroverBackend, MarkedCounter
+from quark.backends.base import GroverBackend, MarkedCounter, Samples
 
 __all__ = ["StatevectorBackend"]
 
@@ -195,7 +195,21 @@ class StatevectorBackend(GroverBackend, MarkedCounter):
         """Closed form: each shot is marked with probability ``sin^2((2r+1) theta)``, then a uniform
         member of its set is drawn. Explicit: the amplitudes are evolved round by round and measured
         by inverse CDF."""
-        data = self._data(problem)
+        return self._draw(self._data(problem), threshold, iterations, shots, rng)
+
+    def threshold_sampler(self, problem):
+        """The closed-form (or explicit) draw bound to the problem's loss data: no per-round checks."""
+        from quark.encoding.problem import as_problem
+
+        data = self._data(as_problem(problem))
+        n = data.n_qubits
+
+        def sample(threshold, iterations, shots, rng):
+            return Samples(self._draw(data, float(threshold), int(iterations), int(shots), rng), int(shots)).checked(shots, n)
+
+        return sample
+
+    def _draw(self, data: LossData, threshold: float, iterations: int, shots: int, rng) -> np.ndarray:
         key = data.key(threshold)
         if self._explicit():
             amps = self._threshold_amplitudes(data, key, iterations)

@@ -1,4 +1,4 @@
-"""Data sets of the paper: Edge Detection and Tiny-MNIST, plus a seeded split helper."""
+"""Data sets: the paper's Edge Detection and Tiny-MNIST, the bundled MNIST, and a seeded split helper."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ import numpy as np
 from sklearn.model_selection import train_test_split as _sk_split
 
 from quark.datasets.edge_detection import LINE_KINDS, load_edge_detection
+from quark.datasets.mnist import load_mnist
 from quark.datasets.tiny_mnist import MNIST_PIXEL_MEAN, deduplicate, downsample, load_tiny_mnist
 
 __all__ = [
     "load_edge_detection",
     "load_tiny_mnist",
+    "load_mnist",
     "train_test_split",
     "deduplicate",
     "downsample",

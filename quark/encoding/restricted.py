@@ -10,6 +10,7 @@ with ``r = s0 - t`` — independent of the number of samples. This is what block
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
@@ -20,6 +21,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from quark.encoding.landscape import LossLandscape
 
 __all__ = ["RestrictedLinearLandscape"]
+
+
+@lru_cache(maxsize=4)
+def _lower_bits(b: int) -> np.ndarray:
+    """``(2**(b-1), b-1)`` float matrix: row ``x`` holds the bits of ``x`` (shared by every block of size b)."""
+    n = max(b - 1, 0)
+    x = np.arange(1 << n, dtype=np.int64)
+    out = ((x[:, None] >> np.arange(n)) & 1).astype(np.float64)
+    out.flags.writeable = False
+    return out
 
 
 class RestrictedLinearLandscape(RestrictedProblem):
@@ -50,8 +61,9 @@ class RestrictedLinearLandscape(RestrictedProblem):
         cols = self.free // k
         coef = scale[cols] * enc._bit_values[self.free % k]
         phi = parent._features()
-        self._s0 = phi @ w_base                       # (m,)
         self._H = phi[:, cols] * coef[None, :]        # (m, |F|)
+        # the fixed part's pre-activations: the base's scores without the block's own bits
+        self._s0 = parent._base_scores(self.base) - self._H @ self.base[self.free].astype(np.float64)
         self._y = parent.y
         self._sw = parent.sample_weight
         self._loss = parent.loss
@@ -101,12 +113,12 @@ class RestrictedLinearLandscape(RestrictedProblem):
         out = np.empty(1 << b, dtype=np.float64)
         out[0] = self._q_const
         Q = self._q_quad
-        G = np.zeros((1 << max(b - 1, 0), b))  # G[x, t] = 2 sum_{i<j} Q[i, t] x_i for the x < 2**j filled so far
+        lower = _lower_bits(b)  # row x: the bits of x (x < 2**(b-1)), as floats
         for j in range(b):
             h = 1 << j
-            out[h : 2 * h] = out[:h] + (self._q_lin[j] + Q[j, j]) + G[:h, j]
-            if j + 1 < b:
-                G[h : 2 * h, j + 1 :] = G[:h, j + 1 :] + 2.0 * Q[j, j + 1 :]
+            # 2 sum_{i<j} Q_ij x_i for every x < 2**j: one product with the first j bit columns
+            cross = lower[:h, :j] @ (2.0 * Q[:j, j]) if j else 0.0
+            out[h : 2 * h] = out[:h] + (self._q_lin[j] + Q[j, j]) + cross
         if progress is not None:
             progress(1 << b)
         self._table = out  # evaluations read it from now on: the table and every check agree to the bit

@@ -10,6 +10,15 @@ no block of the partition can improve alone) or the budget runs out.
 
 Every inner search's costs are added to one ledger; the history runs across sweeps; ``info``
 reports each sweep and how often the inner search reached its block's optimum.
+
+Two ways to pick the blocks. Quark's own sweeps work on any problem: a restriction of a landscape is
+built from the model and its data, never from its QUBO, so linear models with thousands of weight bits
+are searched without forming their dense QUBO. For a problem that *is* a binary quadratic model
+(dimod BQMs, binary ``QuadraticProgram``), ``decomposer="hybrid"`` hands the decomposition to
+dwave-hybrid instead: its ``EnergyImpactDecomposer`` picks the variables, the inner Quark search
+solves the subproblem dwave-hybrid induces, its ``SplatComposer`` writes the answer back, and
+``LoopUntilNoImprovement`` stops after a whole sweep's worth of subproblems without improvement.
+``"auto"`` uses dwave-hybrid for BQMs of more than 64 variables.
 """
 
 from __future__ import annotations
@@ -33,6 +42,10 @@ __all__ = ["BlockSearch", "ORDERS", "DEFAULT_BLOCK_SIZE"]
 ORDERS = ("cyclic", "random", "impact")
 #: Bits per block by default: a block's exact table has 2**16 entries (0.5 MiB), cheap to build.
 DEFAULT_BLOCK_SIZE = 16
+#: How blocks are chosen: Quark's own sweeps, dwave-hybrid's decomposer (BQMs), or by problem.
+DECOMPOSERS = ("auto", "quark", "hybrid")
+#: ``decomposer="auto"``: dwave-hybrid for binary quadratic models with more variables than this.
+HYBRID_MIN_VARIABLES = 64
 
 
 def _add_ledger(total: CostLedger, part: CostLedger) -> None:
@@ -60,6 +73,9 @@ class BlockSearch(Optimizer):
         Further runs from random starts; the best result is returned (costs of all are counted).
     inner_options : dict, optional
         Parameters of the inner optimizer when it is given by name.
+    decomposer : {"auto", "quark", "hybrid"}, default="auto"
+        Quark's own sweeps, or dwave-hybrid's decomposition for binary quadratic models (see the
+        module docstring); ``"auto"``: dwave-hybrid for BQMs of more than 64 variables.
     random_state, verbose, callback
         See :class:`~quark.optimizers.Optimizer`.
 
@@ -91,6 +107,7 @@ class BlockSearch(Optimizer):
         init: Any = "random",
         restarts: int = 0,
         inner_options: dict | None = None,
+        decomposer: str = "auto",
         *,
         random_state=None,
         verbose: bool = False,
@@ -104,6 +121,7 @@ class BlockSearch(Optimizer):
         self.init = init
         self.restarts = restarts
         self.inner_options = inner_options
+        self.decomposer = decomposer
 
     def _validate(self) -> None:
         from quark.optimizers import OPTIMIZERS
@@ -118,6 +136,7 @@ class BlockSearch(Optimizer):
         check_choice(self.order, "order", ORDERS)
         check_int(self.restarts, "restarts", minimum=0)
         check_mapping(self.inner_options, "inner_options")
+        check_choice(self.decomposer, "decomposer", DECOMPOSERS)
         if isinstance(self.init, str):
             check_choice(self.init, "init", ("random", "zeros"))
 
@@ -151,7 +170,21 @@ class BlockSearch(Optimizer):
             idx = np.argsort(delta, kind="stable")
         return [np.sort(idx[s : s + b]) for s in range(0, n, b)]
 
+    def _uses_hybrid(self, problem) -> bool:
+        from quark.encoding.problem import PolynomialProblem
+
+        bqm = isinstance(problem, PolynomialProblem) and problem.is_quadratic
+        if self.decomposer == "hybrid" and not bqm:
+            raise ValueError("decomposer='hybrid' decomposes binary quadratic models (dimod BQMs, QuadraticPrograms); "
+                             f"got {problem!r}: use decomposer='quark'")
+        return self.decomposer == "hybrid" or (self.decomposer == "auto" and bqm
+                                               and problem.n_qubits > HYBRID_MIN_VARIABLES)
+
     def _search(self, problem, ledger, rng):
+        if self._uses_hybrid(problem):
+            from quark.optimizers.hybrid_blocks import hybrid_search
+
+            return hybrid_search(self, problem, ledger, rng)
         best = None
         sweeps_info: list[dict[str, Any]] = []
         steps = reached = known = 0

@@ -10,7 +10,7 @@ import numpy as np
 
 from quark._params import mask_secrets
 from quark._validation import check_bool, check_int, check_mapping, check_number
-from quark.backends.base import MarkedCounter, Samples
+from quark.backends.base import GroverBackend, MarkedCounter, Samples
 from quark.optimizers.base import Optimizer, _resolve_backend
 
 __all__ = ["GroverAdaptiveSearch", "DEFAULT_BUDGET_FACTOR"]
@@ -192,6 +192,12 @@ class GroverAdaptiveSearch(Optimizer):
         ledger.record(best_loss)
         bar = self._bar(budget)
 
+        if isinstance(backend, GroverBackend):
+            sample = backend.threshold_sampler(problem)
+        else:  # a duck-typed backend: its public method, its output checked every round
+            def sample(threshold, k, n_shots, gen):
+                return Samples.coerce(backend.sample_threshold(problem, threshold, k, n_shots, gen), n_shots, n)
+
         m, queries, queries_at_best = 1.0, 0, 0
         rounds = improvements = since_improvement = 0
         stop_reason = "budget"
@@ -209,11 +215,11 @@ class GroverAdaptiveSearch(Optimizer):
                 k = int(rng.integers(0, math.ceil(m)))
                 last = k >= affordable  # the budget truncates this round: it is the last one
                 k = min(k, max(affordable, 0))
-                samples = Samples.coerce(backend.sample_threshold(problem, best_loss, k, shots, rng), shots, n)
+                samples = sample(best_loss, k, shots, rng)
                 queries += k * shots
                 rounds += 1
                 ledger.charge_samples(samples, k)
-                distinct = np.unique(samples.indices)
+                distinct = samples.indices if shots == 1 else np.unique(samples.indices)
                 losses = self._check(problem, distinct, ledger)
                 j = int(np.argmin(losses))
                 if losses[j] < best_loss:
