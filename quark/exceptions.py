@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ProblemTooLargeError", "MissingDependencyError", "format_bytes"]
+__all__ = ["ProblemTooLargeError", "MissingDependencyError", "BackendConfigurationError", "format_bytes"]
 
 
 class ProblemTooLargeError(MemoryError, ValueError):
@@ -11,6 +11,10 @@ class ProblemTooLargeError(MemoryError, ValueError):
 
 class MissingDependencyError(ImportError):
     """An optional dependency is missing; the message names the extra that installs it."""
+
+
+class BackendConfigurationError(RuntimeError):
+    """A service (IBM Quantum, D-Wave) is not configured or cannot be reached; the message says how to fix it."""
 
 
 def format_bytes(n: float) -> str:

@@ -186,6 +186,7 @@ def _fit_from_ridge(model, X, y, *, alpha, weight_bits, optimizer, max_qubits, s
     # the solve read every sample once: its Gram matrix (which the QUBO is built from as well)
     result.ledger.update(compile_evaluations=X.shape[0])
     result.info.update(scale=s, start="ridge least squares, rounded", start_loss=float(land.evaluate(start_bits)),
+                       start_weights=np.asarray(land.decode(start_bits)),
                        alpha=alpha, reached_optimum=None)
     return BinaryFit(model, enc, np.asarray(result.weights), np.asarray(result.bits), result,
                      {"scale": s, "start": "ridge"})

@@ -172,8 +172,9 @@ def plot_convergence(
         xs = np.array([h[x] for h in hist], dtype=float)
         ys = np.array([h["best_loss"] for h in hist], dtype=float)
         x_max = max(x_max, float(xs.max()))
-        if xs[-1] == 0:
-            ax.axhline(ys[-1], color=f"C{i}", ls="--", lw=1, label=f"{label} (no {x.replace('_', ' ')})")
+        if xs[-1] == 0:  # drawn over the optimum line (dashes): both stay visible where they coincide
+            ax.axhline(ys[-1], color=f"C{i}", ls=(0, (5, 3)), lw=2.2, zorder=4,
+                       label=f"{label} (no {x.replace('_', ' ')})")
             continue
         # a step curve: the best loss holds until the next improvement
         if xs.size == 1:  # one measurement round: a single point, not a curve
@@ -182,7 +183,7 @@ def plot_convergence(
         ax.step(np.r_[xs, xs[-1]], np.r_[ys, ys[-1]], where="post", color=f"C{i}", label=label)
         ax.plot(xs, ys, "o", color=f"C{i}", ms=3)
     if optimum is not None:
-        ax.axhline(optimum, color="k", ls=":", lw=1, label="optimum")
+        ax.axhline(optimum, color="k", ls=":", lw=1.2, zorder=2, label="optimum")
     if log_x:  # symlog: a search's first, query-free measurement sits at 0
         ax.set_xscale("symlog", linthresh=1)
         ax.set_xlim(0, max(x_max, 1.0) * 2.0)
@@ -212,16 +213,31 @@ def weight_images(model, weights, n_features: int) -> list[tuple[np.ndarray, str
     return [(w.image, w.caption) for w in get_model(model).weight_images(weights, n_features)]
 
 
-def plot_weights_as_images(classifiers, *, fig=None, n_features: int | None = None):
+def _problem_names(clf, problem) -> tuple[tuple[str, str], str]:
+    """Class names (negative, positive) and a title for one of a classifier's two-class problems."""
+    if problem is None:
+        c0, c1 = (str(c) for c in clf.classes_)
+        return (c0, c1), ""
+    if isinstance(problem, tuple) and len(problem) == 2:
+        return (str(problem[0]), str(problem[1])), f"{problem[0]} vs {problem[1]}"
+    return ("rest", str(problem)), f"{problem} vs rest"
+
+
+def plot_weights_as_images(classifiers, *, fig=None, n_features: int | None = None, max_panels: int = 12,
+                           max_columns: int = 6):
     """Draw the learned weights of fitted classifiers side by side on the image grid.
 
     Parameters
     ----------
     classifiers : mapping of label -> fitted QuarkClassifier (or ``(model, weights)`` pairs)
+        A classifier of several classes draws one picture per two-class problem (per class for the
+        native model), captioned with the class names.
     fig : matplotlib Figure, optional
         Drawn into (cleared first); default a new one.
     n_features : int, optional
         Needed for ``(model, weights)`` pairs; read from ``n_features_in_`` otherwise.
+    max_panels, max_columns : int
+        Draw at most this many pictures, in rows of at most this many.
 
     Returns
     -------
@@ -233,24 +249,39 @@ def plot_weights_as_images(classifiers, *, fig=None, n_features: int | None = No
 
     panels: list[tuple[str, np.ndarray, str, bool, tuple]] = []
     for label, obj in classifiers.items():
-        if hasattr(obj, "weights_"):
-            model, weights, d = obj.model_, obj.weights_, obj.n_features_in_
-        else:
-            model, weights = obj
-            if n_features is None:
-                raise ValueError("'n_features' is needed when weights are given as (model, weights) pairs")
-            d = n_features
-        for pic in get_model(model).weight_images(weights, d):
+        if hasattr(obj, "fits_"):  # a fitted classifier: one picture per two-class problem
+            d = obj.n_features_in_
+            for fit, problem in zip(obj.fits_, obj.problems_):
+                names, title = _problem_names(obj, problem)
+                weights = np.atleast_2d(fit.weights)
+                units = [(weights[0], names, title)] if weights.shape[0] == 1 else [
+                    (weights[c], ("rest", str(cls)), f"{label}: class {cls}") for c, cls in enumerate(obj.classes_)]
+                for w, cnames, ttl in units:
+                    for pic in fit.model.weight_images(w, d, cnames):
+                        panels.append((ttl if ttl else str(label), pic.image, pic.caption, pic.signed, pic.strokes))
+            continue
+        model, weights = obj
+        if n_features is None:
+            raise ValueError("'n_features' is needed when weights are given as (model, weights) pairs")
+        for pic in get_model(model).weight_images(weights, n_features):
             panels.append((str(label), pic.image, pic.caption, pic.signed, pic.strokes))
+    panels = panels[:max_panels]
     if fig is None:
         from matplotlib.figure import Figure
 
-        fig = Figure(figsize=(2.3 * len(panels) + 0.5, 2.8), layout="constrained")
+        cols = min(len(panels), max_columns)
+        rows = -(-len(panels) // cols)
+        fig = Figure(figsize=(2.3 * cols + 0.5, 2.9 * rows), layout="constrained")
     else:
         fig.clear()
-    axes = np.atleast_1d(fig.subplots(1, len(panels)))
+    if not panels:
+        raise ValueError("nothing to draw")
+    cols = min(len(panels), max_columns)
+    axes = np.atleast_1d(fig.subplots(-(-len(panels) // cols), cols)).ravel()
+    for ax in axes[len(panels):]:
+        ax.set_axis_off()
     for ax, (label, img, caption, signed, strokes) in zip(axes, panels):
-        vmax = max(float(np.abs(img).max()), 1.0)
+        vmax = (float(np.abs(img).max()) or 1.0) if signed else max(float(np.abs(img).max()), 1.0)
         cmap, vmin = ("RdBu_r", -vmax) if signed else ("Greys", 0.0)
         if strokes:  # line detectors: the enabled lines as strokes over a light pixel grid
             ax.imshow(np.zeros_like(img), cmap="Greys", vmin=0, vmax=1)
@@ -263,16 +294,17 @@ def plot_weights_as_images(classifiers, *, fig=None, n_features: int | None = No
                 ax.axvline(k - 0.5, color="lightgrey", lw=0.8)
             ax.set_xticks([])
             ax.set_yticks([])
-            ax.set_title(f"{label}\n{textwrap.fill(caption, 30)}", fontsize=8)
+            ax.set_title(f"{label}\n{textwrap.fill(caption, 28)}", fontsize=8)
             continue
         ax.imshow(img, cmap=cmap, vmin=vmin, vmax=vmax)
-        for (r, c), v in np.ndenumerate(img):
-            shade = abs(v) / vmax if signed else (v - vmin) / (vmax - vmin)
-            ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=8,
-                    color="white" if shade > 0.6 else "black")
+        if img.size <= 25:  # small grids carry their values; larger ones only their colours
+            for (r, c), v in np.ndenumerate(img):
+                shade = abs(v) / vmax if signed else (v - vmin) / (vmax - vmin)
+                ax.text(c, r, f"{v:.2g}", ha="center", va="center", fontsize=8,
+                        color="white" if shade > 0.6 else "black")
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_title(f"{label}\n{textwrap.fill(caption, 30)}", fontsize=8)
+        ax.set_title(f"{label}\n{textwrap.fill(caption, 28)}", fontsize=8)
     return fig
 
 
@@ -319,14 +351,96 @@ def plot_measurements_vs_accuracy(runs, *, ax=None, log_x: bool = True, title: s
     return fig
 
 
+def _search_panel(clf, ax) -> None:
+    """What the search measured, by kind of search: best loss against oracle queries (Grover and block
+    searches, one line per problem), the loss of every read (annealing), or of every measured setting
+    (the paper's amplification, which measures once)."""
+    results = clf.results_
+    names = [_problem_names(clf, p)[1] or clf._optimizer_name() for p in clf.problems_]
+    led = clf.result_.ledger
+    reads = [r.info.get("read_losses") for r in results]
+    counts = [r.info.get("counts") for r in results]
+    if led.oracle_queries and all(c is None for c in counts):
+        for i, (res, name) in enumerate(zip(results[:10], names[:10])):
+            xs = np.array([h["oracle_queries"] for h in res.history], dtype=float)
+            ys = np.array([h["best_loss"] for h in res.history], dtype=float)
+            ax.step(np.r_[xs, xs[-1]], np.r_[ys, ys[-1]], where="post", color=f"C{i % 10}", lw=1.2,
+                    label=name if len(results) > 1 else None)
+        ax.set_xlabel("oracle queries")
+        ax.set_ylabel("best training loss so far")
+        ax.set_title(textwrap.fill(f"{clf._optimizer_name()}: best loss against queries"
+                                   + (f" ({len(results)} problems" + (", first 10)" if len(results) > 10 else ")")
+                                      if len(results) > 1 else ""), 50), fontsize=10)
+        if len(results) > 1:
+            ax.legend(fontsize=6, ncol=2, loc="upper right", framealpha=0.6)
+        return
+    if any(r is not None for r in reads):
+        losses = np.concatenate([np.asarray(r) for r in reads if r is not None])
+        ax.hist(losses, bins=40, color="C1", alpha=0.8)
+        best = float(np.min([r.loss for r in results]))
+        ax.axvline(best, color="C3", lw=2, label=f"returned (loss {best:.4g})")
+        ax.set_xlabel("true training loss of each read")
+        ax.set_ylabel("reads")
+        ax.set_title("Annealing: the loss of every read", fontsize=10)
+        ax.legend(fontsize=8)
+        return
+    if any(c for c in counts):
+        loss_of, times = [], []
+        for res, c in zip(results, counts):
+            if c:
+                idx = np.fromiter(c.keys(), dtype=np.int64)
+                loss_of.append(clf_landscape_losses(res, idx))
+                times.append(np.fromiter(c.values(), dtype=np.float64))
+        ax.hist(np.concatenate(loss_of), bins=40, weights=np.concatenate(times), color="C2", alpha=0.8)
+        ax.axvline(float(results[0].loss), color="C3", lw=2, label="best measured (returned)")
+        ax.set_xlabel("training loss of each measured setting")
+        ax.set_ylabel("shots")
+        ax.set_title("The amplification: what each shot measured", fontsize=10)
+        ax.legend(fontsize=8)
+        return
+    plot_convergence({clf._optimizer_name(): clf}, x="model_evaluations", ax=ax)
+
+
+def clf_landscape_losses(result, indices: np.ndarray) -> np.ndarray:
+    """The training loss of measured settings, read from the search's own record."""
+    per = result.info.get("measured_losses")
+    if per is not None:
+        return np.array([per[int(i)] for i in indices])
+    return np.full(indices.size, float(result.loss))
+
+
+def _confusion_panel(clf, X, y, ax) -> None:
+    from sklearn.metrics import confusion_matrix
+
+    pred = clf.predict(X)
+    cm = confusion_matrix(y, pred, labels=clf.classes_)
+    ax.imshow(cm, cmap="Blues")
+    n = len(clf.classes_)
+    for (r, c), v in np.ndenumerate(cm):
+        ax.text(c, r, str(v), ha="center", va="center", fontsize=8 if n <= 10 else 6,
+                color="white" if v > cm.max() / 2 else "black")
+    ticks = [str(c) for c in clf.classes_]
+    ax.set_xticks(range(n), ticks, fontsize=7, rotation=90 if n > 10 else 0)
+    ax.set_yticks(range(n), ticks, fontsize=7)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_title(f"Training data: {np.mean(pred == np.asarray(y)):.3f} right", fontsize=10)
+
+
 def plot_summary(clf, X, y, *, title: str | None = None):
-    """One fit in three panels: measured distribution (or the loss landscape's accuracy histogram
-    when the search measured none), convergence, learned weights.
+    """One fit in three panels: where the learned weights stand, what the search measured, the weights.
+
+    Panel 1: the measured distribution over accuracy (the paper's amplification), else — for a small
+    two-class register (at most 16 qubits) — the accuracy of every weight setting with the learned one
+    marked, else the confusion matrix of the training data. Panel 2: the best loss against oracle
+    queries (Grover and block searches), the loss of every read (annealing), or of every measured
+    setting (the amplification). Panel 3: the weights on the image grid (square inputs), captioned
+    with the class names.
 
     Parameters
     ----------
     clf : fitted QuarkClassifier
-    X, y : training data (to rebuild the landscape)
+    X, y : training data
 
     Returns
     -------
@@ -334,28 +448,36 @@ def plot_summary(clf, X, y, *, title: str | None = None):
     """
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(13.0, 3.8), layout="constrained")
-    sub = fig.subfigures(1, 3, width_ratios=[1.1, 1.1, 0.8])
-    land = clf.landscape(X, y)
+    fig = Figure(figsize=(14.0, 4.4), layout="constrained")
+    sub = fig.subfigures(1, 3, width_ratios=[1.1, 1.1, 0.9])
     ax0 = sub[0].add_subplot()
+    single = len(clf.results_) == 1 and np.ndim(clf.bits_) == 1
+    land = clf.landscape(X, y) if single and clf.encoding_.n_qubits <= 16 else None
+    if land is not None and land.n_qubits != clf.encoding_.n_qubits:
+        land = None
     try:
+        if land is None:
+            raise ValueError("no landscape to draw")
         plot_weight_distribution(clf, land, ax=ax0)
-    except ValueError:  # no measured distribution: show where the found weights sit in the landscape
-        n = land.n_qubits
-        acc = land.correct_counts(np.arange(1 << n)) / land.n_samples
-        ax0.hist(acc, bins=min(40, 1 + len(np.unique(acc))), color="C0", alpha=0.7)
-        ax0.axvline(land.accuracy(clf.bits_), color="C3", label="found")
-        ax0.set_xlabel("training accuracy")
-        ax0.set_ylabel("weight settings")
-        ax0.set_title("Accuracy of all weight settings")
-        ax0.legend(fontsize=8)
-    field = "oracle_queries" if clf.result_.ledger.oracle_queries else "model_evaluations"
-    plot_convergence({clf._optimizer_name(): clf}, x=field, ax=sub[1].add_subplot())
-    try:
-        plot_weights_as_images({"learned": clf}, fig=sub[2])
     except ValueError:
-        pass  # non-square inputs have no image form
+        if land is not None:  # no measured distribution: where the found weights sit in the landscape
+            acc = land.correct_counts(np.arange(1 << land.n_qubits)) / land.n_samples
+            ax0.hist(acc, bins=min(40, 1 + len(np.unique(acc))), color="C0", alpha=0.7)
+            found = float(np.mean(clf.predict(X) == np.asarray(y)))
+            ax0.axvline(found, color="C3", lw=2, label=f"learned ({found:.3f})")
+            ax0.set_xlabel("training accuracy")
+            ax0.set_ylabel("weight settings")
+            ax0.set_title(f"Accuracy of all {1 << land.n_qubits:,} weight settings", fontsize=10)
+            ax0.legend(fontsize=8)
+        else:
+            _confusion_panel(clf, X, y, ax0)
+    _search_panel(clf, sub[1].add_subplot())
+    try:
+        plot_weights_as_images({"learned": clf}, fig=sub[2], max_panels=4, max_columns=2)
+    except ValueError:  # non-square inputs have no image form
+        ax2 = sub[2].add_subplot()
+        ax2.set_axis_off()
+        ax2.text(0.5, 0.5, "(weights of non-square inputs\nhave no image form)", ha="center", va="center")
     if title:
-        fig.suptitle(title)
+        fig.suptitle(textwrap.fill(title, 110), fontsize=11)
     return fig
-

@@ -15,13 +15,14 @@ from __future__ import annotations
 from typing import Any
 
 from quark._optional import is_available, require
+from quark.exceptions import BackendConfigurationError
 
 __all__ = ["dwave_sampler", "structured_stand_in", "check_dwave", "DWaveConfigurationError"]
 
 _FEATURE = "backend 'dwave' (a D-Wave QPU)"
 
 
-class DWaveConfigurationError(RuntimeError):
+class DWaveConfigurationError(BackendConfigurationError):
     """No D-Wave API token is configured; the message says how to set one."""
 
 
@@ -71,9 +72,17 @@ def dwave_sampler(*, child: Any = None, embedding_parameters: dict | None = None
     """
     system = require("dwave.system", extra="dwave", feature=_FEATURE, package="dwave-system")
     if child is None:
-        if not _token(config):
+        token = _token(config)
+        if not token:
             raise DWaveConfigurationError(_missing_token_message())
-        child = system.DWaveSampler(**config)
+        try:
+            child = system.DWaveSampler(**config)
+        except Exception as exc:  # noqa: BLE001 - the cloud client's errors vary; say what to check, once
+            message = str(exc).replace(str(token), "***")
+            raise DWaveConfigurationError(
+                f"could not reach the D-Wave Leap API ({type(exc).__name__}: {message}); check the network, the "
+                "solver/region settings and the token (DWAVE_API_TOKEN, or `dwave config create`)"
+            ) from None
     else:
         import dimod
 

@@ -40,6 +40,7 @@ from quark._optional import is_available, require
 from quark._params import Secret, reveal
 from quark._validation import check_int, check_mapping
 from quark.backends.gate import GateLevelBackend, bitarray_to_indices, two_qubit_gates
+from quark.exceptions import BackendConfigurationError
 
 __all__ = ["IBMBackend", "IBMAccountError", "ibm_unusable_reason"]
 
@@ -53,7 +54,7 @@ _ACCOUNT_HELP = (
 )
 
 
-class IBMAccountError(RuntimeError):
+class IBMAccountError(BackendConfigurationError):
     """No IBM Quantum account is configured (or it could not be used); the message says what to set."""
 
 

@@ -180,17 +180,19 @@ class QuantizedModel(ParamsMixin, ABC):
         return WeightQuadratic(float((sw * t) @ t / W), -2.0 * (t @ wphi), phi.T @ wphi,
                                "squared loss on the linear score")
 
-    def weight_images(self, weights, n_features: int) -> list[WeightImage]:
+    def weight_images(self, weights, n_features: int, class_names=("0", "1")) -> list[WeightImage]:
         """The learned weights as pictures on the ``s x s`` pixel grid (square inputs only).
 
-        Default (linear models): the weight of each pixel, the bias in the caption.
+        ``class_names`` are the labels of classes 0 and 1, for captions. Default (linear models): the
+        weight of each pixel (positive votes for ``class_names[1]``), the bias in the caption.
         """
         w = np.asarray(weights, dtype=float).ravel()
         s = _side(n_features)
         if not self.linear:
             raise ValueError(f"no image form for model {self.name!r}")
-        bias = f"bias {w[n_features]:+.2f}" if w.size > n_features else "no bias"
-        return [WeightImage(w[:n_features].reshape(s, s), bias, signed=True)]
+        bias = f", bias {w[n_features]:+.2f}" if w.size > n_features else ""
+        return [WeightImage(w[:n_features].reshape(s, s), f"red votes {class_names[1]}, blue {class_names[0]}{bias}",
+                            signed=True)]
 
     def __eq__(self, other: object) -> bool:
         return type(self) is type(other) and vars(self) == vars(other)

@@ -105,7 +105,7 @@ class LineDetector(QuantizedModel):
         gates = self.gates(self.image_size(n_features))
         return (np.asarray(weights, dtype=float).ravel()[: gates.shape[0]] @ gates) > 0.5
 
-    def weight_images(self, weights, n_features: int) -> list[WeightImage]:
+    def weight_images(self, weights, n_features: int, class_names=("0", "1")) -> list[WeightImage]:
         """How many enabled lines cover each pixel, with the enabled lines as strokes."""
         s = self.image_size(n_features)
         names, pixels = image_lines(s)

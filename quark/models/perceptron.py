@@ -91,11 +91,12 @@ class BinaryPerceptron(QuantizedModel):
         return WeightQuadratic(c * c + 2.0 * c * (p @ t) + 1.0, linear, Q,
                                "squared pre-activation loss, polarity-signed")
 
-    def weight_images(self, weights, n_features: int) -> list[WeightImage]:
+    def weight_images(self, weights, n_features: int, class_names=("0", "1")) -> list[WeightImage]:
         w = np.asarray(weights, dtype=float).ravel()
         s = _side(n_features)
         pol = int(w[n_features])
-        return [WeightImage(w[:n_features].reshape(s, s), f"polarity {pol}: a lit selected pixel means class {1 - pol}")]
+        return [WeightImage(w[:n_features].reshape(s, s),
+                            f"a lit selected pixel means {class_names[1 - pol]}, none lit {class_names[pol]}")]
 
     def weight_names(self, n_features: int) -> list[str]:
         return [f"pixel{j}" for j in range(n_features)] + ["polarity"]

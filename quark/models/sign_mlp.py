@@ -47,7 +47,7 @@ class SignMLP(QuantizedModel):
         hidden = np.where(pre >= 0, 1.0, -1.0).astype(np.float32)
         return np.einsum("bh,bhm->bm", w2, hidden)
 
-    def weight_images(self, weights, n_features: int) -> list[WeightImage]:
+    def weight_images(self, weights, n_features: int, class_names=("0", "1")) -> list[WeightImage]:
         """One image per hidden unit (its input weights), captioned with its output weight."""
         w = np.asarray(weights, dtype=float).ravel()
         s, h = _side(n_features), self.hidden

@@ -78,7 +78,7 @@ class DecisionStumps(QuantizedModel):
     def weight_names(self, n_features: int) -> list[str]:
         return [f"stump{f}" for f in range(n_features)]
 
-    def weight_images(self, weights, n_features: int):
+    def weight_images(self, weights, n_features: int, class_names=("0", "1")):
         from quark.models.base import WeightImage, _side
 
         s = _side(n_features)

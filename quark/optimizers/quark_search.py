@@ -218,6 +218,7 @@ class QuarkSearch(Optimizer):
             )
         info = {
             "counts": {int(distinct[i]): int(times[i]) for i in by_count},
+            "measured_losses": {int(d): float(v) for d, v in zip(distinct, losses)},
             "iterations": iterations,
             "copies": int(self.copies),
             "estimated_marked_fraction": estimate,

@@ -1,0 +1,216 @@
+"""The user's data and models on disk: CSV and ``.npz`` tables, named data sets, saved classifiers.
+
+- :func:`read_table` reads a CSV file (a header row; numeric feature columns; the target column may
+  hold strings) or an ``.npz`` archive (arrays ``X``/``y`` or ``data``/``target``).
+- :func:`load_named` gives the built-in data sets by name (Quark's and three of scikit-learn's).
+- :func:`save_model` / :func:`load_model` store a fitted :class:`~quark.QuarkClassifier` with what
+  it was fitted on (feature names, target column, Quark's version) through joblib. Loading a model
+  runs Python's unpickler: load only files you trust.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Table", "read_table", "load_named", "NAMED", "save_model", "load_model", "MODEL_FORMAT"]
+
+#: Data sets available by name: Quark's own and scikit-learn's small ones.
+NAMED = ("edge-detection", "tiny-mnist", "mnist", "digits", "breast-cancer", "iris")
+#: Version of the saved-model layout.
+MODEL_FORMAT = 1
+
+
+@dataclass
+class Table:
+    """Features, labels (``None`` when the file has no target) and the names of the feature columns."""
+
+    X: np.ndarray
+    y: np.ndarray | None
+    feature_names: list[str]
+    target: str | None
+    source: str
+    extra: dict = field(default_factory=dict)
+
+
+def _numeric_column(values: list[str], name: str, path: str) -> np.ndarray:
+    try:
+        return np.array([float(v) for v in values], dtype=np.float64)
+    except ValueError:
+        bad = next(v for v in values if not _is_number(v))
+        raise ValueError(
+            f"column {name!r} of {path} holds a non-numeric value {bad!r}: feature columns must be numbers "
+            "(encode categories first, or drop the column)"
+        ) from None
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def read_table(path: str | Path, target: str | None = None, *, require_target: bool = True,
+               feature_names: list[str] | None = None) -> Table:
+    """Read a CSV or ``.npz`` file.
+
+    Parameters
+    ----------
+    path : str or Path
+    target : str, optional
+        The label column of a CSV file (default: its last column). For ``.npz``, the array name (default
+        ``y``, else ``target``).
+    require_target : bool
+        Whether a missing target is an error (``False`` for prediction files, which may lack it).
+    feature_names : list of str, optional
+        Read these CSV columns as the features, in this order (what a saved model was fitted on).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> f = os.path.join(tempfile.mkdtemp(), "d.csv")
+    >>> _ = open(f, "w").write("a,b,label\\n1,2,yes\\n3,4,no\\n")
+    >>> t = read_table(f, "label")
+    >>> t.X.tolist(), t.y.tolist(), t.feature_names
+    ([[1.0, 2.0], [3.0, 4.0]], ['yes', 'no'], ['a', 'b'])
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise FileNotFoundError(f"no data file {str(p)!r}")
+    if p.suffix.lower() == ".npz":
+        return _read_npz(p, target, require_target, feature_names)
+    with p.open(newline="", encoding="utf-8") as fh:
+        rows = [r for r in csv.reader(fh) if r and any(c.strip() for c in r)]
+    if len(rows) < 2:
+        raise ValueError(f"{p} has no data rows (a CSV file needs a header row and at least one row of values)")
+    header, body = [h.strip() for h in rows[0]], rows[1:]
+    widths = {len(r) for r in body}
+    if widths != {len(header)}:
+        raise ValueError(f"{p}: every row must have {len(header)} values like the header; found rows of {sorted(widths)}")
+    if len(set(header)) != len(header):
+        raise ValueError(f"{p}: column names must be unique; got {header}")
+    columns = {h: [r[i].strip() for r in body] for i, h in enumerate(header)}
+    if target is None and require_target and feature_names is None:
+        target = header[-1]
+    if target is not None and target not in columns:
+        if require_target:
+            raise ValueError(f"{p} has no column {target!r}; its columns: {header}")
+        target = None
+    names = feature_names if feature_names is not None else [h for h in header if h != target]
+    missing = [n for n in names if n not in columns]
+    if missing:
+        raise ValueError(f"{p} lacks the feature columns {missing[:5]} the model was fitted on")
+    X = np.stack([_numeric_column(columns[n], n, str(p)) for n in names], axis=1)
+    y = None
+    if target is not None:
+        raw = columns[target]
+        y = _numeric_column(raw, target, str(p)) if all(_is_number(v) for v in raw) else np.array(raw, dtype=object)
+        if y.dtype != object and np.all(y == np.round(y)):
+            y = y.astype(np.int64)
+    return Table(X, y, list(names), target, str(p))
+
+
+def _read_npz(p: Path, target, require_target, feature_names) -> Table:
+    with np.load(p, allow_pickle=False) as f:
+        keys = set(f.files)
+        xkey = "X" if "X" in keys else "data" if "data" in keys else None
+        if xkey is None:
+            raise ValueError(f"{p} must hold the features as an array named 'X' (or 'data'); it holds {sorted(keys)}")
+        X = np.asarray(f[xkey], dtype=np.float64)
+        ykey = target or ("y" if "y" in keys else "target" if "target" in keys else None)
+        if ykey is not None and ykey not in keys:
+            raise ValueError(f"{p} has no array {ykey!r}; it holds {sorted(keys)}")
+        y = None if ykey is None else np.asarray(f[ykey])
+    if y is None and require_target:
+        raise ValueError(f"{p} must hold the labels as an array named 'y' (or 'target')")
+    if X.ndim != 2:
+        raise ValueError(f"the features of {p} must be a 2-D array; got shape {X.shape}")
+    names = feature_names or [f"x{j}" for j in range(X.shape[1])]
+    if len(names) != X.shape[1]:
+        raise ValueError(f"{p} has {X.shape[1]} feature columns; the model was fitted on {len(names)}")
+    return Table(X, y, list(names), ykey, str(p))
+
+
+def load_named(name: str, *, size: int | None = None, digits: tuple[int, int] | None = None,
+               lines: str | None = None, dedupe: bool = False) -> tuple[Table, Table | None, str]:
+    """A built-in data set by name: ``(train, test or None, description)``.
+
+    Quark's Tiny-MNIST and MNIST come with their own train/test split; the others are returned whole
+    (the caller splits them). Options that do not apply to the data set are errors.
+    """
+    if name not in NAMED:
+        raise ValueError(f"unknown data set {name!r}; expected one of {list(NAMED)} (or --data FILE)")
+    allowed = {"edge-detection": {"size", "lines"}, "tiny-mnist": {"size", "digits", "dedupe"}, "mnist": {"size"}}
+    given = {k for k, v in {"size": size, "digits": digits, "lines": lines, "dedupe": dedupe or None}.items() if v is not None}
+    extra = given - allowed.get(name, set())
+    if extra:
+        flags = ", ".join(f"--{k}" for k in sorted(extra))
+        raise ValueError(f"{flags} does not apply to data set {name!r}" + (
+            f" (it takes {', '.join('--' + a for a in sorted(allowed[name]))})" if name in allowed else ""))
+    from quark import datasets
+
+    if name == "edge-detection":
+        size, lines = size or 3, lines or "rows"
+        X, y = datasets.load_edge_detection(size=size, lines=lines)
+        names = [f"pixel_{r}_{c}" for r in range(size) for c in range(size)]
+        return Table(X, y, names, "line", name), None, f"Edge Detection ({lines}, {size}x{size}): all {len(X)} images"
+    if name == "tiny-mnist":
+        size, digits = size or 3, tuple(digits or (6, 7))
+        Xtr, ytr = datasets.load_tiny_mnist(digits=digits, size=size, subset="train", dedupe=dedupe)
+        Xte, yte = datasets.load_tiny_mnist(digits=digits, size=size, subset="test")
+        names = [f"pixel_{r}_{c}" for r in range(size) for c in range(size)]
+        what = "unique training patterns" if dedupe else "training images"
+        desc = f"Tiny-MNIST {digits[0]} vs {digits[1]} ({size}x{size}): {len(Xtr)} {what}, {len(Xte)} test images"
+        return Table(Xtr, ytr, names, "digit", name), Table(Xte, yte, names, "digit", name), desc
+    if name == "mnist":
+        size = size or 28
+        Xtr, ytr = datasets.load_mnist(size, subset="train")
+        Xte, yte = datasets.load_mnist(size, subset="test")
+        names = [f"pixel_{r}_{c}" for r in range(size) for c in range(size)]
+        return (Table(Xtr, ytr, names, "digit", name), Table(Xte, yte, names, "digit", name),
+                f"MNIST ({size}x{size}, bundled): {len(Xtr)} training and {len(Xte)} test images, 10 digits")
+    from sklearn import datasets as sk
+
+    bunch = {"digits": sk.load_digits, "breast-cancer": sk.load_breast_cancer, "iris": sk.load_iris}[name]()
+    names = [str(n) for n in getattr(bunch, "feature_names", [f"x{j}" for j in range(bunch.data.shape[1])])]
+    y = np.asarray(bunch.target_names)[bunch.target] if name != "digits" else bunch.target
+    return (Table(np.asarray(bunch.data, dtype=np.float64), y, names, "target", name), None,
+            f"scikit-learn's {name}: {len(y)} samples, {bunch.data.shape[1]} features, {len(np.unique(y))} classes")
+
+
+def save_model(clf, path: str | Path, *, feature_names: list[str], target: str | None, source: str) -> Path:
+    """Save a fitted classifier with what it was fitted on (joblib)."""
+    import joblib
+
+    from quark._version import __version__
+
+    p = Path(path)
+    if p.parent and not p.parent.exists():
+        raise FileNotFoundError(f"cannot save the model: folder {str(p.parent)!r} does not exist")
+    joblib.dump({"format": MODEL_FORMAT, "quark_version": __version__, "estimator": clf,
+                 "feature_names": list(feature_names), "target": target, "source": source,
+                 "saved": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}, p)
+    return p
+
+
+def load_model(path: str | Path) -> dict[str, Any]:
+    """A saved model's record (``estimator``, ``feature_names``, ``target``, ``source``, ``quark_version``)."""
+    import joblib
+
+    p = Path(path)
+    if not p.is_file():
+        raise FileNotFoundError(f"no model file {str(p)!r}")
+    try:
+        record = joblib.load(p)
+    except Exception as exc:  # noqa: BLE001 - whatever the unpickler says, the file is not a model
+        raise ValueError(f"{p} is not a saved Quark model ({type(exc).__name__}: {exc})") from None
+    if not isinstance(record, dict) or record.get("format") != MODEL_FORMAT or "estimator" not in record:
+        raise ValueError(f"{p} is not a saved Quark model (save one with: quark fit ... --save {p.name})")
+    return record
