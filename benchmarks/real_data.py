@@ -74,18 +74,18 @@ def methods(name: str) -> dict:
     from sklearn.linear_model import LogisticRegression, Perceptron
     from sklearn.svm import LinearSVC
 
-    from qboost import QBoostRecipe
     from quark import QuarkClassifier
+    from quark.baselines import QBoostClassifier
 
     out = {
         "Quark (defaults)": lambda: QuarkClassifier(random_state=0),
         "LogisticRegression": lambda: _scaled(LogisticRegression(max_iter=2000)),
         "Perceptron": lambda: _scaled(Perceptron(random_state=0)),
         "LinearSVC": lambda: _scaled(LinearSVC(random_state=0, max_iter=5000)),
-        "QBoost recipe (one-vs-rest)": lambda: QBoostRecipe("ovr"),
+        "QBoost recipe (one-vs-rest)": lambda: QBoostClassifier("ovr"),
     }
     if "classes" in name or "MNIST" in name:
-        out["QBoost recipe (one-vs-one)"] = lambda: QBoostRecipe("ovo")
+        out["QBoost recipe (one-vs-one)"] = lambda: QBoostClassifier("ovo")
     return out
 
 

@@ -64,7 +64,8 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         also bounds the circuit's qubits (weights and work registers), which are refused past it.
     multi_class : {"auto", "ovo", "ovr", "native"}, default="auto"
         More than two classes: one-vs-one problems (``"auto"``, the measured winner), one-vs-rest, or
-        one model of C output units searched on the multi-class hinge (0-1 with ``loss="zero_one"``).
+        one linear model of C output units (argmax) searched block-wise on the loss over all classes:
+        0-1 under ``loss="auto"``, or Crammer–Singer's hinge / the one-hot squared loss when asked.
     scale : {"auto", True, False}, default="auto"
         Standardize the features (kept in ``scaler_``); ``"auto"``: for models of real-valued input.
     binarize : {"auto", True, False}, default="auto"
@@ -356,6 +357,7 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
                 raise ValueError("multi_class='native' takes no sample or class weights; use 'ovo' or 'ovr'")
             from threadpoolctl import threadpool_limits
 
+            loss = "zero_one" if self.loss == "auto" else loss
             with threadpool_limits(limits=1, user_api="blas"):
                 fits = [fit_native(model, Xp, y, classes, loss=loss, alpha=alpha, weight_bits=self.weight_bits,
                                    optimizer=self._build_optimizer())]

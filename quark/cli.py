@@ -204,6 +204,8 @@ def _plot_path(text: str | None) -> Path | None:
 
 
 def _load(args):
+    import numpy as np
+
     from quark.tabular import load_named, read_table
 
     if args.data is not None:
@@ -213,7 +215,10 @@ def _load(args):
         if args.dedupe:
             raise UserError("--dedupe applies to --dataset tiny-mnist, not to --data")
         table = read_table(args.data, args.target)
-        train, test, desc = table, None, f"{args.data}: {len(table.X)} rows, {table.X.shape[1]} features"
+        labels = np.unique(table.y.astype(str))
+        shown = ", ".join(labels[:6].tolist()) + (", ..." if len(labels) > 6 else "")
+        train, test, desc = table, None, (f"{args.data}: {len(table.X)} rows, {table.X.shape[1]} features, "
+                                          f"{len(labels)} classes of {table.target!r} ({shown})")
     else:
         if args.target is not None:
             raise UserError("--target names the label column of --data FILE; built-in data sets have theirs")

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from quark.backends import available_backends
@@ -120,3 +121,64 @@ def test_python_dash_m_and_the_console_script():
         pytest.skip("the 'quark' console script is not on PATH (package not installed)")
     proc = subprocess.run([script, "fit", "--help"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("usage: quark fit")
+
+
+def _write_csv(path, X, y, names=None):
+    names = names or [f"f{j}" for j in range(X.shape[1])]
+    rows = [",".join([*names, "label"])]
+    rows += [",".join([*(f"{v:.6g}" for v in x), str(t)]) for x, t in zip(X, y)]
+    path.write_text("\n".join(rows) + "\n")
+
+
+def test_csv_fit_save_predict_round_trip(capsys, tmp_path):
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    labels = np.array(["setosa", "versicolor", "virginica"])[y]
+    data, model, preds = tmp_path / "iris.csv", tmp_path / "iris.joblib", tmp_path / "pred.csv"
+    _write_csv(data, X, labels)
+    code, out, err = _run(capsys, "fit", "--data", str(data), "--target", "label", "--save", str(model))
+    assert code == 0, err
+    assert "3 classes of 'label' (setosa, versicolor, virginica)" in out
+    test_acc = float(re.search(r"test accuracy\s+([0-9.]+)", out).group(1))
+    assert test_acc > 0.8 and model.is_file()
+    # a prediction file with its columns in another order and no label column
+    order = [3, 0, 2, 1]
+    rows = [",".join(f"f{j}" for j in order)] + [",".join(f"{x[j]:.6g}" for j in order) for x in X]
+    (tmp_path / "new.csv").write_text("\n".join(rows) + "\n")
+    code, out, err = _run(capsys, "predict", "--model", str(model), "--data", str(tmp_path / "new.csv"),
+                          "--out", str(preds))
+    assert code == 0, err
+    got = preds.read_text().split()
+    assert got[0] == "label" and len(got) == 151
+    assert np.mean(np.array(got[1:]) == labels) > 0.85
+    code, out, err = _run(capsys, "predict", "--model", str(model), "--data", str(tmp_path / "new.csv"), "--proba")
+    lines = out.strip().splitlines()
+    assert code == 0 and lines[0].split(",") == ["P(setosa)", "P(versicolor)", "P(virginica)"]
+    assert all(abs(sum(map(float, line.split(","))) - 1.0) < 1e-6 for line in lines[1:])
+    code, out, err = _run(capsys, "info", str(model))
+    assert code == 0 and "f0" in out and "label" in out
+
+
+def test_named_real_data_sets_fit_many_features_and_classes(capsys):
+    code, out, err = _run(capsys, "fit", "--dataset", "digits", "--n-jobs", "1")
+    assert code == 0, err
+    assert float(re.search(r"test accuracy\s+([0-9.]+)", out).group(1)) > 0.9
+    assert re.search(r"compile_evaluations\s+[1-9]", out) and re.search(r"oracle_queries\s+[1-9]", out)
+
+
+@pytest.mark.parametrize(("argv", "pattern"), [
+    (["fit", "--dataset", "iris", "--digits", "1", "2"], r"--digits does not apply to data set 'iris'"),
+    (["fit", "--data", "/no/such.csv"], r"no data file '/no/such.csv'"),
+    (["fit", "--dataset", "iris", "--option", "nonsense=1"], r"unknown option\(s\) \['nonsense'\] for GroverAdaptiveSearch"),
+    (["predict", "--model", "/no/model.joblib", "--data", "/no/such.csv"], r"no model file"),
+])
+def test_user_data_errors_are_one_line(capsys, argv, pattern):
+    code, _, err = _run(capsys, *argv)
+    assert code == 1 and len(err.strip().splitlines()) == 1, err
+    assert re.search(pattern, err), err
+
+
+def test_malformed_options_are_usage_errors(capsys):
+    code, _, err = _exit_code(capsys, ["fit", "--dataset", "iris", "--option", "block_size"])
+    assert code == 2 and "expected KEY=VALUE; got 'block_size'" in err

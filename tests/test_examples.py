@@ -53,3 +53,22 @@ def _env() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+
+
+def test_digits_example_fits_ten_classes_block_wise(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, str(EXAMPLES / "digits.py"), "--out-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=600, env={"MPLBACKEND": "Agg", **_env()},
+    )
+    assert proc.returncode == 0, proc.stderr
+    rows = _table(proc.stdout)
+    assert set(rows) == {"Quark", "LogisticRegression", "QBoost"}
+    quark = rows["Quark"]
+    assert float(quark["test acc"]) > 0.95
+    assert quark["search cost"].endswith("oracle queries") and int(quark["search cost"].split()[0].replace(",", "")) > 0
+    assert rows["QBoost"]["search cost"].endswith("annealer reads")
+    rate = float(re.search(r"reached its block's optimum in ([0-9.]+)%", proc.stdout).group(1))
+    assert rate >= 90.0
+    for kind in ("confusion", "weights", "convergence"):
+        png = tmp_path / f"digits_{kind}.png"
+        assert png.read_bytes()[:4] == b"\x89PNG" and png.stat().st_size > 10_000

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent / "quark"
 
 LAYERS = ["private", "datasets", "models", "encoding", "backends", "optimizers", "baselines", "face"]
 FACE = {"classifier", "classifier_checks", "fitting", "cli", "plot", "report", "testing", "preprocessing", "multiclass",
-        "persistence", "__init__", "__main__"}
+        "tabular", "__init__", "__main__"}
 
 # Old import paths kept for users, each a re-export that warns where the code went. They are the only
 # imports allowed to point up, and only to the module they name.

@@ -84,7 +84,9 @@ def test_weight_images_of_each_model():
     from quark.models import BinaryPerceptron, LineDetector, SignMLP, SpinPerceptron
 
     img, cap = weight_images(BinaryPerceptron(), [1, 0, 0, 0, 1, 0, 0, 0, 1, 1], 9)[0]
-    assert img.tolist() == np.eye(3).tolist() and cap == "polarity 1: a lit selected pixel means class 0"
+    assert img.tolist() == np.eye(3).tolist() and cap == "a lit selected pixel means 0, none lit 1"
+    _, cap = weight_images(BinaryPerceptron(), [1, 0, 0, 0, 1, 0, 0, 0, 1, 0], 9)[0]
+    assert cap == "a lit selected pixel means 1, none lit 0"
     img, cap = weight_images(LineDetector(grouping="paper"), [0, 1, 0], 9)[0]
     assert img.tolist() == [[1, 1, 1]] * 3 and cap == "lines: col0, col1, col2"
     img, cap = weight_images(LineDetector(), [0] * 6 + [1, 1], 9)[0]

@@ -6,6 +6,8 @@
 - :class:`TorchClassifierBaseline`, :class:`BinaryNetBaseline` (straight-through estimator) and
   :class:`LogisticBaseline` -- classical gradient training, counting model evaluations
   (extra ``torch`` for the first two).
+- :class:`QBoostClassifier` -- D-Wave's QBoost recipe (decision stumps selected by a QUBO, solved
+  by simulated annealing): the annealing peer on real data.
 - :func:`gradient_variance` -- the barren-plateau measurement.
 
 Heavy dependencies (qiskit-machine-learning, torch) are imported only when a baseline runs.
@@ -23,6 +25,7 @@ from quark.baselines.circuits import (
     vqc_circuit,
 )
 from quark.baselines.counting import CountingSampler, circuit_cost, make_aer_sampler
+from quark.baselines.qboost import QBoostClassifier
 from quark.baselines.vqc import TRAINERS, VQCBaseline
 
 __all__ = [
@@ -30,6 +33,7 @@ __all__ = [
     "TorchClassifierBaseline",
     "BinaryNetBaseline",
     "LogisticBaseline",
+    "QBoostClassifier",
     "TRAINERS",
     "CountingSampler",
     "circuit_cost",

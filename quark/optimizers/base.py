@@ -175,7 +175,17 @@ def _resolve_backend(owner: Any, backend: Any, options: dict | None, kind: str =
     cached = getattr(owner, "_backend_cache", None)
     if cached is not None and cached[0] == key and cached[1] is backend:
         return cached[2]
-    instance = get_backend(backend, **(options or {}))
+    try:
+        instance = get_backend(backend, **(options or {}))
+    except TypeError as exc:
+        if not options or "unexpected" not in str(exc):
+            raise
+        # an unknown keyword reached the backend: say it was the optimizer's options that held it
+        own = sorted(set(owner._param_names()) - {"random_state", "verbose", "callback", "backend_options"})
+        raise ValueError(
+            f"unknown option(s) {sorted(options)} for {type(owner).__name__}: options go to the optimizer "
+            f"({own}) or, when they are not its own, to its backend {getattr(backend, 'name', backend)!r} — {exc}"
+        ) from None
     try:
         owner._backend_cache = (key, backend, instance)
     except TypeError:  # pragma: no cover - unhashable option values: do not cache

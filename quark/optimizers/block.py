@@ -81,7 +81,8 @@ class BlockSearch(Optimizer):
 
     Notes
     -----
-    ``info``: ``sweeps`` (per sweep: blocks, improving blocks, loss after), ``converged`` (a whole sweep
+    ``info``: ``decomposer`` (``"quark"`` or ``"hybrid"``), ``sweeps`` (per sweep: blocks, improving blocks, loss
+    after, oracle queries and model evaluations so far), ``converged`` (a whole sweep
     improved nothing), ``block_steps``, ``inner_reached_optimum`` (the fraction of block steps whose
     inner search reports it reached the block's optimum; ``None`` when it cannot say),
     ``reached_optimum`` (the inner search's answer when the problem is one block; else ``None``:
@@ -217,7 +218,9 @@ class BlockSearch(Optimizer):
                             bar.set_postfix(sweep=sweep, best_loss=f"{loss:.5g}", refresh=False)
                         bar.update(1)
                     sweeps_info.append({"restart": restart, "sweep": sweep, "blocks": n_blocks,
-                                        "improving_blocks": improved, "loss": loss})
+                                        "improving_blocks": improved, "loss": loss,
+                                        "oracle_queries": ledger.oracle_queries,
+                                        "model_evaluations": ledger.model_evaluations})
                     if improved == 0 or n_blocks == 1:
                         converged = True
                         break
@@ -229,6 +232,7 @@ class BlockSearch(Optimizer):
         ledger.record(final)
         single = n_blocks == 1 and self.restarts == 0
         info = {
+            "decomposer": "quark",
             "sweeps": sweeps_info,
             "converged": converged_all,
             "block_steps": steps,

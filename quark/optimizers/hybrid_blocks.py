@@ -75,7 +75,8 @@ def hybrid_search(block_search, problem, ledger, rng) -> tuple[np.ndarray, float
         if best is None or loss < best[1]:
             best = (bits, loss)
     info = {
-        "decomposer": "dwave-hybrid EnergyImpactDecomposer + SplatComposer",
+        "decomposer": "hybrid",
+        "pipeline": "dwave-hybrid EnergyImpactDecomposer + SplatComposer, LoopUntilNoImprovement",
         "block_steps": tally["steps"],
         "blocks_per_sweep": per_sweep,
         "inner_reached_optimum": tally["reached"] / tally["known"] if tally["known"] else None,

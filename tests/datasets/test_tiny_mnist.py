@@ -1,6 +1,3 @@
-import gzip
-import struct
-
 import numpy as np
 import pytest
 
@@ -71,25 +68,15 @@ def test_bad_arguments(kwargs, match):
         load_tiny_mnist(**kwargs)
 
 
-def _write_idx(folder, prefix, images, labels):
-    with gzip.open(folder / f"{prefix}-images-idx3-ubyte.gz", "wb") as f:
-        f.write(struct.pack(">IIII", 2051, len(images), 28, 28) + images.tobytes())
-    with gzip.open(folder / f"{prefix}-labels-idx1-ubyte.gz", "wb") as f:
-        f.write(struct.pack(">II", 2049, len(labels)) + labels.tobytes())
-    for suffix in ("images-idx3-ubyte", "labels-idx1-ubyte"):  # torchvision reads the unpacked files
-        with gzip.open(folder / f"{prefix}-{suffix}.gz", "rb") as src:
-            (folder / f"{prefix}-{suffix}").write_bytes(src.read())
-
-
-def test_torchvision_source_reads_idx_files(tmp_path):
+def test_torchvision_source_reads_idx_files(tmp_path, write_idx):
     pytest.importorskip("torchvision", reason="the 'torch' extra is part of the test extra; CI installs it")
     raw = tmp_path / "MNIST" / "raw"
     raw.mkdir(parents=True)
     with np.load(_bundled_path()) as f:
         pick = np.random.default_rng(0).permutation(5000)[:300]  # the file is sorted by digit
         imgs, labs = f["images"][pick], f["labels"][pick]
-    _write_idx(raw, "train", imgs[:200], labs[:200])
-    _write_idx(raw, "t10k", imgs[200:], labs[200:])
+    write_idx(raw, "train", imgs[:200], labs[:200])
+    write_idx(raw, "t10k", imgs[200:], labs[200:])
     X, y = load_tiny_mnist(source="torchvision", root=tmp_path, subset="train")
     keep = np.isin(labs[:200], (6, 7))
     assert len(y) == keep.sum() and y.sum() == (labs[:200] == 7).sum()

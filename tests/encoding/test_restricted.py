@@ -1,0 +1,58 @@
+"""Restrictions of linear-model landscapes: the block's exact losses from the fixed part's pre-activations."""
+
+import numpy as np
+import pytest
+
+from quark.encoding import LossLandscape
+from quark.encoding.restricted import RestrictedLinearLandscape
+
+
+def _all_settings(b):
+    return ((np.arange(1 << b)[:, None] >> np.arange(b)) & 1).astype(np.uint8)
+
+
+@pytest.mark.parametrize("loss", ["squared", "hinge", "zero_one"])
+@pytest.mark.parametrize("alpha", [0.0, 0.05])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_restricted_table_equals_the_parents_losses(loss, alpha, weighted):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 5))
+    y = (X[:, 0] - X[:, 3] > 0).astype(np.uint8)
+    sw = rng.random(50) if weighted else None
+    land = LossLandscape("fixed-point-linear", None, X, y, loss=loss, alpha=alpha, sample_weight=sw)
+    base = rng.integers(0, 2, land.n_qubits).astype(np.uint8)
+    free = np.sort(rng.choice(land.n_qubits, size=7, replace=False))
+    r = land.restrict(free, base)
+    assert isinstance(r, RestrictedLinearLandscape)
+    expect = land.evaluate(r.embed(_all_settings(7)))
+    np.testing.assert_allclose(r.table(), expect, rtol=1e-10, atol=1e-12)
+    some = rng.integers(0, 2, size=(10, 7)).astype(np.uint8)
+    idx = (some.astype(np.int64) << np.arange(7)).sum(axis=1)
+    if loss == "squared":  # the table built by doubling is read by every later evaluation: equal to the bit
+        np.testing.assert_array_equal(r.evaluate(some), r.table()[idx])
+    else:
+        np.testing.assert_allclose(r.evaluate(some), r.table()[idx], rtol=1e-12)
+
+
+def test_restriction_is_independent_of_the_free_bits_of_the_base():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(30, 3))
+    y = rng.integers(0, 2, 30).astype(np.uint8)
+    land = LossLandscape("fixed-point-linear", None, X, y, loss="squared")
+    base = rng.integers(0, 2, land.n_qubits).astype(np.uint8)
+    free = [1, 4, 6]
+    flipped = base.copy()
+    flipped[free] ^= 1
+    np.testing.assert_allclose(land.restrict(free, base).table(), land.restrict(free, flipped).table())
+
+
+def test_ternary_and_bias_free_models_restrict_exactly():
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(40, 4))
+    y = (X.sum(axis=1) > 0).astype(np.uint8)
+    for model in ("ternary-linear", "spin-perceptron"):
+        land = LossLandscape(model, None, X, y, loss="squared")
+        base = rng.integers(0, 2, land.n_qubits).astype(np.uint8)
+        free = np.arange(min(6, land.n_qubits))
+        r = land.restrict(free, base)
+        np.testing.assert_allclose(r.table(), land.evaluate(r.embed(_all_settings(len(free)))), rtol=1e-10)

@@ -1,0 +1,152 @@
+"""BlockSearch: block-wise inner searches reach exact optima when one block covers the problem,
+block-wise local optima otherwise, with every inner cost on one ledger."""
+
+import warnings
+
+import dimod
+import numpy as np
+import pytest
+
+from quark.encoding import LossLandscape
+from quark.optimizers import BlockSearch, ExhaustiveSearch, GroverAdaptiveSearch, SearchWarning
+
+
+def _landscape(n_features=4, m=40, seed=0, loss="hinge"):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(m, n_features))
+    y = (X @ rng.normal(size=n_features) > 0).astype(np.uint8)
+    return LossLandscape("fixed-point-linear", None, X, y, loss=loss)
+
+
+def _block_local_optimum(problem, bits, block_size):
+    """True when no block of the cyclic partition can lower the loss on its own (checked exhaustively)."""
+    loss = float(problem.evaluate(bits[None, :])[0])
+    n = problem.n_qubits
+    for s in range(0, n, block_size):
+        block = np.arange(s, min(s + block_size, n))
+        sub = problem.restrict(block, bits)
+        if sub.table().min() < loss - 1e-9:
+            return False
+    return True
+
+
+def test_one_block_is_the_inner_search_and_reaches_the_optimum():
+    land = _landscape(n_features=3)          # 12 weight bits
+    res = BlockSearch(inner="exhaustive", block_size=16, random_state=0).minimize(land)
+    assert res.loss == pytest.approx(land.table().min())
+    assert res.info["reached_optimum"] is True
+    assert res.info["blocks_per_sweep"] == 1
+
+
+def test_blocks_end_in_a_blockwise_local_optimum_and_report_the_true_loss():
+    land = _landscape(n_features=4, loss="squared")   # 16 bits, blocks of 4
+    res = BlockSearch(inner="exhaustive", block_size=4, order="cyclic", random_state=1).minimize(land)
+    assert res.info["converged"] is True
+    assert res.info["reached_optimum"] is None           # a block-wise optimum is not known to be global
+    assert res.loss == pytest.approx(float(land.evaluate(res.bits[None, :])[0]))
+    assert _block_local_optimum(land, res.bits, 4)
+    # no worse than the start it was given; far better than the median loss
+    assert res.loss <= np.median(land.table())
+
+
+def test_warm_start_at_the_optimum_stays_there():
+    land = _landscape(n_features=3, seed=2)
+    table = land.table()
+    best = int(np.argmin(table))
+    init = (best >> np.arange(land.n_qubits)) & 1
+    res = BlockSearch(inner="exhaustive", block_size=4, init=init, random_state=0).minimize(land)
+    assert res.loss == pytest.approx(table[best])
+    assert res.info["sweeps"][0]["improving_blocks"] == 0
+
+
+def test_grover_inner_costs_add_up_on_one_ledger():
+    land = _landscape(n_features=3, seed=3)
+    res = BlockSearch(inner="grover", block_size=6, max_sweeps=3, random_state=0).minimize(land)
+    assert res.ledger.oracle_queries > 0 and res.ledger.circuit_executions > 0
+    assert res.info["block_steps"] >= 2
+    assert 0.0 <= res.info["inner_reached_optimum"] <= 1.0
+    # the same seed, the same search: bits, loss and every count
+    again = BlockSearch(inner="grover", block_size=6, max_sweeps=3, random_state=0).minimize(land)
+    np.testing.assert_array_equal(res.bits, again.bits)
+    assert res.ledger.oracle_queries == again.ledger.oracle_queries
+
+
+def test_inner_instance_is_cloned_and_seeded():
+    land = _landscape(n_features=3, seed=4)
+    inner = GroverAdaptiveSearch(shots=4)
+    res = BlockSearch(inner=inner, block_size=6, random_state=5).minimize(land)
+    assert inner.get_params()["random_state"] is None     # the caller's instance is left alone
+    assert res.loss <= float(np.median(land.table()))
+
+
+def test_restarts_keep_the_best_and_count_all():
+    land = _landscape(n_features=4, seed=6)
+    one = BlockSearch(inner="exhaustive", block_size=4, random_state=0).minimize(land)
+    more = BlockSearch(inner="exhaustive", block_size=4, restarts=3, random_state=0).minimize(land)
+    assert more.loss <= one.loss + 1e-12
+    assert more.ledger.model_evaluations > one.ledger.model_evaluations
+    assert {s["restart"] for s in more.info["sweeps"]} == {0, 1, 2, 3}
+
+
+@pytest.mark.parametrize("order", ["cyclic", "random", "impact"])
+def test_every_order_converges_on_a_small_problem(order):
+    land = _landscape(n_features=4, seed=7)
+    res = BlockSearch(inner="exhaustive", block_size=8, order=order, random_state=0).minimize(land)
+    assert res.info["converged"]
+    assert res.loss == pytest.approx(float(land.evaluate(res.bits[None, :])[0]))
+
+
+def test_sweep_budget_exhausted_is_a_search_warning():
+    table = np.random.default_rng(0).permutation(1 << 12).astype(float)
+    with pytest.warns(SearchWarning, match="max_sweeps=1"):
+        res = BlockSearch(inner="exhaustive", block_size=3, max_sweeps=1, init="zeros", random_state=0).minimize(table)
+    assert res.info["stop_reason"] == "max_sweeps"
+
+
+def test_hybrid_decomposer_on_a_bqm_matches_the_bqm_energy():
+    pytest.importorskip("hybrid")
+    rng = np.random.default_rng(0)
+    n = 80
+    bqm = dimod.BinaryQuadraticModel(
+        {i: rng.normal() for i in range(n)},
+        {(i, j): rng.normal() for i in range(n) for j in range(i + 1, n) if rng.random() < 0.1},
+        0.0, "BINARY")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SearchWarning)
+        res = BlockSearch(inner="exhaustive", block_size=8, decomposer="auto", random_state=0).minimize(bqm)
+    assert res.info["decomposer"] == "hybrid"
+    sample = {v: int(res.bits[i]) for i, v in enumerate(bqm.variables)}
+    assert res.loss == pytest.approx(bqm.energy(sample))
+    # a decomposition's answer is far below a random assignment's energy
+    randoms = [bqm.energy({v: int(b) for v, b in zip(bqm.variables, rng.integers(0, 2, n))}) for _ in range(50)]
+    assert res.loss < min(randoms)
+
+
+def test_hybrid_decomposer_refuses_a_non_quadratic_problem():
+    with pytest.raises(ValueError, match="decomposer='quark'"):
+        BlockSearch(decomposer="hybrid").minimize(_landscape(n_features=2))
+
+
+@pytest.mark.parametrize("params, match", [
+    ({"block_size": 31}, "block_size"),
+    ({"order": "greedy"}, "order"),
+    ({"inner": "block"}, "inner"),
+    ({"inner": GroverAdaptiveSearch(), "inner_options": {"shots": 2}}, "inner_options"),
+    ({"init": "ones"}, "init"),
+])
+def test_bad_parameters_name_themselves(params, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        BlockSearch(**params).minimize(np.arange(16.0))
+
+
+def test_an_init_of_the_wrong_length_is_refused():
+    with pytest.raises(ValueError, match="init"):
+        BlockSearch(init=[0, 1, 1]).minimize(np.arange(16.0))
+
+
+def test_block_search_equals_exhaustive_when_blocks_cover_small_tables():
+    rng = np.random.default_rng(9)
+    for _ in range(5):
+        table = rng.normal(size=1 << 8)
+        res = BlockSearch(inner="exhaustive", block_size=8, random_state=0).minimize(table)
+        assert res.loss == ExhaustiveSearch().minimize(table).loss
