@@ -289,7 +289,7 @@ def _cmd_fit(args) -> int:
     if plot is not None:
         from quark.plot import plot_summary
 
-        plot_summary(clf, train.X, train.y, title=desc).savefig(plot, dpi=120)
+        plot_summary(clf, train.X, train.y, title=desc, feature_names=train.feature_names).savefig(plot, dpi=120)
         print(f"figure saved to {plot}")
     return 0
 

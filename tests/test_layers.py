@@ -16,7 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent / "quark"
 
 LAYERS = ["private", "datasets", "models", "encoding", "backends", "optimizers", "baselines", "face"]
-FACE = {"classifier", "classifier_checks", "fitting", "cli", "plot", "report", "testing", "preprocessing", "multiclass",
+FACE = {"classifier", "classifier_checks", "fitting", "cli", "plot", "plot_summary", "report", "testing", "preprocessing", "multiclass",
         "tabular", "__init__", "__main__"}
 
 # Old import paths kept for users, each a re-export that warns where the code went. They are the only

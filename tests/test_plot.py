@@ -94,7 +94,7 @@ def test_weight_images_of_each_model():
     (a, _), (b, cap) = weight_images(SignMLP(hidden=2), [1] * 9 + [-1] * 9 + [1, -1], 9)
     assert a.min() == 1 and b.max() == -1 and cap == "hidden 1, out weight -1"
     img, cap = weight_images(SpinPerceptron(), [1, -1, -1, 1, -1], 4)[0]
-    assert img.tolist() == [[1, -1], [-1, 1]] and cap == "bias -1.00"
+    assert img.tolist() == [[1, -1], [-1, 1]] and cap == "red votes 1, blue 0, bias -1.00"
     with pytest.raises(ValueError, match="square"):
         weight_images(SpinPerceptron(), [1, -1, 1, -1], 3)
 
