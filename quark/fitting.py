@@ -82,7 +82,7 @@ def _searcher(optimizer: Optimizer, land: LossLandscape, max_qubits: int | None,
         return optimizer.set_params(**params) if params else optimizer
     if optimizer.exponential_cost and (always_blocks or (max_qubits is not None and land.n_qubits > max_qubits)):
         return BlockSearch(inner=optimizer, random_state=optimizer.random_state, order="cyclic",
-                           init="zeros" if init is None else init,
+                           init="zeros" if init is None else init, verbose=optimizer.verbose,
                            max_sweeps=50 if max_sweeps is None else max_sweeps)
     return optimizer
 
@@ -353,6 +353,11 @@ def fit_problems(clf, model, X, y, classes, scheme, loss, alpha, sample_weight):
     subs = subproblems(y, classes, scheme)
     seeds = _problem_seeds(clf.random_state, len(subs))
     optimizers = [clf._build_optimizer(random_state=s) for s in seeds]
+    # one progress bar per fit: a single problem shows its search's own bar, several one bar of problems
+    many_bars = len(subs) > 1 and clf.verbose
+    if many_bars:
+        for opt in optimizers:
+            opt.set_params(verbose=False)
 
     def one(p, opt):
         # one BLAS thread: the block search's products are small, and a threaded BLAS competing for
@@ -374,10 +379,22 @@ def fit_problems(clf, model, X, y, classes, scheme, loss, alpha, sample_weight):
                           optimizer=opt, max_qubits=max_qubits, sample_weight=sw, start=clf.start)
 
     weight_bits, max_qubits = clf.weight_bits, clf.max_qubits
-    if len(subs) == 1 or clf.n_jobs in (None, 1):
-        fits = [one(p, opt) for p, opt in zip(subs, optimizers)]
-    else:
-        fits = Parallel(n_jobs=clf.n_jobs)(delayed(one)(p, opt) for p, opt in zip(subs, optimizers))
+    from quark._progress import progress_bar
+
+    with progress_bar(many_bars, total=len(subs), desc=f"QuarkClassifier ({scheme})", unit="problem") as bar:
+        if len(subs) == 1 or clf.n_jobs in (None, 1):
+            fits = []
+            for p, opt in zip(subs, optimizers):
+                fits.append(one(p, opt))
+                bar.set_postfix(problem=str(p.label), loss=f"{fits[-1].result.loss:.4g}", refresh=False)
+                bar.update(1)
+        else:
+            # results arrive in order as they finish (joblib's generator), so the bar moves during the fit
+            fits = []
+            for f in Parallel(n_jobs=clf.n_jobs, return_as="generator")(
+                    delayed(one)(p, opt) for p, opt in zip(subs, optimizers)):
+                fits.append(f)
+                bar.update(1)
     for f in fits:
         f.result.ledger.callback = None  # keep the fitted estimator picklable (a callback may be a lambda)
     return fits, [p.label for p in subs]

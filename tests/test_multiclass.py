@@ -77,3 +77,11 @@ def test_one_problems_seed_does_not_depend_on_the_others():
     b = QuarkClassifier(random_state=3).fit(X, y)
     np.testing.assert_array_equal(a.bits_, b.bits_)
     assert a.result_.ledger.oracle_queries == b.result_.ledger.oracle_queries
+
+
+def test_a_verbose_multi_class_fit_draws_one_bar_of_problems(capsys):
+    X, y = load_iris(return_X_y=True)
+    QuarkClassifier(random_state=0, verbose=True).fit(X, y)
+    err = capsys.readouterr().err
+    assert "QuarkClassifier (ovo)" in err and "3/3" in err
+    assert "GroverAdaptiveSearch" not in err and "BlockSearch" not in err   # not one bar per problem

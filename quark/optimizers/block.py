@@ -227,6 +227,9 @@ class BlockSearch(Optimizer):
                 converged_all &= converged
                 if best is None or loss < best[1]:
                     best = (bits.copy(), loss)
+            if converged_all:  # ended early: the bar ends full at the blocks actually searched
+                bar.total = bar.n
+                getattr(bar, "refresh", lambda: None)()
         # the reported loss is the problem's own, checked once more (a restriction's rounding cannot leak)
         final = float(self._check(problem, best[0][None, :], ledger, indices=False)[0])
         ledger.record(final)
