@@ -18,8 +18,8 @@ Shots are *sampled*: every measured index comes from the distribution, one draw 
 
 Memory: the closed form needs only the problem's loss data — a compact count table
 (``uint8``/``uint16`` correct-sample counts, 1–2 bytes per setting) for 0-1 losses, else a
-``float64`` loss table — so 30 weight qubits take 1 GiB (0-1 loss) or 8 GiB; the explicit path
-adds the amplitudes (4 bytes per setting in float32) and a 1-byte mask.
+``float64`` loss table — so 30 weight qubits take 1 GiB (0-1 loss) or 8 GiB, 32 take 4 GiB (0-1
+loss); the explicit path adds the amplitudes (4 bytes per setting in float32) and a 1-byte mask.
 """
 
 from __future__ import annotations

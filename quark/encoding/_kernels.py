@@ -4,6 +4,14 @@ Boolean "OR-form" models — the paper's perceptron and line detectors — fire 
 enabled by the sample is set: ``out = ((k & mask_i) != 0) XOR polarity(k)``. Counting correct samples
 for a weight index ``k`` is then a few integer operations per sample, with no bit decoding and no
 floating point (benchmarks/landscape.py: about 30x the generic matmul path on full tables).
+
+Full count tables (:meth:`OrForm.count_table`) go further: indices ``k = high | mid | bottom``
+share their high bits within a 65,536-setting chunk and their middle bits within a 256-setting
+run, and a sample that the shared bits already fire, or that no bottom bit can fire, contributes
+a constant to the whole run. Only the few samples left ("active": about 10 of 64 on the sparse
+images of benchmarks/grover_largest.py) are added entry by entry, in vectorized loops over the
+256 bottom values. The chunks run in parallel (numba ``prange``), write the compact table in place
+(no index arrays, no float copy) and give exactly :meth:`OrForm.counts` of every index.
 """
 
 from __future__ import annotations
@@ -13,11 +21,17 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["OrForm"]
+__all__ = ["OrForm", "chunk_histogram", "COUNT_CHUNK_BITS"]
 
 # Below this many indices a plain NumPy broadcast beats starting numba's thread pool: a Grover
 # search checks one or a few measured settings at a time.
 _SMALL_BATCH = 2048
+
+#: A count table is filled in chunks of ``2**COUNT_CHUNK_BITS`` settings sharing their high bits
+#: (the exact kernel's chunk, quark.backends._loss_data.CHUNK), runs of ``2**_RUN_BITS`` inside.
+COUNT_CHUNK_BITS = 16
+_RUN_BITS = 8
+_SLAB = 1 << 24  # settings per kernel call: the unit of progress reports
 
 
 @njit(parallel=True, cache=True, nogil=True)
@@ -31,6 +45,117 @@ def _counts(indices, masks, labels, weights, pol_bit, out):  # pragma: no cover 
             if (fire ^ p) == labels[i]:
                 c += weights[i]
         out[t] = c
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def _count_chunks(masks, labels, weights, pol_bit, chunk_bits, run_bits, first, out):  # pragma: no cover - compiled
+    """``out[j]`` = correct-sample count of index ``(first << chunk_bits) + j`` (see the module docstring).
+
+    Every contribution is a non-negative weight and a count never exceeds the total, so the
+    accumulators can be ``out``'s own compact dtype.
+    """
+    n_run = 1 << run_bits
+    bottom = n_run - 1
+    n_mid = 1 << (chunk_bits - run_bits)
+    n_chunks = out.size >> chunk_bits
+    n_s = masks.size
+    for c in prange(n_chunks):
+        h = (first + c) << chunk_bits
+        act1 = np.empty(n_s, np.int64)  # samples the chunk's high bits do not fire
+        act2 = np.empty(n_s, np.int64)  # ... nor the run's middle bits, with bottom bits that may
+        acc = np.empty(n_run, out.dtype)
+        f0 = 0  # weights of the samples the high bits fire, by label
+        f1 = 0
+        n1 = 0
+        for i in range(n_s):
+            if (h & masks[i]) != 0:
+                if labels[i]:
+                    f1 += weights[i]
+                else:
+                    f0 += weights[i]
+            else:
+                act1[n1] = i
+                n1 += 1
+        for mid in range(n_mid):
+            q = h | (mid << run_bits)
+            g0 = f0  # fired (output 1 before the polarity), by label
+            g1 = f1
+            z0 = 0  # never fired in this run (output 0 before the polarity), by label
+            z1 = 0
+            n2 = 0
+            for a in range(n1):
+                i = act1[a]
+                mk = masks[i]
+                if (q & mk) != 0:
+                    if labels[i]:
+                        g1 += weights[i]
+                    else:
+                        g0 += weights[i]
+                elif (mk & bottom) == 0:
+                    if labels[i]:
+                        z1 += weights[i]
+                    else:
+                        z0 += weights[i]
+                else:
+                    act2[n2] = i
+                    n2 += 1
+            # correct when (fired XOR polarity) == label: the constant part for polarity 0 and 1
+            k0 = out.dtype.type(g1 + z0)
+            k1 = out.dtype.type(g0 + z1)
+            if 0 <= pol_bit < run_bits:  # the polarity varies within the run
+                for b in range(n_run):
+                    acc[b] = k1 if (b >> pol_bit) & 1 else k0
+                for a in range(n2):
+                    i = act2[a]
+                    ml = masks[i] & bottom
+                    w = out.dtype.type(weights[i])
+                    t = labels[i]
+                    for b in range(n_run):
+                        f = 1 if (b & ml) != 0 else 0
+                        acc[b] += w if (f ^ ((b >> pol_bit) & 1)) == t else 0
+            else:
+                ph = (q >> pol_bit) & 1 if pol_bit >= 0 else 0
+                kk = k1 if ph else k0
+                for b in range(n_run):
+                    acc[b] = kk
+                for a in range(n2):
+                    i = act2[a]
+                    ml = masks[i] & bottom
+                    w = out.dtype.type(weights[i])
+                    if labels[i] ^ ph:  # correct when fired
+                        for b in range(n_run):
+                            acc[b] += w if (b & ml) != 0 else 0
+                    else:
+                        for b in range(n_run):
+                            acc[b] += 0 if (b & ml) != 0 else w
+            o = (c << chunk_bits) + (mid << run_bits)
+            for b in range(n_run):
+                out[o + b] = acc[b]
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def _chunk_histogram(values, chunk, n_bins, hist):  # pragma: no cover - compiled
+    for c in prange(hist.shape[0]):
+        row = hist[c]
+        for j in range(c * chunk, (c + 1) * chunk):
+            v = values[j]
+            row[v if v < n_bins else n_bins] += 1  # the last column: out of range
+
+
+def chunk_histogram(values: np.ndarray, chunk: int, n_bins: int) -> np.ndarray:
+    """``hist[c, v]``: how many of ``values[c*chunk : (c+1)*chunk]`` equal ``v`` (``int64``, parallel).
+
+    ``values`` is a 1-D unsigned integer array whose length is a multiple of ``chunk`` and whose
+    entries are below ``n_bins`` (a count table and ``m + 1``).
+    """
+    values = np.ascontiguousarray(values)
+    if values.ndim != 1 or values.size % chunk or values.dtype.kind != "u":
+        raise ValueError(f"chunk_histogram needs a 1-D unsigned array with a multiple of {chunk} entries")
+    hist = np.zeros((values.size // chunk, n_bins + 1), dtype=np.int64)
+    _chunk_histogram(values, np.int64(chunk), np.int64(n_bins), hist)
+    if hist[:, n_bins].any():
+        raise ValueError(f"a value is not below n_bins={n_bins}")
+    return np.ascontiguousarray(hist[:, :n_bins])
 
 
 @dataclass(frozen=True)
@@ -72,4 +197,28 @@ class OrForm:
             return (fire == self.labels.astype(bool)[None, :]) @ self.weights
         out = np.empty(idx.size, dtype=np.int64)
         _counts(idx, self.masks, self.labels, self.weights, np.int64(self.pol_bit), out)
+        return out
+
+    def count_table(self, n_qubits: int, dtype, progress=None) -> np.ndarray:
+        """Correct-sample counts of every index ``k < 2**n_qubits`` in the unsigned ``dtype``.
+
+        Equal to ``counts(np.arange(2**n_qubits))`` without its index array; the chunks are filled
+        in parallel, ``progress`` (optional) is called with the settings of every ``2**24``-setting
+        slab. ``dtype`` must hold the total weight.
+        """
+        dt = np.dtype(dtype)
+        if dt.kind != "u" or int(self.weights.sum()) > np.iinfo(dt).max:
+            raise ValueError(f"a count table of total {int(self.weights.sum())} needs an unsigned dtype holding it; got {dt}")
+        size = 1 << n_qubits
+        chunk_bits = min(COUNT_CHUNK_BITS, n_qubits)
+        run_bits = min(_RUN_BITS, chunk_bits)
+        out = np.empty(size, dtype=dt)
+        slab = max(_SLAB, 1 << chunk_bits)
+        labels = np.ascontiguousarray(self.labels, dtype=np.int64)
+        for start in range(0, size, slab):
+            stop = min(size, start + slab)
+            _count_chunks(self.masks, labels, self.weights, np.int64(self.pol_bit), np.int64(chunk_bits),
+                          np.int64(run_bits), np.int64(start >> chunk_bits), out[start:stop])
+            if progress is not None:
+                progress(stop - start)
         return out

@@ -350,6 +350,11 @@ class LossLandscape(SearchProblem):
             return self._counts_of_bits(index_to_bits(idx, self.n_qubits))
         return self._or_form.counts(idx)
 
+    def _fill_counts(self, dtype: np.dtype, progress=None) -> np.ndarray:
+        if self._or_form is not None and dtype.kind == "u":  # the parallel chunk kernel: no index arrays
+            return self._or_form.count_table(self.n_qubits, dtype, progress)
+        return super()._fill_counts(dtype, progress)
+
     def _counts_of_bits(self, bits: np.ndarray) -> np.ndarray:
         right = self._correct_of_bits(bits)
         if self.sample_weight is None:

@@ -144,6 +144,10 @@ class SearchProblem(ABC):
         dtype = np.min_scalar_type(total) if float(total).is_integer() else np.dtype(np.float64)
         check_table_fits(self.n_qubits, np.dtype(dtype).itemsize, f"the count table of {self.n_qubits} weight qubits",
                          max_memory, scratch=self._table_scratch())
+        return self._fill_counts(np.dtype(dtype), progress)
+
+    def _fill_counts(self, dtype: np.dtype, progress=None) -> np.ndarray:
+        """The count table's entries (the memory guard has passed); problems with a faster kernel override it."""
         return fill_table(self._counts_of_indices, self.n_qubits, dtype, self._chunk_rows(), progress)
 
     def correct_counts(self, indices) -> np.ndarray:
