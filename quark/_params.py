@@ -8,6 +8,7 @@ Values wrapped in :class:`Secret` print as ``'***'`` in every repr.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from typing import Any
 
@@ -74,6 +75,19 @@ def mask_secrets(value: Any) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=None)
+def _init_param_names(init) -> tuple[str, ...]:
+    """The parameters of a constructor, in signature order (cached: block searches clone thousands of
+    optimizers, and ``inspect.signature`` costs milliseconds)."""
+    if init is object.__init__:
+        return ()
+    sig = inspect.signature(init)
+    return tuple(  # in signature order, so that reprs read like the call
+        p.name for p in sig.parameters.values()
+        if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+    )
+
+
 class ParamsMixin:
     """``get_params`` / ``set_params`` from the ``__init__`` signature, as scikit-learn's ``BaseEstimator``.
 
@@ -83,14 +97,7 @@ class ParamsMixin:
 
     @classmethod
     def _param_names(cls) -> list[str]:
-        init = cls.__init__
-        if init is object.__init__:
-            return []
-        sig = inspect.signature(init)
-        return [  # in signature order, so that reprs read like the call
-            p.name for p in sig.parameters.values()
-            if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
-        ]
+        return list(_init_param_names(cls.__init__))
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """Constructor parameters; with ``deep``, those of nested parameter objects as ``name__param``."""

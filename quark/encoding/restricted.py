@@ -4,13 +4,12 @@ For a model whose score is affine in its weights (``score = Phi @ w``, ``w = w0 
 every bit outside a block ``F`` leaves ``score = s0 + H b_F`` with ``s0 = Phi @ w(base with F
 cleared)`` and ``H = Phi @ G[:, F]`` (``m x |F|``). A restricted loss table then costs
 ``O(2**|F| * |F| * m)`` (one matrix product), and for the squared loss only
-``O(2**|F| * |F|**2)``: ``mean((s0 - t + H b)**2) = (r.r + 2 (r^T H) b + b^T (H^T H) b) / m``
+``O(2**|F|)`` once the ``|F| x |F|`` quadratic form is built: ``mean((s0 - t + H b)**2) = (r.r + 2 (r^T H) b + b^T (H^T H) b) / m``
 with ``r = s0 - t`` — independent of the number of samples. This is what block-wise search runs on.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
@@ -21,16 +20,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from quark.encoding.landscape import LossLandscape
 
 __all__ = ["RestrictedLinearLandscape"]
-
-
-@lru_cache(maxsize=4)
-def _lower_bits(b: int) -> np.ndarray:
-    """``(2**(b-1), b-1)`` float matrix: row ``x`` holds the bits of ``x`` (shared by every block of size b)."""
-    n = max(b - 1, 0)
-    x = np.arange(1 << n, dtype=np.int64)
-    out = ((x[:, None] >> np.arange(n)) & 1).astype(np.float64)
-    out.flags.writeable = False
-    return out
 
 
 class RestrictedLinearLandscape(RestrictedProblem):
@@ -104,7 +93,7 @@ class RestrictedLinearLandscape(RestrictedProblem):
         return (self._scores(bits) > 0) == self._y.astype(bool)
 
     def table(self, dtype=np.float64, *, max_memory=None, progress=None):
-        """All ``2**|F|`` losses; for the squared loss by doubling, ``O(|F| 2**|F|)`` additions."""
+        """All ``2**|F|`` losses; for the squared loss by doubling, ``O(2**|F|)`` additions."""
         if self._loss != "squared":
             return super().table(dtype, max_memory=max_memory, progress=progress)
         from quark.encoding._tables import check_float_dtype, check_table_fits
@@ -112,16 +101,9 @@ class RestrictedLinearLandscape(RestrictedProblem):
         dt = check_float_dtype(dtype)
         b = self.n_qubits
         check_table_fits(b, 8, f"the loss table of {b} qubits", max_memory)
-        # f(x + e_j) - f(x) = lin_j + Q_jj + 2 sum_{i<j} Q_ij x_i for x with no bit >= j set
-        out = np.empty(1 << b, dtype=np.float64)
-        out[0] = self._q_const
-        Q = self._q_quad
-        lower = _lower_bits(b)  # row x: the bits of x (x < 2**(b-1)), as floats
-        for j in range(b):
-            h = 1 << j
-            # 2 sum_{i<j} Q_ij x_i for every x < 2**j: one product with the first j bit columns
-            cross = lower[:h, :j] @ (2.0 * Q[:j, j]) if j else 0.0
-            out[h : 2 * h] = out[:h] + (self._q_lin[j] + Q[j, j]) + cross
+        from quark.encoding._kernels import quadratic_table
+
+        out = quadratic_table(self._q_const, self._q_lin, self._q_quad)
         if progress is not None:
             progress(1 << b)
         self._table = out  # evaluations read it from now on: the table and every check agree to the bit
