@@ -48,7 +48,7 @@ def qboost_bqm(H: np.ndarray, t: np.ndarray, lam: float):
     --------
     >>> H = np.array([[0.5, -0.5], [0.5, 0.5]]); t = np.array([1.0, 1.0])
     >>> bqm = qboost_bqm(H, t, 0.0)
-    >>> round(bqm.energy({0: 1, 1: 0}), 3)       # mean of (0.5 - 1)**2 over the two samples
+    >>> float(round(bqm.energy({0: 1, 1: 0}), 3))  # mean of (0.5 - 1)**2 over the two samples
     0.25
     """
     import dimod
