@@ -696,3 +696,53 @@ def test_ledger_record_snapshots_totals_and_calls_back():
     frozen = led.wall_time_s
     assert frozen >= 0 and led.elapsed() == frozen and led.totals()["wall_time_s"] == frozen
     assert "shots=2" in repr(led)
+
+
+def test_a_fresh_ledger_is_all_zero_and_empty():
+    led = CostLedger()
+    assert counted(led) == zero_except() and led.qpu_time_s == 0.0 and led.wall_time_s == 0.0
+    assert led.latest == {} and led.history == [] and led.totals()["wall_time_s"] == 0.0
+
+
+def test_ledger_accepts_zero_costs_a_backend_may_report():
+    """An empty measurement (0 shots, 0 executions) and an empty check charge nothing and are valid."""
+    led = CostLedger()
+    led.charge_samples(Samples(np.zeros(0, dtype=np.int64), 0, circuit_executions=0), 4)
+    led.charge_evaluations(0)
+    assert counted(led) == zero_except(grover_iterations=4)
+    assert led.latest == {"model_evaluations": 0}
+
+
+def test_ledger_latest_holds_the_last_charge():
+    led = CostLedger()
+    led.charge_samples(Samples(np.zeros(5, dtype=np.int64), 5, circuit_executions=2, device_time_s=0.5), 3)
+    assert led.latest == {"oracle_queries": 15, "grover_iterations": 3, "shots": 5, "circuit_executions": 2,
+                          "qpu_time_s": 0.5}
+
+
+def test_unknown_device_time_does_not_stop_the_other_counts_of_one_update():
+    led = CostLedger()
+    led.update(qpu_time_s=None, annealer_reads=3, annealer_sweeps=30)
+    assert led.qpu_time_s is None and counted(led) == zero_except(annealer_reads=3, annealer_sweeps=30)
+
+
+def test_the_wall_clock_runs_between_start_and_stop():
+    import time
+
+    led = CostLedger()
+    led.start()
+    time.sleep(0.01)
+    running = led.elapsed()
+    assert 0.005 < running < 60.0 and led.totals()["wall_time_s"] >= running
+    led.stop()
+    assert running <= led.wall_time_s < 60.0 and led.elapsed() == led.wall_time_s
+
+
+def test_ledger_repr_prints_counts_whole_and_seconds_to_three_digits():
+    led = CostLedger()
+    led.update(oracle_queries=12345, qpu_time_s=0.123456)
+    assert repr(led) == (
+        "CostLedger(oracle_queries=12345, grover_iterations=0, shots=0, circuit_executions=0, "
+        "model_evaluations=0, annealer_reads=0, annealer_sweeps=0, compile_evaluations=0, "
+        "qpu_time_s=0.123, wall_time_s=0)"
+    )
