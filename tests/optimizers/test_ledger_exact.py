@@ -394,6 +394,66 @@ def test_quark_search_charges_copies_per_estimation_tuple(lines, copies, estimat
     assert res.history[-1]["model_evaluations"] == res.ledger.model_evaluations
 
 
+def test_quark_search_info_is_what_was_measured(lines):
+    """Counts, measured losses, the returned setting (best loss; among equals the most measured),
+    the mode and the shares, all from the spy's single measurement."""
+    from collections import Counter
+
+    spy = SpyStatevector()
+    res = QuarkSearch(backend=spy, iterations=2, shots=200, random_state=9).minimize(lines)
+    indices = spy.returned[0].indices
+    counts = Counter(indices.tolist())
+    distinct = sorted(counts)
+    losses = dict(zip(distinct, losses_of(lines, distinct).tolist()))
+    best = min(losses.values())
+    ties = [d for d in distinct if losses[d] == best]
+    assert len({counts[d] for d in ties}) > 1  # the seed gives equal losses measured unequally often
+    chosen = max(ties, key=lambda d: (counts[d], -d))  # the most measured, then the lowest index
+    assert res.index == chosen and res.loss == best
+    assert res.info["counts"] == dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+    assert list(res.info["counts"]) == [d for d, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    assert res.info["measured_losses"] == losses
+    assert res.info["mode"] == max(distinct, key=lambda d: (counts[d], -d))
+    assert res.info["best_measured_fraction"] == counts[chosen] / 200
+    assert res.info["uniform_fraction"] == 1 / 2**lines.n_qubits
+    assert res.info["distinct_measured"] == len(distinct) and res.info["stop_reason"] == "measured"
+    assert res.info["iterations"] == 2 and res.info["copies"] == 1 and res.info["estimated_marked_fraction"] is None
+    truth = StatevectorBackend().marked_count(lines, best)
+    assert res.info["n_marked_final"] == truth and res.info["reached_optimum"] is (truth == 0)
+    assert truth > 0  # two rounds miss the optimum here: the report says so
+    lying = QuarkSearch(backend=SpyStatevector(lie=0), iterations=2, shots=200, random_state=9).minimize(lines)
+    assert lying.info["reached_optimum"] is True and lying.index == res.index
+
+
+def test_quark_search_estimate_replays_the_drawn_tuples(lines):
+    """The marked fraction comes from estimation_shots uniform (weight, copies x sample) tuples,
+    each marked when the weight classifies all its samples right; nothing else."""
+    from quark.optimizers.quark_search import choose_iterations
+
+    seed, n_est, copies = 4, 3000, 2
+    res = QuarkSearch(backend=SpyStatevector(), shots=20, copies=copies, estimation_shots=n_est,
+                      random_state=seed).minimize(lines)
+    rng = np.random.default_rng(seed)
+    w = rng.integers(0, 1 << lines.n_qubits, size=n_est, dtype=np.int64)
+    samples = rng.integers(0, lines.n_samples, size=(n_est, copies))
+    right = lines.correct_samples(w)
+    hits = int(right[np.arange(n_est)[:, None], samples].all(axis=1).sum())
+    assert 0 < hits < n_est
+    assert res.info["estimated_marked_fraction"] == hits / n_est
+    assert res.info["iterations"] == choose_iterations(hits, n_est)
+
+
+def test_choose_iterations_is_pinned():
+    """The rounds the amplification runs (a search decision) for a grid of estimates."""
+    from quark.optimizers.quark_search import choose_iterations
+
+    grid = [(0, 100), (0, 10**6), (1, 1000), (50, 1000), (300, 1000), (780, 1000), (39, 50), (999, 1000),
+            (1000, 1000), (5, 4096), (2000, 4096)]
+    assert [choose_iterations(h, t) for h, t in grid] == [68, 6074, 19, 3, 1, 6, 0, 0, 0, 21, 11]
+    assert choose_iterations(0, 10**6, max_iterations=5000) == 4614  # more than one block of 4096 rounds
+    assert choose_iterations(780, 1000, max_iterations=3) == 3
+
+
 # -- annealing --------------------------------------------------------------------------------------
 class SpySampler:
     """A dimod sampler around a real one (``child``, so sweeps are read through it), recording every
