@@ -33,6 +33,7 @@ __all__ = [
     "check_array",
     "check_path",
     "check_names",
+    "as_array",
 ]
 
 
@@ -175,7 +176,7 @@ def check_indices(indices: Any, n_qubits: int, name: str = "indices") -> np.ndar
         ...
     TypeError: 'indices' must hold integers; got dtype float64
     """
-    arr = _as_array(indices, name)
+    arr = as_array(indices, name)
     if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer) or arr.size == 0):
         raise TypeError(f"'{name}' must hold integers; got dtype {arr.dtype}")
     if arr.ndim > 1:
@@ -185,7 +186,7 @@ def check_indices(indices: Any, n_qubits: int, name: str = "indices") -> np.ndar
     return arr.astype(np.int64, copy=False).reshape(-1)
 
 
-def _as_array(value: Any, name: str) -> np.ndarray:
+def as_array(value: Any, name: str) -> np.ndarray:
     """``np.asarray(value)``, with ragged nesting (NumPy's own ``ValueError``) named as ``name``'s fault."""
     try:
         return np.asarray(value)
@@ -215,7 +216,7 @@ def check_array(values: Any, name: str, *, ndim: int | None = None, min_size: in
         ...
     TypeError: 'table' must hold real numbers; got dtype <U1
     """
-    arr = _as_array(values, name)
+    arr = as_array(values, name)
     real = arr.dtype == bool or (np.issubdtype(arr.dtype, np.number) and not np.issubdtype(arr.dtype, np.complexfloating))
     if not real:
         raise TypeError(f"'{name}' must hold real numbers; got dtype {arr.dtype}")

@@ -102,7 +102,7 @@ class SearchProblem(ABC):
         """Loss of one bit string (a float) or of a batch ``(B, n_qubits)`` (an array ``(B,)``)."""
         b = as_bit_array(bits, self.n_qubits)
         out = chunked(b.reshape(-1, self.n_qubits), self._losses_of_bits, np.float64, self._chunk_rows())
-        return float(out[0]) if b.ndim == 1 else out
+        return float(out[0]) if b.ndim == 1 else out.reshape(b.shape[:-1])
 
     def evaluate_indices(self, indices) -> np.ndarray:
         """Losses of integer-indexed bit strings (bit *i* of index ``k`` is ``(k >> i) & 1``)."""
