@@ -264,11 +264,13 @@ class PolynomialProblem(SearchProblem):
         self.n_qubits = len(self.variables)
         self.sense = sense
         if self.n_qubits == 0:
-            raise ValueError("the problem has no variables")
+            raise ValueError(f"'model' (a dimod {type(model).__name__}) has no variables: there is nothing to search")
         self._terms = model_terms(self.model, self.variables)
         bad = [t for t, c in self._terms.items() if not math.isfinite(c)]
         if bad:
-            raise ValueError(f"the model has a NaN or infinite coefficient (on {bad[0] or 'the offset'}); its minimum is undefined")
+            where = f"the term over {[self.variables[i] for i in bad[0]]}" if bad[0] else "the offset"
+            raise ValueError(f"'model' (a dimod {type(model).__name__}) has a NaN or infinite coefficient on {where}: "
+                             "its minimum is undefined")
 
     def _losses_of_bits(self, bits):
         # float samples: dimod multiplies biases into the samples' dtype, and integer biases on
@@ -427,6 +429,6 @@ def as_problem(problem) -> SearchProblem:
     if isinstance(problem, (list, tuple, np.ndarray)):
         return TableProblem(problem)
     raise TypeError(
-        "problem must be a LossLandscape, a dimod BinaryQuadraticModel or BinaryPolynomial, a binary "
+        "'problem' must be a LossLandscape, a dimod BinaryQuadraticModel or BinaryPolynomial, a binary "
         f"QuadraticProgram, or a loss table of length 2**n; got {type(problem).__name__}"
     )

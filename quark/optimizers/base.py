@@ -245,8 +245,11 @@ class Optimizer(ParamsMixin, ABC):
 
 def _resolve_backend(owner: Any, backend: Any, options: dict | None, kind: str = "grover") -> Any:
     """The backend instance an optimizer runs on, built once per (backend, options) and reused."""
-    from quark.backends.registry import get_backend
+    from quark.backends.registry import backend_names, get_backend
 
+    if isinstance(backend, str) and backend not in backend_names():
+        raise ValueError(f"'backend' of {type(owner).__name__} must be one of {backend_names(kind)} or a backend "
+                         f"instance; got {backend!r}")
     key = (id(backend), tuple(sorted((options or {}).items(), key=lambda kv: kv[0])) if options else ())
     cached = getattr(owner, "_backend_cache", None)
     if cached is not None and cached[0] == key and cached[1] is backend:

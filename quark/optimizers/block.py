@@ -168,7 +168,10 @@ class BlockSearch(Optimizer):
     def _start(self, problem, rng, restart: int) -> np.ndarray:
         n = problem.n_qubits
         if restart == 0 and not isinstance(self.init, str):
-            return as_bit_array(self.init, n, name="init").copy()
+            start = as_bit_array(self.init, n, name="init")
+            if start.ndim != 1:
+                raise ValueError(f"'init' must be one bit string of {n} bits; got shape {start.shape}")
+            return start.copy()
         if restart == 0 and self.init == "zeros":
             return np.zeros(n, dtype=np.uint8)
         return rng.integers(0, 2, size=n, dtype=np.uint8)
