@@ -25,7 +25,8 @@ class Hostile:
 
     ``named_error(call, name)`` runs ``call`` and asserts that it raises a ``ValueError`` or
     ``TypeError`` (``ProblemTooLargeError`` is one) — never a raw ``IndexError``, ``KeyError`` or
-    arithmetic error from deep inside — whose message names ``name`` (as ``'name'`` or ``name=``).
+    arithmetic error from deep inside — whose message names ``name`` (as ``'name'``, ``'name[key]'`` or
+    ``name=``).
     The strategies draw values outside what a parameter of each kind accepts.
     """
 
@@ -38,7 +39,7 @@ class Hostile:
         except (ValueError, TypeError) as exc:
             assert not isinstance(exc, cls.RAW), f"a raw {type(exc).__name__}: {exc}"
             text = str(exc)
-            assert any(f"'{n}'" in text or f"{n}=" in text for n in names), \
+            assert any(f"'{n}'" in text or f"'{n}[" in text or f"{n}=" in text for n in names), \
                 f"the message does not name {' or '.join(names)}: {type(exc).__name__}: {text}"
             return exc
         raise AssertionError(f"no error: the call accepted a value that {' or '.join(names)} must refuse")
