@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Collection, Mapping
+import os
+from collections.abc import Callable, Collection, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,6 +30,10 @@ __all__ = [
     "check_rng",
     "check_indices",
     "check_finite_array",
+    "check_array",
+    "check_path",
+    "check_names",
+    "as_array",
 ]
 
 
@@ -160,6 +166,9 @@ def check_rng(rng: Any) -> np.random.Generator:
 def check_indices(indices: Any, n_qubits: int, name: str = "indices") -> np.ndarray:
     """Integer indices of ``n_qubits``-bit strings as a 1-D ``int64`` array (floats are errors).
 
+    A single index or a 1-D sequence of them; anything nested deeper is an error (a flattened batch
+    would lose its shape).
+
     Examples
     --------
     >>> check_indices([1.7], 2)
@@ -167,18 +176,79 @@ def check_indices(indices: Any, n_qubits: int, name: str = "indices") -> np.ndar
         ...
     TypeError: 'indices' must hold integers; got dtype float64
     """
-    arr = np.asarray(indices)
+    arr = as_array(indices, name)
     if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer) or arr.size == 0):
         raise TypeError(f"'{name}' must hold integers; got dtype {arr.dtype}")
-    idx = arr.astype(np.int64, copy=False).reshape(-1)
-    if idx.size and (idx.min() < 0 or int(idx.max()) >= (1 << n_qubits)):
-        raise ValueError(f"'{name}' must lie in [0, 2**{n_qubits}); got values in [{idx.min()}, {idx.max()}]")
-    return idx
+    if arr.ndim > 1:
+        raise ValueError(f"'{name}' must be one index or a 1-D sequence of them; got shape {arr.shape}")
+    if arr.size and (arr.min() < 0 or int(arr.max()) >= (1 << n_qubits)):
+        raise ValueError(f"'{name}' must lie in [0, 2**{n_qubits}); got values in [{arr.min()}, {arr.max()}]")
+    return arr.astype(np.int64, copy=False).reshape(-1)
+
+
+def as_array(value: Any, name: str) -> np.ndarray:
+    """``np.asarray(value)``, with ragged nesting (NumPy's own ``ValueError``) named as ``name``'s fault."""
+    try:
+        return np.asarray(value)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"'{name}' must be a rectangular array (rows of equal length); {exc}") from None
+
+
+def check_array(values: Any, name: str, *, ndim: int | None = None, min_size: int = 0,
+                allow_nonfinite: bool = False) -> np.ndarray:
+    """A ``float64`` array of real numbers (booleans count as 0/1), ``ndim``-D when given.
+
+    Strings, complex numbers and Python objects are ``TypeError`` (never silently parsed or
+    truncated); ragged nesting, a wrong number of dimensions, fewer than ``min_size`` entries, NaN and
+    infinity (unless ``allow_nonfinite``) are ``ValueError``. The result is a new array when
+    conversion was needed; callers that keep it should copy it.
+
+    Examples
+    --------
+    >>> check_array([[0, 1], [1, 0]], "X", ndim=2).dtype
+    dtype('float64')
+    >>> check_array([1.0, float("nan")], "images")
+    Traceback (most recent call last):
+        ...
+    ValueError: 'images' contains NaN or infinity
+    >>> check_array(["a", "b"], "table")
+    Traceback (most recent call last):
+        ...
+    TypeError: 'table' must hold real numbers; got dtype <U1
+    """
+    arr = as_array(values, name)
+    real = arr.dtype == bool or (np.issubdtype(arr.dtype, np.number) and not np.issubdtype(arr.dtype, np.complexfloating))
+    if not real:
+        raise TypeError(f"'{name}' must hold real numbers; got dtype {arr.dtype}")
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"'{name}' must be a {ndim}-D array; got shape {arr.shape}")
+    if arr.size < min_size:
+        raise ValueError(f"'{name}' must have at least {min_size} entries; got shape {arr.shape}")
+    out = arr.astype(np.float64, copy=False)
+    if not allow_nonfinite and not np.isfinite(out).all():
+        raise ValueError(f"'{name}' contains NaN or infinity")
+    return out
 
 
 def check_finite_array(values: Any, name: str) -> np.ndarray:
-    """A float64 array without NaN or infinity."""
-    arr = np.asarray(values, dtype=np.float64)
-    if not np.isfinite(arr).all():
-        raise ValueError(f"'{name}' contains NaN or infinity")
-    return arr
+    """A float64 array without NaN or infinity (:func:`check_array` of any shape)."""
+    return check_array(values, name)
+
+
+def check_path(value: Any, name: str = "path") -> Path:
+    """A file-system path (``str`` or ``os.PathLike``) as a :class:`~pathlib.Path`."""
+    if isinstance(value, bool) or not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"'{name}' must be a file path (str or pathlib.Path); got {type(value).__name__}")
+    return Path(value)
+
+
+def check_names(value: Any, name: str, *, allow_none: bool = True) -> list[str] | None:
+    """A list of strings (column names), given as any sequence but never as one bare string."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, np.ndarray)):
+        raise TypeError(f"'{name}' must be a list of strings{' or None' if allow_none else ''}; got {value!r}")
+    bad = [v for v in value if not isinstance(v, str)]
+    if bad:
+        raise TypeError(f"'{name}' must hold strings; got {bad[0]!r}")
+    return list(value)

@@ -44,8 +44,12 @@ def _backend(name: str, value: Any) -> None:
 
 
 def _class_weight(name: str, value: Any) -> None:
-    if value is not None and value != "balanced" and not isinstance(value, dict):
+    if value is None or (isinstance(value, str) and value == "balanced"):
+        return
+    if not isinstance(value, dict):
         raise ValueError(f"'{name}' must be None, 'balanced' or a dict {{class: weight}}; got {value!r}")
+    for label, weight in value.items():
+        check_number(weight, f"{name}[{label!r}]", minimum=0.0)
 
 
 def _alpha(name: str, value: Any) -> None:

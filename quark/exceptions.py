@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-__all__ = ["ProblemTooLargeError", "MissingDependencyError", "BackendConfigurationError", "format_bytes"]
+__all__ = ["ProblemTooLargeError", "MissingDependencyError", "BackendConfigurationError", "format_bytes", "advised",
+           "keyword_advice"]
 
 
 class ProblemTooLargeError(MemoryError, ValueError):
@@ -15,6 +16,32 @@ class MissingDependencyError(ImportError):
 
 class BackendConfigurationError(RuntimeError):
     """A service (IBM Quantum, D-Wave) is not configured or cannot be reached; the message says how to fix it."""
+
+
+def keyword_advice(alternatives) -> str:
+    """Alternatives as keyword arguments: ``"encoding='surrogate' or max_terms=8"``."""
+    return " or ".join(", ".join(f"{k}={v!r}" for k, v in alt.items()) for alt in alternatives)
+
+
+def advised(error: type[Exception], reason: str, *alternatives: dict, note: str = "") -> Exception:
+    """An error of type ``error``: ``reason``, then the settings that would avoid it.
+
+    Each alternative is a dict of settings (``{"encoding": "surrogate"}``), spelled in the message as
+    keyword arguments of the function that raised. The error keeps ``reason``, ``alternatives`` and
+    ``note`` as attributes, so that a caller whose user sets these options elsewhere (an optimizer's
+    parameters, the classifier's ``optimizer_options``, the command line's ``--option``) re-raises it
+    spelled the way that user sets them: an error never suggests an argument that cannot be passed
+    where the user is.
+
+    Examples
+    --------
+    >>> str(advised(ValueError, "the polynomial has 9 terms, more than max_terms=8", {"max_terms": 9}))
+    'the polynomial has 9 terms, more than max_terms=8; set max_terms=9'
+    """
+    text = f"; set {keyword_advice(alternatives)}" if alternatives else ""
+    exc = error(f"{reason}{text}{f' ({note})' if note else ''}")
+    exc.reason, exc.alternatives, exc.note = reason, tuple(dict(a) for a in alternatives), note
+    return exc
 
 
 def format_bytes(n: float) -> str:

@@ -67,6 +67,11 @@ def fit_preprocessor(model, X: np.ndarray, *, scale, binarize, sample_weight=Non
             f"model {model.name!r} needs 0/1 features but X has other values and binarize=False; "
             "set binarize='auto' or True (threshold each feature at its training mean) or binarize X yourself"
         )
+    if scale is True and thresholds is None and model.binary_input:
+        raise ValueError(
+            f"scale=True standardizes the features, but model {model.name!r} reads 0/1 features: set scale='auto' "
+            "or False (or binarize=True, which thresholds the features instead)"
+        )
     scaler = None
     if thresholds is None and (scale is True or (scale == "auto" and not model.binary_input and not binary)):
         from sklearn.preprocessing import StandardScaler

@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from quark._validation import check_array, check_bool, check_int, check_names, check_path
+
 __all__ = ["Table", "read_table", "load_named", "NAMED", "save_model", "load_model", "MODEL_FORMAT"]
 
 #: Data sets available by name: Quark's own and scikit-learn's small ones.
@@ -40,13 +42,20 @@ class Table:
 
 def _numeric_column(values: list[str], name: str, path: str) -> np.ndarray:
     try:
-        return np.array([float(v) for v in values], dtype=np.float64)
+        col = np.array([float(v) for v in values], dtype=np.float64)
     except ValueError:
         bad = next(v for v in values if not _is_number(v))
         raise ValueError(
             f"column {name!r} of {path} holds a non-numeric value {bad!r}: feature columns must be numbers "
             "(encode categories first, or drop the column)"
         ) from None
+    if not np.isfinite(col).all():
+        row = int(np.flatnonzero(~np.isfinite(col))[0])
+        raise ValueError(
+            f"column {name!r} of {path} holds {values[row]!r} in data row {row + 1}: a missing or infinite value "
+            "(fill or drop such rows first)"
+        )
+    return col
 
 
 def _is_number(text: str) -> bool:
@@ -81,13 +90,22 @@ def read_table(path: str | Path, target: str | None = None, *, require_target: b
     >>> t.X.tolist(), t.y.tolist(), t.feature_names
     ([[1.0, 2.0], [3.0, 4.0]], ['yes', 'no'], ['a', 'b'])
     """
-    p = Path(path)
+    p = check_path(path)
+    if target is not None and not isinstance(target, str):
+        raise TypeError(f"'target' must be a column name (str) or None; got {target!r}")
+    check_bool(require_target, "require_target")
+    feature_names = check_names(feature_names, "feature_names")
+    if p.is_dir():
+        raise IsADirectoryError(f"'path' must be a data file; {str(p)!r} is a folder")
     if not p.is_file():
         raise FileNotFoundError(f"no data file {str(p)!r}")
     if p.suffix.lower() == ".npz":
         return _read_npz(p, target, require_target, feature_names)
-    with p.open(newline="", encoding="utf-8") as fh:
-        rows = [r for r in csv.reader(fh) if r and any(c.strip() for c in r)]
+    try:
+        with p.open(newline="", encoding="utf-8") as fh:
+            rows = [r for r in csv.reader(fh) if r and any(c.strip() for c in r)]
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ValueError(f"{p} is not a CSV text file (UTF-8, comma-separated): {exc}") from None
     if len(rows) < 2:
         raise ValueError(f"{p} has no data rows (a CSV file needs a header row and at least one row of values)")
     header, body = [h.strip() for h in rows[0]], rows[1:]
@@ -118,16 +136,32 @@ def read_table(path: str | Path, target: str | None = None, *, require_target: b
 
 
 def _read_npz(p: Path, target, require_target, feature_names) -> Table:
-    with np.load(p, allow_pickle=False) as f:
+    import zipfile
+
+    if not zipfile.is_zipfile(p):
+        raise ValueError(f"{p} is not an .npz archive (a zip file of named arrays, as numpy.savez writes)")
+    try:
+        archive = np.load(p, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise ValueError(f"{p} is not a NumPy .npz archive ({type(exc).__name__}: {exc})") from None
+    if not isinstance(archive, np.lib.npyio.NpzFile):
+        raise ValueError(f"{p} holds a single array, not an .npz archive of named arrays (X and y)")
+    with archive as f:
         keys = set(f.files)
         xkey = "X" if "X" in keys else "data" if "data" in keys else None
         if xkey is None:
             raise ValueError(f"{p} must hold the features as an array named 'X' (or 'data'); it holds {sorted(keys)}")
-        X = np.asarray(f[xkey], dtype=np.float64)
         ykey = target or ("y" if "y" in keys else "target" if "target" in keys else None)
         if ykey is not None and ykey not in keys:
             raise ValueError(f"{p} has no array {ykey!r}; it holds {sorted(keys)}")
-        y = None if ykey is None else np.asarray(f[ykey])
+        try:
+            X = check_array(f[xkey], f"{p.name}:{xkey}", allow_nonfinite=False)
+            y = None if ykey is None else np.asarray(f[ykey])
+        except ValueError as exc:  # an object array in the archive: refused without pickle
+            if "allow_pickle" not in str(exc):
+                raise
+            raise ValueError(f"{p} holds Python objects (a pickled array), which Quark does not load; save plain "
+                             "numeric arrays (and string labels as a NumPy string array)") from None
     if y is None and require_target:
         raise ValueError(f"{p} must hold the labels as an array named 'y' (or 'target')")
     if X.ndim != 2:
@@ -145,24 +179,29 @@ def load_named(name: str, *, size: int | None = None, digits: tuple[int, int] | 
     Quark's Tiny-MNIST and MNIST come with their own train/test split; the others are returned whole
     (the caller splits them). Options that do not apply to the data set are errors.
     """
-    if name not in NAMED:
-        raise ValueError(f"unknown data set {name!r}; expected one of {list(NAMED)} (or --data FILE)")
+    if not isinstance(name, str) or name not in NAMED:
+        raise ValueError(f"'name' must be one of {list(NAMED)} (a built-in data set; on the command line, "
+                         f"--data FILE reads your own); got {name!r}")
+    check_int(size, "size", minimum=2, allow_none=True)
+    if check_bool(dedupe, "dedupe") is False:
+        dedupe = False
     allowed = {"edge-detection": {"size", "lines"}, "tiny-mnist": {"size", "digits", "dedupe"}, "mnist": {"size"}}
     given = {k for k, v in {"size": size, "digits": digits, "lines": lines, "dedupe": dedupe or None}.items() if v is not None}
     extra = given - allowed.get(name, set())
     if extra:
-        flags = ", ".join(f"--{k}" for k in sorted(extra))
+        flags = ", ".join(f"'{k}' (--{k})" for k in sorted(extra))
         raise ValueError(f"{flags} does not apply to data set {name!r}" + (
-            f" (it takes {', '.join('--' + a for a in sorted(allowed[name]))})" if name in allowed else ""))
+            f" (it takes {', '.join(repr(a) for a in sorted(allowed[name]))})" if name in allowed else ""))
     from quark import datasets
 
     if name == "edge-detection":
-        size, lines = size or 3, lines or "rows"
+        size, lines = 3 if size is None else size, "rows" if lines is None else lines
         X, y = datasets.load_edge_detection(size=size, lines=lines)
         names = [f"pixel_{r}_{c}" for r in range(size) for c in range(size)]
         return Table(X, y, names, "line", name), None, f"Edge Detection ({lines}, {size}x{size}): all {len(X)} images"
     if name == "tiny-mnist":
-        size, digits = size or 3, tuple(digits or (6, 7))
+        size = 3 if size is None else size
+        digits = (6, 7) if digits is None else datasets.tiny_mnist.check_digit_pair(digits)
         Xtr, ytr = datasets.load_tiny_mnist(digits=digits, size=size, subset="train", dedupe=dedupe)
         Xte, yte = datasets.load_tiny_mnist(digits=digits, size=size, subset="test")
         names = [f"pixel_{r}_{c}" for r in range(size) for c in range(size)]
@@ -170,7 +209,7 @@ def load_named(name: str, *, size: int | None = None, digits: tuple[int, int] | 
         desc = f"Tiny-MNIST {digits[0]} vs {digits[1]} ({size}x{size}): {len(Xtr)} {what}, {len(Xte)} test images"
         return Table(Xtr, ytr, names, "digit", name), Table(Xte, yte, names, "digit", name), desc
     if name == "mnist":
-        size = size or 28
+        size = 28 if size is None else size
         Xtr, ytr = datasets.load_mnist(size, subset="train")
         Xte, yte = datasets.load_mnist(size, subset="test")
         names = [f"pixel_{r}_{c}" for r in range(size) for c in range(size)]

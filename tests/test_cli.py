@@ -168,7 +168,7 @@ def test_named_real_data_sets_fit_many_features_and_classes(capsys):
 
 
 @pytest.mark.parametrize(("argv", "pattern"), [
-    (["fit", "--dataset", "iris", "--digits", "1", "2"], r"--digits does not apply to data set 'iris'"),
+    (["fit", "--dataset", "iris", "--digits", "1", "2"], r"'digits' \(--digits\) does not apply to data set 'iris'"),
     (["fit", "--data", "/no/such.csv"], r"no data file '/no/such.csv'"),
     (["fit", "--dataset", "iris", "--option", "nonsense=1"], r"unknown option\(s\) \['nonsense'\] for GroverAdaptiveSearch"),
     (["predict", "--model", "/no/model.joblib", "--data", "/no/such.csv"], r"no model file"),

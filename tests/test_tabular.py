@@ -62,9 +62,9 @@ def test_named_data_sets_and_their_options():
         assert train.X.shape[0] == len(train.y) and train.X.shape[1] == len(train.feature_names) and desc
     train, test, _ = load_named("tiny-mnist", digits=(3, 5), size=4)
     assert train.X.shape[1] == 16 and set(test.y.tolist()) <= {0, 1}
-    with pytest.raises(ValueError, match="--digits does not apply to data set 'iris'"):
+    with pytest.raises(ValueError, match=r"'digits' \(--digits\) does not apply to data set 'iris'"):
         load_named("iris", digits=(1, 2))
-    with pytest.raises(ValueError, match="unknown data set 'cifar'"):
+    with pytest.raises(ValueError, match="'name' must be one of .*got 'cifar'"):
         load_named("cifar")
 
 

@@ -8,6 +8,7 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from quark._images import image_lines
+from quark._validation import check_bool, check_int
 
 __all__ = ["load_edge_detection", "LINE_KINDS"]
 
@@ -16,8 +17,10 @@ LINE_KINDS = ("rows", "columns", "diagonals", "any")
 
 
 def _line_mask(size: int, lines: str | Sequence[str]) -> np.ndarray:
+    if not isinstance(lines, (str, Sequence)):
+        raise TypeError(f"'lines' must be one of {LINE_KINDS} or a list of them; got {lines!r}")
     kinds = [lines] if isinstance(lines, str) else list(lines)
-    bad = [k for k in kinds if k not in LINE_KINDS]
+    bad = [k for k in kinds if not isinstance(k, str) or k not in LINE_KINDS]
     if bad or not kinds:
         raise ValueError(f"'lines' must be one of {LINE_KINDS} or a list of them; got {lines!r}")
     if "any" in kinds:
@@ -66,9 +69,9 @@ def load_edge_detection(
     >>> int(load_edge_detection(lines="any")[1].sum())
     282
     """
-    if size not in (2, 3, 4):
-        raise ValueError(f"'size' must be 2, 3 or 4; got {size!r}")
+    size = check_int(size, "size", minimum=2, maximum=4)
     mask = _line_mask(size, lines)
+    check_bool(return_X_y, "return_X_y")
     d = size * size
     k = np.arange(1 << d, dtype=np.int64)
     X = ((k[:, None] >> np.arange(d)) & 1).astype(np.uint8)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils import Bunch
 
-from quark.datasets.tiny_mnist import _SUBSETS, _load_bundled, _load_torchvision, downsample
+from quark._validation import check_bool, check_choice, check_int
+from quark.datasets.tiny_mnist import _SUBSETS, _load, downsample
 
 __all__ = ["load_mnist"]
 
@@ -31,16 +32,12 @@ def load_mnist(size: int = 28, *, subset: str = "train", source: str = "bundled"
     >>> X.shape[1], sorted(set(y.tolist())) == list(range(10))
     (196, True)
     """
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not 2 <= size <= 28:
-        raise ValueError(f"'size' must be an integer in [2, 28]; got {size!r}")
-    if subset not in _SUBSETS:
-        raise ValueError(f"'subset' must be one of {_SUBSETS}; got {subset!r}")
-    if source == "bundled":
-        images, labels = _load_bundled(subset)
-    elif source == "torchvision":
-        images, labels = _load_torchvision(subset, root, download)
-    else:
-        raise ValueError(f"'source' must be 'bundled' or 'torchvision'; got {source!r}")
+    size = check_int(size, "size", minimum=2, maximum=28)
+    check_choice(subset, "subset", _SUBSETS)
+    check_choice(source, "source", ("bundled", "torchvision"))
+    check_bool(download, "download")
+    check_bool(return_X_y, "return_X_y")
+    images, labels = _load(source, subset, root, download)
     pixels = images.astype(np.float64) / 255.0
     if size != 28:
         pixels = downsample(pixels, size)

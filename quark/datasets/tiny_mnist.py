@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from quark._optional import require
+from quark._validation import check_array, check_bool, check_choice, check_int, check_number, check_path
 
 __all__ = ["load_tiny_mnist", "downsample", "deduplicate", "MNIST_PIXEL_MEAN"]
 
@@ -42,10 +43,31 @@ def _load_bundled(subset: str) -> tuple[np.ndarray, np.ndarray]:
     return images[keep], labels[keep]
 
 
+def _load(source: str, subset: str, root, download: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Images and labels of a checked ``source`` and ``subset``."""
+    if source == "bundled":
+        if root is not None:
+            raise ValueError("'root' applies only to source='torchvision' (the bundled file needs no folder)")
+        return _load_bundled(subset)
+    return _load_torchvision(subset, root, download)
+
+
+def check_digit_pair(digits) -> tuple[int, int]:
+    """Two different digits 0-9 (integers, not floats or booleans), as a tuple."""
+    if isinstance(digits, (str, bytes)) or not hasattr(digits, "__len__") or len(digits) != 2:
+        raise (ValueError if hasattr(digits, "__len__") else TypeError)(
+            f"'digits' must be two different digits 0-9; got {digits!r}")
+    pair = tuple(check_int(d, "digits", minimum=0, maximum=9) for d in digits)
+    if pair[0] == pair[1]:
+        raise ValueError(f"'digits' must be two different digits 0-9; got {digits!r}")
+    return pair
+
+
 def _load_torchvision(subset: str, root, download: bool) -> tuple[np.ndarray, np.ndarray]:
-    tv = require("torchvision", extra="torch", feature="load_tiny_mnist(source='torchvision')")
     if root is None:
         raise ValueError("source='torchvision' needs 'root', the folder that holds (or will hold) MNIST/")
+    root = check_path(root, "root")
+    tv = require("torchvision", extra="torch", feature="load_tiny_mnist(source='torchvision')")
     parts = []
     for train in {"train": [True], "test": [False], "all": [True, False]}[subset]:
         ds = tv.datasets.MNIST(root=str(root), train=train, download=download)
@@ -70,7 +92,10 @@ def downsample(images: np.ndarray, size: int) -> np.ndarray:
     >>> downsample(img, 2)[0].tolist()
     [[1.0, 0.0], [0.0, 0.0]]
     """
-    images = np.asarray(images, dtype=np.float64)
+    images = check_array(images, "images", ndim=3)
+    if 0 in images.shape[1:]:
+        raise ValueError(f"'images' must have at least one pixel per image; got shape {images.shape}")
+    size = check_int(size, "size")
     R = _area_matrix(images.shape[1], size)
     C = _area_matrix(images.shape[2], size)
     return np.einsum("ih,nhw,jw->nij", R, images, C)
@@ -90,10 +115,10 @@ def deduplicate(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
     >>> Xu.tolist(), yu.tolist(), n.tolist()
     ([[0, 1], [1, 1]], [1, 1], [3, 1])
     """
-    X = np.asarray(X)
-    y = np.asarray(y)
-    if X.ndim != 2 or X.shape[0] == 0:
-        raise ValueError(f"'X' must be a non-empty 2-D array (n_samples, n_features); got shape {X.shape}")
+    X = check_array(X, "X", ndim=2, allow_nonfinite=True)
+    y = check_array(y, "y", allow_nonfinite=True)
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"'X' must have at least one sample and one feature; got shape {X.shape}")
     if y.shape != (X.shape[0],):
         raise ValueError(f"'y' must hold one label per row of X ({X.shape[0]}); got shape {y.shape}")
     if not np.isin(X, (0, 1)).all():
@@ -164,22 +189,16 @@ def load_tiny_mnist(
     >>> len(Xu) <= 2**9
     True
     """
-    if len(digits) != 2 or digits[0] == digits[1] or not all(int(d) == d and 0 <= d <= 9 for d in digits):
-        raise ValueError(f"'digits' must be two different digits 0-9; got {digits!r}")
-    if size not in (2, 3, 4):
-        raise ValueError(f"'size' must be 2, 3 or 4; got {size!r}")
-    if subset not in _SUBSETS:
-        raise ValueError(f"'subset' must be one of {_SUBSETS}; got {subset!r}")
-    if not 0.0 <= threshold <= 1.0:
-        raise ValueError(f"'threshold' must lie in [0, 1]; got {threshold!r}")
+    digits = check_digit_pair(digits)
+    size = check_int(size, "size", minimum=2, maximum=4)
+    check_choice(subset, "subset", _SUBSETS)
+    threshold = check_number(threshold, "threshold", minimum=0.0, maximum=1.0)
+    for flag, value in (("binarize", binarize), ("dedupe", dedupe), ("download", download), ("return_X_y", return_X_y)):
+        check_bool(value, flag)
+    check_choice(source, "source", ("bundled", "torchvision"))
     if dedupe and not binarize:
         raise ValueError("'dedupe' needs binarize=True: only binary patterns repeat")
-    if source == "bundled":
-        images, labels = _load_bundled(subset)
-    elif source == "torchvision":
-        images, labels = _load_torchvision(subset, root, download)
-    else:
-        raise ValueError(f"'source' must be 'bundled' or 'torchvision'; got {source!r}")
+    images, labels = _load(source, subset, root, download)
     keep = np.isin(labels, digits)
     if not keep.any():
         raise ValueError(f"the {source} MNIST ({subset}) holds no image of digits {tuple(digits)}")

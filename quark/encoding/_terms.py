@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from quark.encoding.transforms import mobius_transform, walsh_hadamard_transform
-from quark.exceptions import ProblemTooLargeError
+from quark.exceptions import ProblemTooLargeError, advised
 
 __all__ = ["coefficient_terms", "table_terms", "terms_to_bqm", "model_terms", "DEFAULT_MAX_TERMS", "RELATIVE_TOLERANCE"]
 
@@ -18,11 +18,11 @@ DEFAULT_MAX_TERMS = 200_000
 #: taken out, so that the tolerance follows the loss's own spread, not its offset).
 RELATIVE_TOLERANCE = 1e-10
 
-_SURROGATE_HINT = "raise max_terms, or use a quadratic surrogate (loss='squared' on a linear model)"
+_MORE_TERMS = "a landscape's loss='squared' on a linear model is quadratic: its polynomial is small"
 
 
 def coefficient_terms(
-    coeffs: np.ndarray, max_terms: int = DEFAULT_MAX_TERMS, *, what: str = "polynomial", hint: str = _SURROGATE_HINT,
+    coeffs: np.ndarray, max_terms: int = DEFAULT_MAX_TERMS, *, what: str = "polynomial", note: str = _MORE_TERMS,
     constant: float = 0.0,
 ) -> dict[tuple[int, ...], float]:
     """The non-zero terms of a transform's coefficient vector as ``{variables: coefficient}``.
@@ -30,7 +30,8 @@ def coefficient_terms(
     ``coeffs[S]`` is the coefficient of the monomial over the set bits of ``S``; entries below
     :data:`RELATIVE_TOLERANCE` times the largest non-constant one are zero. ``constant`` is added to
     the ``()`` term. More than ``max_terms`` terms raises
-    :class:`~quark.exceptions.ProblemTooLargeError` whose message ends with ``hint``.
+    :class:`~quark.exceptions.ProblemTooLargeError` that advises ``max_terms`` (see
+    :func:`~quark.exceptions.advised`; ``note`` ends the message).
 
     Examples
     --------
@@ -45,14 +46,15 @@ def coefficient_terms(
     c0 = float(coeffs[0]) + float(constant)
     n_terms = idx.size + int(c0 != 0.0)
     if n_terms > max_terms:
-        raise ProblemTooLargeError(f"the {what} has {n_terms} terms, more than max_terms={max_terms}; {hint}")
+        raise advised(ProblemTooLargeError, f"the {what} has {n_terms} terms, more than max_terms={max_terms}",
+                      {"max_terms": n_terms}, note=note)
     terms = {(): c0} if c0 != 0.0 else {}
     terms.update({tuple(i for i in range(k.bit_length()) if (k >> i) & 1): float(coeffs[k]) for k in idx.tolist()})
     return terms
 
 
 def table_terms(table: np.ndarray, max_terms: int = DEFAULT_MAX_TERMS, *, basis: str = "binary",
-                what: str = "polynomial", hint: str = _SURROGATE_HINT) -> dict[tuple[int, ...], float]:
+                what: str = "polynomial", note: str = _MORE_TERMS) -> dict[tuple[int, ...], float]:
     """The exact polynomial of a loss table: Möbius (``basis="binary"``, monomials of bits) or
     Walsh–Hadamard (``basis="spin"``, monomials of ``z_i = (-1)**b_i``).
 
@@ -70,7 +72,7 @@ def table_terms(table: np.ndarray, max_terms: int = DEFAULT_MAX_TERMS, *, basis:
     t = np.asarray(table, dtype=np.float64)
     low = float(t.min())
     transform = mobius_transform if basis == "binary" else walsh_hadamard_transform
-    return coefficient_terms(transform(t - low), max_terms, what=what, hint=hint, constant=low)
+    return coefficient_terms(transform(t - low), max_terms, what=what, note=note, constant=low)
 
 
 def model_terms(model: Any, variables: list) -> dict[tuple[int, ...], float]:
@@ -107,10 +109,9 @@ def terms_to_bqm(terms: dict[tuple[int, ...], float], n: int):
             cols.append(t[1])
             vals.append(c)
         else:
-            raise ValueError(
-                f"the problem has a term of degree {len(t)}, so it has no exact QUBO; use "
-                "encoding='reduced' (exact, with auxiliary variables) or 'surrogate'"
-            )
+            raise advised(ValueError, f"the problem has a term of degree {len(t)}, so it has no exact QUBO",
+                          {"encoding": "reduced"}, {"encoding": "surrogate"},
+                          note="'reduced' is exact, with auxiliary variables; 'surrogate' a quadratic stand-in")
     return dimod.BinaryQuadraticModel.from_numpy_vectors(
         linear, (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(vals)), offset,
         dimod.BINARY, variable_order=range(n)

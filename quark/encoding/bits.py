@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from quark._validation import as_array
+
 __all__ = ["index_to_bits", "bits_to_index", "as_bit_array", "MAX_INDEX_QUBITS"]
 
 #: Indices are held in ``int64``; one bit is kept free so that ``2**n`` itself fits.
@@ -69,11 +71,13 @@ def as_bit_array(bits, n_bits: int | None = None, name: str = "bits") -> np.ndar
     ValueError
         If an entry is not 0 or 1, or the last axis is not ``n_bits`` long.
     """
-    arr = np.asarray(bits)
+    arr = as_array(bits, name)
     if arr.dtype == bool:
         arr = arr.astype(np.uint8)
     if arr.ndim == 0:
         raise ValueError(f"'{name}' must be a bit string or an array of bit strings; got a scalar")
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.size == 0):
+        raise TypeError(f"'{name}' must hold the numbers 0 and 1; got dtype {arr.dtype}")
     if arr.size and not np.isin(arr, (0, 1)).all():
         raise ValueError(f"'{name}' must hold only 0 and 1")
     if n_bits is not None and arr.shape[-1] != n_bits:

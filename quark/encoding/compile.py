@@ -28,13 +28,13 @@ from quark.encoding.compiled import ENCODINGS, CompiledModel
 from quark.encoding.hamiltonians import penalized_surrogate, weight_quadratic_terms
 from quark.encoding.landscape import LossLandscape
 from quark.encoding.problem import DEFAULT_MAX_TABLE_QUBITS, PolynomialProblem, RestrictedProblem, SearchProblem, as_problem
-from quark.encoding.reduction import MAX_REDUCTION_TERMS, reduce_polynomial, sparse_terms
+from quark.encoding.reduction import MAX_REDUCTION_TERMS, reduce_polynomial, sparse_terms, too_large_to_reduce
 from quark.encoding.transforms import walsh_hadamard_transform
-from quark.exceptions import ProblemTooLargeError
+from quark._validation import check_int
+from quark.exceptions import ProblemTooLargeError, advised
 
 __all__ = ["compile_problem", "quadratic_surrogate", "problem_polynomial", "CompiledModel", "ENCODINGS"]
 
-_SURROGATE = "use encoding='surrogate' (a quadratic stand-in; the true loss is still reported)"
 
 
 def problem_polynomial(problem: SearchProblem, *, max_terms: int = MAX_REDUCTION_TERMS) -> dict[tuple[int, ...], float]:
@@ -49,7 +49,9 @@ def problem_polynomial(problem: SearchProblem, *, max_terms: int = MAX_REDUCTION
     try:
         return as_problem(problem).polynomial(max_terms=max_terms)
     except ProblemTooLargeError as exc:
-        raise ProblemTooLargeError(f"{exc}. The exact polynomial is too large to reduce to a QUBO; {_SURROGATE}") from exc
+        # only max_terms is an argument here: other limits of the export are not the caller's to raise
+        kept = [a for a in getattr(exc, "alternatives", ()) if set(a) <= {"max_terms"}]
+        raise too_large_to_reduce(getattr(exc, "reason", str(exc)), kept) from None
 
 
 def _surrogate_terms(problem: SearchProblem) -> tuple[dict, str, int]:
@@ -72,8 +74,9 @@ def _walsh_projection(problem: SearchProblem) -> tuple[dict, str, int]:
     n = problem.n_qubits
     if n > DEFAULT_MAX_TABLE_QUBITS:
         raise ProblemTooLargeError(
-            f"no structural quadratic surrogate for this problem, and the least-squares fit needs its "
-            f"full table of 2**{n} losses (limit {DEFAULT_MAX_TABLE_QUBITS} bits); search it block-wise"
+            f"no structural quadratic surrogate for this {n}-bit problem, and the least-squares fit needs its "
+            f"full table of 2**{n} losses (limit {DEFAULT_MAX_TABLE_QUBITS} bits); search it block-wise "
+            "(BlockSearch: blocks of at most 24 bits)"
         )
     table = problem.table(np.float64)
     low = float(table.min())
@@ -139,19 +142,19 @@ def compile_problem(
     """Compile a problem to what a sampler receives (see the module docstring)."""
     import dimod
 
-    if encoding not in ENCODINGS:
+    if not isinstance(encoding, str) or encoding not in ENCODINGS:
         raise ValueError(f"'encoding' must be one of {ENCODINGS}; got {encoding!r}")
+    check_int(max_terms, "max_terms", minimum=0)
     problem = as_problem(problem)
     n = problem.n_qubits
     if encoding == "auto":
         encoding = "qubo" if problem.is_quadratic else ("hubo" if poly_sampler else "reduced")
     if encoding == "qubo":
         if isinstance(problem, LossLandscape) and not problem.is_quadratic:
-            raise ValueError(
-                f"encoding='qubo' needs a quadratic loss (squared loss on a linear model); the "
-                f"{problem.loss!r} loss of model {problem.model.name!r} is not. "
-                "Use encoding='reduced' (exact) or 'surrogate'"
-            )
+            raise advised(
+                ValueError, f"encoding='qubo' needs a quadratic loss (squared loss on a linear model); the "
+                f"{problem.loss!r} loss of model {problem.model.name!r} is not", {"encoding": "reduced"},
+                {"encoding": "surrogate"}, note="'reduced' is exact; 'surrogate' a quadratic stand-in")
         bqm = problem.to_bqm() if problem.is_quadratic else terms_to_bqm(problem_polynomial(problem, max_terms=max_terms), n)
         return CompiledModel(bqm=bqm, n_original=n, encoding="qubo", description="exact QUBO",
                              compile_evaluations=_table_cost(problem))
@@ -163,7 +166,8 @@ def compile_problem(
     spent = _table_cost(problem)
     if encoding == "hubo":
         if not poly_sampler:
-            raise ValueError("encoding='hubo' needs a sampler with sample_poly (e.g. 'exact'); use 'reduced'")
+            raise advised(ValueError, "encoding='hubo' needs a sampler with sample_poly (the 'exact' backend)",
+                          {"encoding": "reduced"})
         poly = dimod.BinaryPolynomial(terms, dimod.BINARY)
         for i in range(n):  # every bit is a variable, even one the loss does not depend on
             poly.setdefault((i,), 0.0)
@@ -197,10 +201,9 @@ def _reduction_polynomial(problem: SearchProblem, max_terms: int) -> tuple[dict,
         return problem_polynomial(problem, max_terms=max_terms), 0
     n = problem.n_qubits
     if n > DEFAULT_MAX_TABLE_QUBITS:
-        raise ProblemTooLargeError(
-            f"the exact polynomial of a {n}-bit problem is built from its table of 2**{n} losses; the "
-            f"limit is {DEFAULT_MAX_TABLE_QUBITS} bits, so it is too large to reduce to a QUBO. {_SURROGATE[0].upper()}"
-            f"{_SURROGATE[1:]}, or search it block-wise"
+        raise too_large_to_reduce(
+            f"the exact polynomial of a {n}-bit problem is built from its table of 2**{n} losses (limit "
+            f"{DEFAULT_MAX_TABLE_QUBITS} bits; or search it block-wise with BlockSearch)"
         )
     return sparse_terms(problem.table(np.float64), max_terms)
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from quark._validation import check_choice
+from quark._validation import as_array, check_array, check_choice
 from quark.encoding._kernels import OrForm
 from quark.encoding.bits import as_bit_array, index_to_bits
 from quark.encoding.problem import DEFAULT_MAX_TABLE_QUBITS, SearchProblem
@@ -59,9 +59,10 @@ _CHUNK_PAIRS = 1 << 21
 
 def validate_Xy(X, y=None, *, name_X: str = "X") -> tuple[np.ndarray, np.ndarray | None]:
     """Check a feature matrix (2-D, finite, non-empty) and 0/1 labels of matching length."""
-    Xa = np.asarray(X)
-    if Xa.dtype == object or not (np.issubdtype(Xa.dtype, np.number) or Xa.dtype == bool):
-        raise TypeError(f"'{name_X}' must be numeric; got dtype {Xa.dtype}")
+    Xa = as_array(X, name_X)
+    if Xa.dtype == object or not (np.issubdtype(Xa.dtype, np.number) or Xa.dtype == bool) \
+            or np.issubdtype(Xa.dtype, np.complexfloating):
+        raise TypeError(f"'{name_X}' must hold real numbers; got dtype {Xa.dtype}")
     if Xa.ndim != 2:
         raise ValueError(f"'{name_X}' must be 2-D (n_samples, n_features); got shape {Xa.shape}")
     if Xa.shape[0] == 0 or Xa.shape[1] == 0:
@@ -71,7 +72,7 @@ def validate_Xy(X, y=None, *, name_X: str = "X") -> tuple[np.ndarray, np.ndarray
         raise ValueError(f"'{name_X}' contains NaN or infinity")
     if y is None:
         return Xa, None
-    ya = np.asarray(y)
+    ya = as_array(y, "y")
     if ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:
         raise ValueError(f"'y' must be 1-D with {Xa.shape[0]} labels (one per row of {name_X}); got shape {ya.shape}")
     if ya.dtype == bool:
@@ -89,10 +90,10 @@ def _frozen(a: np.ndarray) -> np.ndarray:
 
 
 def _check_sample_weight(sample_weight, m: int) -> np.ndarray:
-    sw = np.asarray(sample_weight)
-    if sw.dtype == object or not (np.issubdtype(sw.dtype, np.number) or sw.dtype == bool) or sw.dtype == bool:
-        raise TypeError(f"'sample_weight' must be numeric; got dtype {sw.dtype}")
-    sw = sw.astype(np.float64)
+    raw = as_array(sample_weight, "sample_weight")
+    if raw.dtype == bool:
+        raise TypeError("'sample_weight' must hold numbers, not booleans")
+    sw = check_array(raw, "sample_weight", allow_nonfinite=True)
     if sw.shape != (m,):
         raise ValueError(f"'sample_weight' must have one weight per sample ({m}); got shape {sw.shape}")
     if not np.isfinite(sw).all() or (sw < 0).any():

@@ -18,11 +18,11 @@ from typing import Any
 
 import numpy as np
 
-from quark._validation import check_indices
+from quark._validation import check_array, check_choice, check_indices, check_int
 from quark.encoding._tables import TABLE_CHUNK, check_float_dtype, check_table_fits, chunked, fill_table
 from quark.encoding._terms import DEFAULT_MAX_TERMS, model_terms, table_terms, terms_to_bqm
 from quark.encoding.bits import MAX_INDEX_QUBITS, as_bit_array, index_to_bits
-from quark.exceptions import ProblemTooLargeError
+from quark.exceptions import ProblemTooLargeError, advised
 
 __all__ = ["SearchProblem", "TableProblem", "PolynomialProblem", "RestrictedProblem", "as_problem",
            "DEFAULT_MAX_TABLE_QUBITS"]
@@ -102,7 +102,7 @@ class SearchProblem(ABC):
         """Loss of one bit string (a float) or of a batch ``(B, n_qubits)`` (an array ``(B,)``)."""
         b = as_bit_array(bits, self.n_qubits)
         out = chunked(b.reshape(-1, self.n_qubits), self._losses_of_bits, np.float64, self._chunk_rows())
-        return float(out[0]) if b.ndim == 1 else out
+        return float(out[0]) if b.ndim == 1 else out.reshape(b.shape[:-1])
 
     def evaluate_indices(self, indices) -> np.ndarray:
         """Losses of integer-indexed bit strings (bit *i* of index ``k`` is ``(k >> i) & 1``)."""
@@ -176,11 +176,14 @@ class SearchProblem(ABC):
         symbolic form; raises :class:`~quark.exceptions.ProblemTooLargeError` past ``max_qubits``
         or ``max_terms``.
         """
+        check_int(max_terms, "max_terms", minimum=0)
+        check_int(max_qubits, "max_qubits")
+        check_choice(basis, "basis", ("binary", "spin"))
         if self.n_qubits > max_qubits:
-            raise ProblemTooLargeError(
-                f"the polynomial of a {self.n_qubits}-qubit problem is built from its full table of "
-                f"2**{self.n_qubits} losses; the limit is max_qubits={max_qubits} (raise it if memory allows)"
-            )
+            raise advised(
+                ProblemTooLargeError, f"the polynomial of a {self.n_qubits}-qubit problem is built from its full table of "
+                f"2**{self.n_qubits} losses; the limit is max_qubits={max_qubits}", {"max_qubits": self.n_qubits},
+                note="if memory allows: the memory guard still checks the table")
         check_table_fits(self.n_qubits, 24, f"the polynomial transform of {self.n_qubits} qubits")
         return table_terms(self.table(np.float64), max_terms, basis=basis)
 
@@ -222,14 +225,10 @@ class TableProblem(SearchProblem):
     """A loss table: entry ``k`` is the loss of the bit string with index ``k``."""
 
     def __init__(self, table) -> None:
-        t = np.asarray(table)
-        if t.dtype == object or not (np.issubdtype(t.dtype, np.number) or t.dtype == bool):
-            raise TypeError(f"a loss table must be numeric; got dtype {t.dtype}")
+        t = check_array(table, "table", ndim=1)
+        if t.size < 2 or t.size & (t.size - 1):
+            raise ValueError(f"'table' (a loss table) must have a power-of-two length >= 2; got length {t.size}")
         t = np.array(t, dtype=np.float64)  # a copy: later changes to the caller's array do not leak in
-        if t.ndim != 1 or t.size < 2 or t.size & (t.size - 1):
-            raise ValueError(f"a loss table must be 1-D with a power-of-two length >= 2; got shape {t.shape}")
-        if not np.isfinite(t).all():
-            raise ValueError("the loss table contains NaN or infinity")
         t.flags.writeable = False
         self._table = t
         self.n_qubits = t.size.bit_length() - 1
@@ -269,11 +268,13 @@ class PolynomialProblem(SearchProblem):
         self.n_qubits = len(self.variables)
         self.sense = sense
         if self.n_qubits == 0:
-            raise ValueError("the problem has no variables")
+            raise ValueError(f"'model' (a dimod {type(model).__name__}) has no variables: there is nothing to search")
         self._terms = model_terms(self.model, self.variables)
         bad = [t for t, c in self._terms.items() if not math.isfinite(c)]
         if bad:
-            raise ValueError(f"the model has a NaN or infinite coefficient (on {bad[0] or 'the offset'}); its minimum is undefined")
+            where = f"the term over {[self.variables[i] for i in bad[0]]}" if bad[0] else "the offset"
+            raise ValueError(f"'model' (a dimod {type(model).__name__}) has a NaN or infinite coefficient on {where}: "
+                             "its minimum is undefined")
 
     def _losses_of_bits(self, bits):
         # float samples: dimod multiplies biases into the samples' dtype, and integer biases on
@@ -284,11 +285,10 @@ class PolynomialProblem(SearchProblem):
                    basis: str = "binary"):
         if basis != "binary":
             return super().polynomial(max_terms=max_terms, max_qubits=max_qubits, basis=basis)
+        check_int(max_terms, "max_terms", minimum=0)
         if len(self._terms) > max_terms:
-            raise ProblemTooLargeError(
-                f"the polynomial has {len(self._terms)} terms, more than max_terms={max_terms}; "
-                "use encoding='surrogate' (a quadratic stand-in, true loss still reported) or raise max_terms"
-            )
+            raise advised(ProblemTooLargeError, f"the polynomial has {len(self._terms)} terms, more than max_terms={max_terms}",
+                          {"max_terms": len(self._terms)})
         return dict(self._terms)
 
     def to_bqm(self):
@@ -362,8 +362,9 @@ class RestrictedProblem(SearchProblem):
         if basis == "binary" and (self.is_quadratic or isinstance(self.parent, PolynomialProblem)):
             # substitute the fixed bits into the parent's polynomial: no table needed
             out = self.substitute(self.parent.polynomial(max_terms=1 << 62, max_qubits=max_qubits))
-            if len(out) > max_terms:
-                raise ProblemTooLargeError(f"the restricted polynomial has {len(out)} terms, more than max_terms={max_terms}")
+            if len(out) > check_int(max_terms, "max_terms", minimum=0):
+                raise advised(ProblemTooLargeError, f"the restricted polynomial has {len(out)} terms, more than "
+                              f"max_terms={max_terms}", {"max_terms": len(out)})
             return out
         return super().polynomial(max_terms=max_terms, max_qubits=max_qubits, basis=basis)
 
@@ -432,6 +433,6 @@ def as_problem(problem) -> SearchProblem:
     if isinstance(problem, (list, tuple, np.ndarray)):
         return TableProblem(problem)
     raise TypeError(
-        "problem must be a LossLandscape, a dimod BinaryQuadraticModel or BinaryPolynomial, a binary "
+        "'problem' must be a LossLandscape, a dimod BinaryQuadraticModel or BinaryPolynomial, a binary "
         f"QuadraticProgram, or a loss table of length 2**n; got {type(problem).__name__}"
     )

@@ -17,7 +17,7 @@ import numpy as np
 from quark.encoding._terms import RELATIVE_TOLERANCE, coefficient_terms, terms_to_bqm
 from quark.encoding.compiled import CompiledModel
 from quark.encoding.transforms import mobius_transform
-from quark.exceptions import ProblemTooLargeError
+from quark.exceptions import ProblemTooLargeError, advised
 
 __all__ = ["reduce_polynomial", "penalty_bound", "sparse_polynomial", "sparse_terms", "MAX_REDUCTION_TERMS"]
 
@@ -26,7 +26,8 @@ MAX_REDUCTION_TERMS = 20_000
 # Relative margin above the proved penalty bound (the bound itself is already sufficient; the
 # margin keeps floating-point rounding from making a violated state tie with the ground state).
 PENALTY_MARGIN = 1e-6
-_SURROGATE_HINT = "use encoding='surrogate' (a quadratic stand-in, true loss still reported) or raise max_terms"
+#: What ends an error that refuses a polynomial too large to reduce.
+SURROGATE_NOTE = "'surrogate' is a quadratic stand-in; the true loss is still reported"
 
 
 def _term_count(table: np.ndarray, mask: int) -> tuple[int, np.ndarray]:
@@ -81,7 +82,16 @@ def sparse_terms(table: np.ndarray, max_terms: int = MAX_REDUCTION_TERMS) -> tup
     low = float(coeffs[0])
     c = coeffs.copy()
     c[0] = 0.0
-    return coefficient_terms(c, max_terms, hint=_SURROGATE_HINT, constant=low), flip
+    try:
+        return coefficient_terms(c, max_terms, constant=low), flip
+    except ProblemTooLargeError as exc:
+        raise too_large_to_reduce(exc.reason, exc.alternatives) from None
+
+
+def too_large_to_reduce(reason: str, alternatives=()) -> ProblemTooLargeError:
+    """The error for a polynomial too large to reduce: it advises the surrogate (and ``alternatives``)."""
+    return advised(ProblemTooLargeError, f"{reason}: too large to reduce to a QUBO", {"encoding": "surrogate"},
+                   *alternatives, note=SURROGATE_NOTE)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -134,10 +144,8 @@ def reduce_polynomial(
     (-1.0, [1, 1, 1])
     """
     if len(poly) > max_terms:
-        raise ProblemTooLargeError(
-            f"the polynomial has {len(poly)} terms, more than max_terms={max_terms} for the reduction "
-            "to a QUBO; use encoding='surrogate' (a quadratic stand-in, true loss still reported)"
-        )
+        raise too_large_to_reduce(f"the polynomial has {len(poly)} terms, more than max_terms={max_terms}",
+                                  [{"max_terms": len(poly)}])
     low: dict[frozenset, float] = {}
     high: dict[int, tuple[set[int], float]] = {}
     pair_terms: dict[tuple[int, int], set[int]] = {}

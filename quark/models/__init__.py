@@ -44,5 +44,5 @@ def get_model(model: str | QuantizedModel, **options) -> QuantizedModel:
             raise TypeError("model options apply only when the model is given by name")
         return model
     if not isinstance(model, str) or model not in MODELS:
-        raise ValueError(f"unknown model {model!r}; expected one of {sorted(MODELS)} or a QuantizedModel")
+        raise ValueError(f"'model' must be one of {sorted(MODELS)} or a QuantizedModel; got {model!r}")
     return MODELS[model](**options)

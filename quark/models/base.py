@@ -123,8 +123,8 @@ class QuantizedModel(ParamsMixin, ABC):
         self.n_weights(X.shape[1])
         if self.binary_input and X.size and not np.isin(X, (0, 1)).all():
             raise ValueError(
-                f"model {self.name!r} needs binary (0/1) features; got other values "
-                "(binarize them first, e.g. QuarkClassifier(binarize=True))"
+                f"model {self.name!r} needs binary (0/1) features in 'X'; got other values: threshold them first "
+                "(e.g. X > X.mean(axis=0); QuarkClassifier does so itself with binarize='auto' or True)"
             )
 
     # -- hooks ------------------------------------------------------------------------------------

@@ -80,6 +80,10 @@ class AnnealingSearch(Optimizer):
         Verify only the ``n_verify`` lowest-energy distinct decoded bit strings (default: all).
     n_polish : int
         How many of the best verified bit strings polishing starts from (default 1).
+    max_terms : int, default=20000
+        Largest exact polynomial (number of monomials) compiled for the sampler: the ``"reduced"``
+        and ``"hubo"`` encodings refuse larger ones, and so does ``"qubo"`` when it is built from a
+        polynomial (the error suggests ``encoding="surrogate"`` or the ``max_terms`` that would do).
     sample_options : dict, optional
         Passed to ``sampler.sample`` (``num_sweeps``, ``beta_range``, ``timeout``, ``chain_strength``...),
         checked against the sampler's declared parameters (a misspelt option is an error). Further
@@ -123,6 +127,7 @@ class AnnealingSearch(Optimizer):
         *,
         n_verify: int | None = None,
         n_polish: int = 1,
+        max_terms: int = MAX_REDUCTION_TERMS,
         sample_options: dict | None = None,
         random_state=None,
         verbose: bool = False,
@@ -141,6 +146,7 @@ class AnnealingSearch(Optimizer):
         self.polish = polish
         self.n_verify = n_verify
         self.n_polish = n_polish
+        self.max_terms = max_terms
         self.sample_options = {**(sample_options or {}), **more_sample_options} if more_sample_options else sample_options
 
     def _validate(self) -> None:
@@ -154,6 +160,7 @@ class AnnealingSearch(Optimizer):
         check_bool(self.polish, "polish")
         check_int(self.n_verify, "n_verify", allow_none=True)
         check_int(self.n_polish, "n_polish")
+        check_int(self.max_terms, "max_terms")
         check_mapping(self.sample_options, "sample_options")
 
     # -- pieces -----------------------------------------------------------------------------------
@@ -167,7 +174,7 @@ class AnnealingSearch(Optimizer):
             if s in backend_names("grover"):
                 raise ValueError(f"backend {s!r} runs Grover circuits, not annealing; 'backend' must be one of {samplers}")
             if s not in samplers:
-                raise ValueError(f"unknown sampler {s!r}; expected one of {samplers} or a dimod sampler")
+                raise ValueError(f"'backend' must be one of {samplers} or a dimod sampler; got {s!r}")
             s = get_backend(s)
         if not callable(getattr(s, "sample", None)):
             raise TypeError(f"'backend' must be a sampler name or a dimod sampler (with .sample); got {type(s).__name__}")
@@ -212,7 +219,13 @@ class AnnealingSearch(Optimizer):
         sampler_name = self.backend if isinstance(self.backend, str) else type(sampler).__name__
         poly_sampler = callable(getattr(sampler, "sample_poly", None))
         fixed = None if self.penalty in (None, "bound") else float(self.penalty)
-        compiled = compile_problem(problem, self.encoding, fixed, poly_sampler=poly_sampler)
+        try:
+            compiled = compile_problem(problem, self.encoding, fixed, poly_sampler=poly_sampler, max_terms=self.max_terms)
+        except (ValueError, TypeError) as exc:
+            if not hasattr(exc, "alternatives"):
+                raise
+            # the compiler's advice names its own arguments: say how this optimizer's user sets them
+            raise self._readvise(exc, ("encoding", "max_terms")) from None
         ledger.update(compile_evaluations=compiled.compile_evaluations)
 
         # Automatic penalty: start well below the proved bound and double while the sampler's lowest
@@ -333,7 +346,8 @@ class AnnealingSearch(Optimizer):
             self._warn_missed(
                 f"{last_broken:.1%} of the last round's reads broke a product constraint of the reduced QUBO at a "
                 f"penalty below the proved bound ({compiled.penalty:.3g} < {compiled.penalty_bound:.3g}); the answer "
-                "(polished on the true loss) may not be the minimum: raise shots, set penalty='bound', or use "
-                "encoding='surrogate'"
+                f"(polished on the true loss) may not be the minimum; set "
+                + self._spell({"shots": 2 * int(self.shots or DEFAULT_REDUCED_NUM_READS)}, {"penalty": "bound"},
+                              {"encoding": "surrogate"})
             )
         return np.asarray(best_bits, dtype=np.uint8), best_loss, info

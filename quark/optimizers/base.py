@@ -17,6 +17,7 @@ import numpy as np
 
 from quark._params import ParamsMixin
 from quark._progress import progress_bar
+from quark._memory import check_fits
 from quark._random import as_generator
 from quark._validation import check_bool, check_int, check_random_state
 from quark.encoding.bits import MAX_INDEX_QUBITS, index_to_bits
@@ -25,7 +26,11 @@ from quark.encoding.problem import SearchProblem, as_problem
 from quark.optimizers.ledger import CostLedger
 from quark.optimizers.result import SearchResult
 
-__all__ = ["Optimizer", "check_positive_int", "SearchWarning"]
+__all__ = ["Optimizer", "check_positive_int", "SearchWarning", "CLASSIFIER_SHARED", "spell_settings"]
+
+#: Optimizer parameters that QuarkClassifier (and the command line) take as their own parameters
+#: (``QuarkClassifier(shots=...)``, ``--shots``); every other option goes in ``optimizer_options``.
+CLASSIFIER_SHARED = ("backend", "shots", "max_queries", "copies")
 
 
 class SearchWarning(UserWarning):
@@ -35,6 +40,42 @@ class SearchWarning(UserWarning):
 def check_positive_int(value, name: str, *, allow_none: bool = False) -> int | None:
     """Validate a positive integer parameter with a message that names it (see :mod:`quark._validation`)."""
     return check_int(value, name, allow_none=allow_none)
+
+
+def _cli_value(value: Any) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return f'"{text}"' if any(c in text for c in " {}'\"") else text
+
+
+def spell_settings(cls_name: str, name: str, settings: dict, *, nested_in: tuple[str, str] | None = None) -> str:
+    """Settings of optimizer ``cls_name`` (registry name ``name``) spelled for every place a user sets them.
+
+    ``"encoding='surrogate' (AnnealingSearch(encoding='surrogate'); QuarkClassifier(optimizer='anneal',
+    optimizer_options={'encoding': 'surrogate'}); command line: --optimizer anneal --option
+    encoding=surrogate)"``. ``nested_in=("BlockSearch", "block")``: the optimizer runs inside a block
+    search, given by name, so its settings go in ``inner_options``.
+
+    Examples
+    --------
+    >>> spell_settings("QuarkSearch", "quark", {"copies": 4})
+    "copies=4 (QuarkSearch(copies=4); QuarkClassifier(optimizer='quark', copies=4); command line: --optimizer quark --copies 4)"
+    """
+    plain = ", ".join(f"{k}={v!r}" for k, v in settings.items())
+    if nested_in is not None:
+        outer_cls, outer = nested_in
+        inner = {"inner": name, "inner_options": dict(settings)}
+        py = f"{outer_cls}(inner={name!r}, inner_options={settings!r})"
+        clf = f"QuarkClassifier(optimizer={outer!r}, optimizer_options={inner!r})"
+        cli = f"--optimizer {outer} --option inner={name} --option {_cli_value('inner_options=' + repr(settings))}"
+        return f"{plain} ({py}; {clf}; command line: {cli})"
+    shared = {k: v for k, v in settings.items() if k in CLASSIFIER_SHARED}
+    options = {k: v for k, v in settings.items() if k not in CLASSIFIER_SHARED}
+    clf_args = [f"optimizer={name!r}"] + [f"{k}={v!r}" for k, v in shared.items()]
+    if options:
+        clf_args.append(f"optimizer_options={options!r}")
+    cli = [f"--optimizer {name}"] + [f"--{k.replace('_', '-')} {_cli_value(v)}" for k, v in shared.items()]
+    cli += [f"--option {_cli_value(f'{k}={v}' if isinstance(v, str) else f'{k}={v!r}')}" for k, v in options.items()]
+    return f"{plain} ({cls_name}({plain}); QuarkClassifier({', '.join(clf_args)}); command line: {' '.join(cli)})"
 
 
 def _legacy(kwargs: dict, old: str, new: str, cls: str) -> Any:
@@ -96,6 +137,8 @@ class Optimizer(ParamsMixin, ABC):
         SearchResult
         """
         self._validate()
+        for n_bytes, what in self._allocations():
+            check_fits(n_bytes, what)
         prob = as_problem(problem)
         if self.exponential_cost and prob.n_qubits > MAX_INDEX_QUBITS:
             raise ProblemTooLargeError(
@@ -117,6 +160,14 @@ class Optimizer(ParamsMixin, ABC):
             )
         # an int index, or the bit array itself (problems wider than an int64 index)
         bits = np.asarray(index, dtype=np.uint8) if isinstance(index, np.ndarray) else index_to_bits(int(index), prob.n_qubits)
+        # the referee: the reported loss is the problem's own loss of the returned bits (not charged to
+        # the ledger: the search has paid for it already)
+        checked = float(prob.evaluate(bits))
+        if not math.isclose(checked, float(loss), rel_tol=1e-9, abs_tol=1e-12):
+            raise RuntimeError(
+                f"{type(self).__name__} reported the loss {float(loss)!r} for its bit string, but the problem's own "
+                f"loss of that bit string is {checked!r}: the search is inconsistent (a bug; please report it)"
+            )
         info.setdefault("reached_optimum", None)
         if prob.sense == "maximize":
             info["sense"] = "maximize"
@@ -130,6 +181,14 @@ class Optimizer(ParamsMixin, ABC):
             variables=list(prob.variables),
             info=info,
         )
+
+    def _allocations(self) -> list[tuple[float, str]]:
+        """``(bytes, what)`` of the arrays a search of these parameters allocates whatever the problem
+        (checked against the memory guard before the search starts): 8 bytes per shot by default."""
+        shots = getattr(self, "shots", None)
+        if isinstance(shots, (int, np.integer)) and not isinstance(shots, bool):
+            return [(8.0 * shots, f"'shots'={shots} measurements (8 bytes each)")]
+        return []
 
     @abstractmethod
     def _search(
@@ -150,6 +209,23 @@ class Optimizer(ParamsMixin, ABC):
         n = as_problem(problem).n_qubits
         return n, f"{n} weight qubits"
 
+    def _spell(self, *alternatives: dict) -> str:
+        """Settings of this optimizer that would help, spelled for Python, the classifier and the command line."""
+        return " or ".join(spell_settings(type(self).__name__, self.name, a) for a in alternatives)
+
+    def _readvise(self, exc: Exception, keys: tuple[str, ...]) -> Exception:
+        """``exc`` (from :func:`quark.exceptions.advised`) re-spelled as this optimizer's settings ``keys``.
+
+        Advice on arguments this optimizer does not take is dropped: the user cannot set it here.
+        """
+        kept = [a for a in getattr(exc, "alternatives", ()) if set(a) <= set(keys)]
+        reason = getattr(exc, "reason", str(exc))
+        note = getattr(exc, "note", "")
+        text = f"; set {self._spell(*kept)}" if kept else ""
+        new = type(exc)(f"{reason}{text}{f' ({note})' if note and kept else ''}")
+        new.reason, new.alternatives, new.note = reason, tuple(kept), note
+        return new
+
     def _warn_missed(self, message: str) -> None:
         """Say that the search probably missed its optimum, with the evidence (a :class:`SearchWarning`)."""
         warnings.warn(f"{type(self).__name__}: {message}", SearchWarning, stacklevel=4)
@@ -169,8 +245,11 @@ class Optimizer(ParamsMixin, ABC):
 
 def _resolve_backend(owner: Any, backend: Any, options: dict | None, kind: str = "grover") -> Any:
     """The backend instance an optimizer runs on, built once per (backend, options) and reused."""
-    from quark.backends.registry import get_backend
+    from quark.backends.registry import backend_names, get_backend
 
+    if isinstance(backend, str) and backend not in backend_names():
+        raise ValueError(f"'backend' of {type(owner).__name__} must be one of {backend_names(kind)} or a backend "
+                         f"instance; got {backend!r}")
     key = (id(backend), tuple(sorted((options or {}).items(), key=lambda kv: kv[0])) if options else ())
     cached = getattr(owner, "_backend_cache", None)
     if cached is not None and cached[0] == key and cached[1] is backend:

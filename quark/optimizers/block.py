@@ -32,7 +32,7 @@ from sklearn.base import clone
 
 from quark._validation import check_choice, check_int, check_mapping
 from quark.encoding.bits import as_bit_array
-from quark.optimizers.base import Optimizer, SearchWarning
+from quark.optimizers.base import Optimizer, SearchWarning, spell_settings
 from quark.optimizers.ledger import LEDGER_FIELDS, TIME_FIELDS, CostLedger
 
 __all__ = ["BlockSearch", "ORDERS", "DEFAULT_BLOCK_SIZE"]
@@ -149,11 +149,29 @@ class BlockSearch(Optimizer):
             return opt.set_params(random_state=seed, verbose=False, callback=None)
         return get_optimizer(self.inner, random_state=seed, **(self.inner_options or {}))
 
+    def _run_inner(self, sub, rng):
+        """One block's inner search; advice in its errors re-spelled as this search's ``inner_options``."""
+        inner = self._inner(int(rng.integers(0, 2**31 - 1)))
+        try:
+            with warnings.catch_warnings():  # a block's miss is counted by the caller, not shouted per block
+                warnings.simplefilter("ignore", SearchWarning)
+                return inner.minimize(sub)
+        except (ValueError, TypeError) as exc:
+            if not getattr(exc, "alternatives", None) or not isinstance(self.inner, str):
+                raise
+            text = " or ".join(spell_settings(type(inner).__name__, inner.name, a, nested_in=("BlockSearch", "block"))
+                               for a in exc.alternatives)
+            note = f" ({exc.note})" if getattr(exc, "note", "") else ""
+            raise type(exc)(f"{exc.reason}; set {text}{note}") from None
+
     # -- the search -------------------------------------------------------------------------------
     def _start(self, problem, rng, restart: int) -> np.ndarray:
         n = problem.n_qubits
         if restart == 0 and not isinstance(self.init, str):
-            return as_bit_array(self.init, n, name="init").copy()
+            start = as_bit_array(self.init, n, name="init")
+            if start.ndim != 1:
+                raise ValueError(f"'init' must be one bit string of {n} bits; got shape {start.shape}")
+            return start.copy()
         if restart == 0 and self.init == "zeros":
             return np.zeros(n, dtype=np.uint8)
         return rng.integers(0, 2, size=n, dtype=np.uint8)
@@ -201,9 +219,7 @@ class BlockSearch(Optimizer):
                     improved = 0
                     for block in self._blocks(problem, bits, loss, rng, ledger):
                         sub = problem.restrict(block, bits)
-                        with warnings.catch_warnings():  # a block's miss is counted below, not shouted per block
-                            warnings.simplefilter("ignore", SearchWarning)
-                            res = self._inner(int(rng.integers(0, 2**31 - 1))).minimize(sub)
+                        res = self._run_inner(sub, rng)
                         _add_ledger(ledger, res.ledger)
                         steps += 1
                         hit = res.info.get("reached_optimum")
@@ -247,7 +263,8 @@ class BlockSearch(Optimizer):
         if not converged_all:
             warnings.warn(
                 f"BlockSearch stopped after max_sweeps={self.max_sweeps} sweeps while the last sweep still improved "
-                f"the loss ({sweeps_info[-1]['improving_blocks']} improving blocks); raise max_sweeps",
+                f"the loss ({sweeps_info[-1]['improving_blocks']} improving blocks); set "
+                + self._spell({"max_sweeps": 2 * int(self.max_sweeps)}),
                 SearchWarning, stacklevel=3,
             )
         return best[0], final, info

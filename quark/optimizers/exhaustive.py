@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -53,7 +54,8 @@ class RandomSearch(Optimizer):
     Parameters
     ----------
     max_queries : int, optional
-        Bit strings to draw; default ``ceil(sqrt(2**n))`` — the query budget of a Grover search.
+        Bit strings to draw; default ``ceil(sqrt(2**n))`` — the query budget of a Grover search. Never
+        more than ``4 N`` (``N = 2**n``; a warning says so): past that, exhaustive search is cheaper.
         (``max_evaluations`` is the old name.)
     target_loss : float, optional
         Stop as soon as a drawn bit string reaches it.
@@ -78,10 +80,17 @@ class RandomSearch(Optimizer):
         check_number(self.target_loss, "target_loss", allow_none=True, allow_inf=True)
 
     def _search(self, problem, ledger, rng):
+        n = problem.n_qubits
         budget = self.max_queries
         if budget is None:
-            budget = int(np.ceil(2 ** (problem.n_qubits / 2)))
-        n = problem.n_qubits
+            budget = int(np.ceil(2 ** (n / 2)))
+        elif n <= 62 and budget > 4 * (1 << n):
+            warnings.warn(
+                f"max_queries={budget} exceeds 4 N = {4 * (1 << n)} draws for {n} qubits, where checking all "
+                f"{1 << n} settings (ExhaustiveSearch) is cheaper; capped at {4 * (1 << n)}",
+                UserWarning, stacklevel=4,
+            )
+            budget = 4 * (1 << n)
         best, best_loss, drawn = None, np.inf, 0
         batch = 1024
         with self._bar(budget, unit="setting") as bar:

@@ -159,6 +159,14 @@ class QuarkSearch(Optimizer):
             return q, f"a {q}-qubit joint circuit ({jo.n_weights} weight + {q - jo.n_weights} data and work qubits)"
         return super().qubits_needed(problem)
 
+    def _allocations(self) -> list[tuple[float, str]]:
+        out = super()._allocations()
+        if self.iterations is None:
+            n = int(self.estimation_shots) * int(self.copies)
+            out.append((8.0 * n, f"the marked-fraction estimate ('estimation_shots'={self.estimation_shots} x "
+                                 f"'copies'={self.copies} sample indices, 8 bytes each)"))
+        return out
+
     def _estimate_hits(self, problem, rng: np.random.Generator) -> int:
         """Marked tuples among ``estimation_shots`` uniform (w, i1, ..., ik), checked classically."""
         n_est, k = int(self.estimation_shots), int(self.copies)
@@ -208,13 +216,16 @@ class QuarkSearch(Optimizer):
         if n_marked:
             self._warn_missed(
                 f"the best measured setting (loss {best_loss:.6g}, measured {int(times[j])} of {shots} times) is not the "
-                f"optimum: {n_marked} setting(s) lie below it; raise copies (amplifies accuracy**copies) or shots, "
-                "or use GroverAdaptiveSearch, which finds the minimum"
+                f"optimum: {n_marked} setting(s) lie below it; set "
+                + self._spell({"copies": 2 * int(self.copies)}, {"shots": 2 * shots})
+                + " (more copies amplify accuracy**copies), or search with GroverAdaptiveSearch, which finds the "
+                "minimum (QuarkClassifier(optimizer='grover'); command line: --optimizer grover)"
             )
         elif n_marked is None and times[j] <= 1 and distinct.size > 0.9 * shots:
             self._warn_missed(
                 f"the measured weights look uniform ({distinct.size} distinct settings in {shots} shots, the best "
-                "measured once): the amplification probably missed the optimum; raise copies or shots"
+                "measured once): the amplification probably missed the optimum; set "
+                + self._spell({"copies": 2 * int(self.copies)}, {"shots": 2 * shots})
             )
         info = {
             "counts": {int(distinct[i]): int(times[i]) for i in by_count},

@@ -57,7 +57,7 @@ def test_unknown_backend_name_lists_the_known_ones():
     with pytest.raises(ValueError, match=r"unknown backend 'qpu9000'; expected one of \[.*'aer'.*'ibm'.*'statevector'"):
         get_backend("qpu9000")
     X, y = load_edge_detection(size=2)
-    with pytest.raises(ValueError, match="unknown backend 'qpu9000'"):
+    with pytest.raises(ValueError, match="'backend' of GroverAdaptiveSearch must be one of .*'statevector'.*got 'qpu9000'"):
         QuarkClassifier(model="line-detector", backend="qpu9000").fit(X, y)
 
 

@@ -282,7 +282,7 @@ def test_a_sampler_returning_nothing_usable_is_an_error(mode, match):
 @pytest.mark.parametrize(
     "kwargs, exc, match",
     [
-        ({"backend": "no-such-sampler"}, ValueError, "unknown sampler 'no-such-sampler'"),
+        ({"backend": "no-such-sampler"}, ValueError, "'backend' must be one of .* got 'no-such-sampler'"),
         ({"backend": "statevector"}, ValueError, "Grover"),
         ({"backend": object()}, TypeError, "dimod sampler"),
         ({"encoding": "cubic"}, ValueError, "'encoding' must be one of"),

@@ -199,7 +199,7 @@ def test_classifier_passes_backend_shots_and_max_queries(edges_rows):
         ({"target_loss": "low"}, TypeError, "'target_loss'"),
         ({"target_loss": float("nan")}, ValueError, "'target_loss'"),
         ({"restart": "yes"}, TypeError, "'restart' must be True or False"),
-        ({"backend": "qasm"}, ValueError, "unknown backend 'qasm'"),
+        ({"backend": "qasm"}, ValueError, "'backend' of GroverAdaptiveSearch must be one of .*got 'qasm'"),
         ({"method": "magic"}, ValueError, "'method'"),
     ],
 )

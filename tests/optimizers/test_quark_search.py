@@ -141,7 +141,7 @@ def test_needs_a_landscape():
         ({"copies": 0}, "'copies' must be a positive integer; got 0"),
         ({"iterations": -1}, "'iterations'"),
         ({"estimation_shots": 0}, "'estimation_shots'"),
-        ({"backend": "nope"}, "unknown backend 'nope'"),
+        ({"backend": "nope"}, "'backend' of QuarkSearch must be one of .*got 'nope'"),
     ],
 )
 def test_bad_input(kwargs, match):
