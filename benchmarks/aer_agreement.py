@@ -11,10 +11,15 @@ total-variation distance to the closed form:
 It also reports the largest deviation of the circuit's exact (statevector) weight distribution from
 the closed form, which separates circuit errors (must be ~1e-12) from shot noise.
 
+``--compact`` runs the same cases on ``AerBackend(compact=True)`` (the oracles' simulator forms:
+no ancilla, narrow registers, diagonal blocks, swap-free QFTs), ``--oracle cheapest`` with the
+tabulated oracle where it is smaller: the circuits change, the distributions must not.
+
 Run::
 
     python benchmarks/aer_agreement.py            # all instances, 20,000 shots per case
     python benchmarks/aer_agreement.py --shots 4000 --quick
+    python benchmarks/aer_agreement.py --compact --gas-seeds 0
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from qiskit_aer import AerSimulator
 from quark.backends.aer import AerBackend
 from quark.datasets import load_edge_detection, load_tiny_mnist
 from quark.encoding import LossLandscape, WeightEncoding
-from quark.encoding.oracles import counting_oracle, grover_circuit, joint_oracle, qubo_oracle
+from quark.encoding.oracles import grover_circuit, joint_oracle
 from quark.models import LineDetector
 from quark.encoding import as_problem
 from quark.testing import threshold_distribution, total_variation
@@ -122,53 +127,45 @@ def main() -> None:
     ap.add_argument("--gas-large-seeds", type=int, default=0,
                     help="GroverAdaptiveSearch seeds on Tiny-MNIST 3x3 (10 weight qubits, ~2 min per solve)")
     ap.add_argument("--only-gas", action="store_true", help="run only the GroverAdaptiveSearch section")
+    ap.add_argument("--compact", action="store_true", help="the oracles' simulator forms (AerBackend(compact=True))")
+    ap.add_argument("--oracle", default="auto", choices=["auto", "cheapest"], help="threshold oracle choice")
     args = ap.parse_args()
+    options = {"compact": args.compact, "oracle": args.oracle}
     if args.only_gas:
-        _gas_section(args.gas_seeds, args.gas_large_seeds)
+        _gas_section(args.gas_seeds, args.gas_large_seeds, options)
         return
     rng = np.random.default_rng(args.seed)
-    be = AerBackend(method="statevector", max_parallel_threads=1)
+    be = AerBackend(method="statevector", max_parallel_threads=1, **options)
     t_all = time.perf_counter()
 
     print(f"shots per case: {args.shots}; TVD bound of the conformance kit: 0.5*sqrt(K/shots) + 0.02\n")
     print("| instance | oracle | qubits (weights + work) | oracle depth / CX | r | marked | TVD | TVD of exact draws | exact max abs dev | s |")
     print("|---|---|---|---|---|---|---|---|---|---|")
-    for name, land in threshold_cases(args.quick):
-        orc = counting_oracle(land)
-        table = land.table()
-        levels = np.unique(table)
-        threshold = float(levels[1]) if levels.size > 1 else float(levels[0]) + 1
-        marked = int((table < threshold).sum())
-        r = _best_rounds(marked / table.size)
-        depth, cx = _gates(orc.bound(threshold))
-        t0 = time.perf_counter()
-        shots = be.sample_threshold(land, threshold, r, args.shots, rng).indices
-        dt = time.perf_counter() - t0
-        exact = threshold_distribution(table, threshold, r)
-        tvd = total_variation(shots, exact)
-        dev = np.abs(_exact_weight_probs(be.threshold_circuit(land, threshold, r, measure=False), land.n_qubits) - exact).max()
-        work = orc.circuit.num_qubits - orc.n_weights
-        print(f"| {name} | counting ({orc.info['classes']} classes, {orc.info['counter_qubits']}-q counter) | "
-              f"{orc.circuit.num_qubits} ({orc.n_weights} + {work}) | {depth} / {cx} | {r} | {marked}/{table.size} | "
-              f"{tvd:.4f} | {_noise_tvd(exact, args.shots, rng):.4f} | {dev:.1e} | {dt:.2f} |")
-    for name, prob in qubo_cases():
-        orc = qubo_oracle(prob)
+    for name, prob in [*threshold_cases(args.quick), *qubo_cases()]:
         p = as_problem(prob)
+        orc = be.threshold_oracle(p)
         table = p.table()
         levels = np.unique(table)
-        threshold = float(levels[2])
+        threshold = float(levels[1 if orc.kind == "counting" else 2]) if levels.size > 2 else float(levels[0]) + 1
         marked = int((table < threshold).sum())
         r = _best_rounds(marked / table.size)
-        depth, cx = _gates(orc.bound(threshold))
+        circuit = orc.bound(threshold)  # the shape this threshold runs on (narrow registers: its width)
+        depth, cx = _gates(circuit)
         t0 = time.perf_counter()
         shots = be.sample_threshold(prob, threshold, r, args.shots, rng).indices
         dt = time.perf_counter() - t0
         exact = threshold_distribution(table, threshold, r)
         tvd = total_variation(shots, exact)
         dev = np.abs(_exact_weight_probs(be.threshold_circuit(prob, threshold, r, measure=False), p.n_qubits) - exact).max()
-        print(f"| {name} | QUBO (scale {orc.info['scale']}, {orc.info['value_qubits']}-q value) | "
-              f"{orc.circuit.num_qubits} ({orc.n_weights} + {orc.circuit.num_qubits - orc.n_weights}) | {depth} / {cx} | "
-              f"{r} | {marked}/{table.size} | {tvd:.4f} | {_noise_tvd(exact, args.shots, rng):.4f} | {dev:.1e} | {dt:.2f} |")
+        i = orc.info
+        what = {"counting": lambda: f"counting ({i['classes']} classes, {circuit.num_qubits - orc.n_weights - i['ancillas']}-q counter)",
+                "qubo": lambda: f"QUBO (scale {i['scale']}, {circuit.num_qubits - orc.n_weights}-q value)",
+                "table": lambda: "table (DiagonalGate)"}[orc.kind]()
+        if args.compact and orc.kind != "table":
+            what += f", compact{', ' + str(i.get('diagonal_blocks', 0)) + ' blocks' if i.get('diagonal_blocks') else ''}"
+        print(f"| {name} | {what} | {circuit.num_qubits} ({orc.n_weights} + {circuit.num_qubits - orc.n_weights}) | "
+              f"{depth} / {cx} | {r} | {marked}/{table.size} | {tvd:.4f} | {_noise_tvd(exact, args.shots, rng):.4f} | "
+              f"{dev:.1e} | {dt:.2f} |")
 
     print("\n| instance (joint oracle, features loader) | qubits (w + idx + data + anc) | oracle depth / CX | r | TVD | TVD of exact draws | exact max abs dev | s |")
     print("|---|---|---|---|---|---|---|---|")
@@ -189,15 +186,15 @@ def main() -> None:
                   f"{i['ancillas']}) | {depth} / {cx} | {r} | {tvd:.4f} | {_noise_tvd(exact, args.shots, rng):.4f} | "
                   f"{dev:.1e} | {dt:.2f} |")
     if args.gas_seeds or args.gas_large_seeds:
-        _gas_section(args.gas_seeds, args.gas_large_seeds)
+        _gas_section(args.gas_seeds, args.gas_large_seeds, options)
     print(f"\ntotal wall time {time.perf_counter() - t_all:.0f} s")
 
 
-def _gas_section(seeds: int, large_seeds: int = 0) -> None:
+def _gas_section(seeds: int, large_seeds: int = 0, options: dict | None = None) -> None:
     """GroverAdaptiveSearch with default settings on gate-level circuits: does it reach the optimum?"""
     from quark.optimizers import GroverAdaptiveSearch
 
-    be = AerBackend(method="statevector", max_parallel_threads=1)
+    be = AerBackend(method="statevector", max_parallel_threads=1, **(options or {}))
     print("\n| instance (GroverAdaptiveSearch on aer) | qubits | optimum reached | median oracle queries | median circuits | s / solve |")
     print("|---|---|---|---|---|---|")
     cases = [(name, land, seeds) for name, land in threshold_cases(quick=True)] if seeds else []

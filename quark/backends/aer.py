@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from quark._memory import check_fits
-from quark._validation import check_choice, check_mapping, check_number
-from quark.backends.gate import GateLevelBackend, bitarray_to_indices
+from quark._validation import check_bool, check_choice, check_mapping, check_number
+from quark.backends.gate import GateLevelBackend
 from quark.exceptions import MissingDependencyError, ProblemTooLargeError
 
 __all__ = ["AerBackend", "AerGPUBackend", "aer_unusable_reason"]
@@ -87,6 +87,16 @@ class AerBackend(GateLevelBackend):
         Amplitude precision (single halves the memory).
     oracle, loader, index_state, max_table_qubits
         See :class:`~quark.backends.gate.GateLevelBackend`.
+    compact : bool, default=False
+        Oracles in their simulator forms: the counting oracle without its ancilla (multi-controlled
+        phases), counters and value registers only as wide as each threshold needs, inverse QFTs
+        without swaps (:func:`~quark.encoding.oracles.choose_threshold_oracle`); same marks, fewer
+        qubits. ``False`` builds the hardware forms (the IBM backend's); see docs/aer.md for the
+        measured difference.
+    lean : bool, default=True
+        Run through Aer's controller directly, each transpiled circuit converted once and the
+        threshold bound at run time (:class:`~quark.backends._aer_exec.AerRunner`); ``False`` calls
+        ``SamplerV2`` every time.
     optimization_level : {0, 1}
         Transpiler optimization level (higher levels permute qubits, which would misalign the
         separately transpiled pieces this backend concatenates).
@@ -123,6 +133,8 @@ class AerBackend(GateLevelBackend):
         optimization_level: int = 1,
         max_memory: float | None = None,
         aer_options: dict | None = None,
+        compact: bool = False,
+        lean: bool = True,
         **more_aer_options: Any,
     ) -> None:
         if "max_memory_bytes" in more_aer_options:
@@ -140,12 +152,17 @@ class AerBackend(GateLevelBackend):
         self.optimization_level = optimization_level
         self.max_memory = max_memory
         self.aer_options = aer_options
+        self.compact = compact
+        self.lean = lean
         self._validate()
         _raise_if_unusable(self.name, device)
         from qiskit_aer import AerSimulator
 
+        from quark.backends._aer_exec import AerRunner
+
         aer_method = "automatic" if method in ("auto", "automatic") else method
         self._sim = AerSimulator(method=aer_method, device=device, precision=precision, **(aer_options or {}))
+        self._runner = AerRunner(self._sim)
         self._pass_manager = None
         self._init_caches()
 
@@ -159,6 +176,12 @@ class AerBackend(GateLevelBackend):
             raise ValueError(f"'optimization_level' must be 0 or 1; got {self.optimization_level!r}")
         check_number(self.max_memory, "max_memory", above=0, allow_none=True)
         check_mapping(self.aer_options, "aer_options")
+        check_bool(self.compact, "compact")
+        check_bool(self.lean, "lean")
+
+    @property
+    def compact_oracles(self) -> bool:
+        return bool(self.compact)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(method={self.method!r}, device={self.device!r}, oracle={self.oracle!r})"
@@ -188,14 +211,9 @@ class AerBackend(GateLevelBackend):
         return self._pass_manager.run(circ)
 
     def _execute(self, tqc, values, shots, rng, n_weights):
-        from qiskit_aer.primitives import SamplerV2
-
         seed = int(rng.integers(0, 2**31 - 1))
-        sampler = SamplerV2.from_backend(self._sim, seed=seed, default_shots=shots)
-        pub = (tqc, [values]) if values else (tqc,)
-        result = sampler.run([pub], shots=shots).result()[0]
-        bits = result.data.meas  # BitArray, shape (), num_shots x num_bits
-        return bitarray_to_indices(bits.array.reshape(shots, -1), n_weights), 0.0, {}
+        indices = self._runner.run(tqc, values, shots, seed, lean=bool(self.lean))
+        return indices & ((1 << n_weights) - 1), 0.0, {}
 
 
 class AerGPUBackend(AerBackend):
@@ -216,6 +234,8 @@ class AerGPUBackend(AerBackend):
         optimization_level: int = 1,
         max_memory: float | None = None,
         aer_options: dict | None = None,
+        compact: bool = False,
+        lean: bool = True,
         **more_aer_options: Any,
     ) -> None:
         if device != "GPU":
@@ -223,7 +243,8 @@ class AerGPUBackend(AerBackend):
         _raise_if_unusable(self.name, "GPU")
         super().__init__(method, device, precision, oracle=oracle, loader=loader, index_state=index_state,
                          max_table_qubits=max_table_qubits, optimization_level=optimization_level,
-                         max_memory=max_memory, aer_options=aer_options, **more_aer_options)
+                         max_memory=max_memory, aer_options=aer_options, compact=compact, lean=lean,
+                         **more_aer_options)
 
 
 def aer_cpu_unusable_reason() -> str:

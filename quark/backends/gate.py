@@ -20,7 +20,7 @@ import numpy as np
 from quark._validation import check_choice, check_int
 from quark.backends.base import GroverBackend, Samples
 
-__all__ = ["GateLevelBackend", "bitarray_to_indices", "two_qubit_gates", "LOADERS", "INDEX_STATES"]
+__all__ = ["GateLevelBackend", "GroverPieces", "bitarray_to_indices", "two_qubit_gates", "LOADERS", "INDEX_STATES"]
 
 LOADERS = ("features", "pixels")
 INDEX_STATES = ("uniform", "padded")
@@ -45,13 +45,72 @@ def two_qubit_gates(circuit) -> int:
     )
 
 
+class GroverPieces:
+    """``A``, ``iterations`` copies of the Grover iterate ``Q`` and a measurement: a circuit not yet built.
+
+    Aer's runner converts the transpiled pieces once and concatenates their native forms per round
+    count (:mod:`quark.backends._aer_exec`), so most round counts never become a ``QuantumCircuit``;
+    :meth:`circuit` builds the ``QuantumCircuit`` for whatever needs one (``SamplerV2``).
+    """
+
+    def __init__(self, start, iterate, iterations: int, measured: list[int]) -> None:
+        self.start, self.iterate, self.iterations, self.measured = start, iterate, int(iterations), list(measured)
+        self._circuit = None
+
+    @property
+    def num_qubits(self) -> int:
+        return self.start.num_qubits
+
+    @property
+    def num_clbits(self) -> int:
+        return self.start.num_clbits
+
+    @property
+    def parameters(self):
+        return self.iterate.parameters if self.iterations else self.start.parameters
+
+    def size(self) -> int:
+        return self.start.size() + self.iterations * self.iterate.size() + len(self.measured)
+
+    def count_ops(self) -> dict:
+        ops = dict(self.start.count_ops())
+        for name, c in self.iterate.count_ops().items():
+            ops[name] = ops.get(name, 0) + self.iterations * c
+        ops["measure"] = ops.get("measure", 0) + len(self.measured)
+        return ops
+
+    def measurement(self):
+        """The measurement alone, on the wires of :attr:`start`."""
+        qc = self.start.copy_empty_like(name="measure")
+        qc.measure(self.measured, list(range(len(self.measured))))
+        return qc
+
+    def circuit(self):
+        """The whole ``QuantumCircuit`` (built once)."""
+        if self._circuit is None:
+            t_start, t_q = self.start, self.iterate
+            qc = t_start.copy(name=f"grover_{self.iterations}")
+            if qc.qubits == t_q.qubits and qc.clbits[: t_q.num_clbits] == t_q.clbits:
+                for _ in range(self.iterations):  # same wires: append the (never mutated) instructions as they are
+                    for inst in t_q.data:
+                        qc._append(inst)
+                qc.global_phase += self.iterations * t_q.global_phase
+            else:
+                for _ in range(self.iterations):
+                    qc.compose(t_q, inplace=True, copy=False)
+            qc.measure(self.measured, list(range(len(self.measured))))
+            self._circuit = qc
+        return self._circuit
+
+
 class GateLevelBackend(GroverBackend):
     """Base of backends that run real Grover circuits (see the module docstring).
 
     Parameters shared by every gate-level backend
     ---------------------------------------------
-    oracle : {"auto", "counting", "qubo", "table"}
-        Threshold oracle (:func:`~quark.encoding.oracles.choose_threshold_oracle`).
+    oracle : {"auto", "counting", "qubo", "table", "cheapest"}
+        Threshold oracle (:func:`~quark.encoding.oracles.choose_threshold_oracle`): ``"cheapest"`` takes
+        the tabulated oracle where it synthesizes to fewer CX than the arithmetic one.
     loader : {"features", "pixels"}
         Data loader of the joint oracle.
     index_state : {"uniform", "padded"}
@@ -83,11 +142,18 @@ class GateLevelBackend(GroverBackend):
     def _init_caches(self) -> None:
         self._oracles: "weakref.WeakKeyDictionary[Any, dict]" = weakref.WeakKeyDictionary()
         self._transpiled: dict[tuple, Any] = {}
+        self._circuit_info: dict[int, tuple] = {}
         self.report: list[dict[str, Any]] = []
 
     @property
+    def compact_oracles(self) -> bool:
+        """Whether oracles take their simulator forms (:func:`~quark.encoding.oracles.choose_threshold_oracle`)."""
+        return False
+
+    @property
     def n_transpiled(self) -> int:
-        """Circuit shapes transpiled and cached so far (each serves every threshold)."""
+        """Circuit shapes transpiled and cached so far (each serves every threshold it is built for:
+        all of them, or, for a compact oracle, those its register width holds)."""
         return sum(1 for k in self._transpiled if k[0] == "pieces") if self.compose_pieces else len(self._transpiled)
 
     # -- oracles ----------------------------------------------------------------------------------
@@ -104,9 +170,11 @@ class GateLevelBackend(GroverBackend):
 
         p = as_problem(problem)
         cache = self._problem_cache(p)
-        if self.oracle not in cache:
-            cache[self.oracle] = choose_threshold_oracle(p, self.oracle, max_table_qubits=self.max_table_qubits)
-        return cache[self.oracle]
+        key = (self.oracle, self.compact_oracles, self.max_table_qubits)
+        if key not in cache:
+            cache[key] = choose_threshold_oracle(p, self.oracle, max_table_qubits=self.max_table_qubits,
+                                                 compact=self.compact_oracles)
+        return cache[key]
 
     def joint_oracle(self, problem, copies: int = 1):
         """The :class:`~quark.encoding.oracles.JointOracle` of :meth:`sample_joint` (cached)."""
@@ -166,7 +234,13 @@ class GateLevelBackend(GroverBackend):
 
     def _samples(self, tqc, values, shots, rng, n_weights, meta) -> Samples:
         indices, device_s, run_meta = self._execute(tqc, values, shots, rng, n_weights)
-        circuit = {"qubits": tqc.num_qubits, "size": tqc.size(), "ops": dict(tqc.count_ops()), **meta}
+        hit = self._circuit_info.get(id(tqc))
+        if hit is None or hit[0] is not tqc:  # sizes once per transpiled circuit, not per call
+            hit = (tqc, {"qubits": tqc.num_qubits, "size": tqc.size(), "ops": dict(tqc.count_ops())})
+            if len(self._circuit_info) >= 2 * _CACHE_SIZE:
+                self._circuit_info.pop(next(iter(self._circuit_info)))
+            self._circuit_info[id(tqc)] = hit
+        circuit = {**hit[1], "ops": dict(hit[1]["ops"]), **meta}
         return Samples(indices, shots, int(run_meta.pop("jobs", 1)), device_s, {"circuit": circuit, **run_meta})
 
     # -- transpiled circuits, cached --------------------------------------------------------------
@@ -195,7 +269,7 @@ class GateLevelBackend(GroverBackend):
 
         With :attr:`compose_pieces`, ``A`` (with the classical register) and the Grover iterate ``Q``
         are transpiled once per oracle and a round count only concatenates copies of transpiled
-        ``Q``; otherwise each (oracle, rounds) circuit is transpiled once.
+        ``Q`` (a :class:`GroverPieces`); otherwise each (oracle, rounds) circuit is transpiled once.
         """
         measured = list(range(len(search) if n_measured is None else n_measured))
         if not self.compose_pieces:
@@ -227,11 +301,7 @@ class GateLevelBackend(GroverBackend):
 
         def compose():
             t_start, t_q = self._lru(("pieces", *key), owner, pieces)
-            qc = t_start.copy(name=f"grover_{iterations}")
-            for _ in range(iterations):
-                qc.compose(t_q, inplace=True)
-            qc.measure(measured, list(range(len(measured))))
-            return qc
+            return GroverPieces(t_start, t_q, iterations, measured)
 
         return self._lru(("rounds", *key, iterations), owner, compose)
 

@@ -45,12 +45,14 @@ from __future__ import annotations
 from quark.encoding.oracles.grover import grover_circuit
 from quark.encoding.oracles.joint import JointOracle, joint_oracle
 from quark.encoding.oracles.threshold import (
+    COUNTING_FORMS,
     ORACLE_KINDS,
     ThresholdOracle,
     choose_threshold_oracle,
     counting_oracle,
     integer_scaling,
     is_exactly_scalable,
+    oracle_cost,
     qubo_oracle,
     table_oracle,
 )
@@ -66,5 +68,7 @@ __all__ = [
     "integer_scaling",
     "is_exactly_scalable",
     "choose_threshold_oracle",
+    "oracle_cost",
     "ORACLE_KINDS",
+    "COUNTING_FORMS",
 ]

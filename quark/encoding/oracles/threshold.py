@@ -10,87 +10,24 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from quark.encoding.landscape import LossLandscape
-from quark.encoding.oracles._fourier import PARAM as _PARAM, fourier_add as _fourier_add, sign_phase_oracle as _sign_phase_oracle, value_bits as _value_bits
+from quark.encoding.oracles._base import ThresholdOracle
+from quark.encoding.oracles._fourier import PARAM as _PARAM, fourier_add as _fourier_add, fourier_add_terms, fourier_order
+from quark.encoding.oracles._fourier import inverse_qft
+from quark.encoding.oracles._fourier import sign_bits, sign_phase_oracle as _sign_phase_oracle
+from quark.encoding.oracles.counting import COUNTING_FORMS, counting_oracle
 from quark.encoding.problem import SearchProblem, as_problem
 
-if TYPE_CHECKING:  # pragma: no cover
-    from qiskit import QuantumCircuit
-    from qiskit.circuit import Parameter
-
 __all__ = ["ThresholdOracle", "table_oracle", "counting_oracle", "qubo_oracle", "integer_scaling",
-           "is_exactly_scalable", "choose_threshold_oracle", "ORACLE_KINDS"]
+           "is_exactly_scalable", "choose_threshold_oracle", "oracle_cost", "ORACLE_KINDS", "COUNTING_FORMS"]
 
 #: Threshold oracles a gate-level backend can use.
-ORACLE_KINDS = ("auto", "counting", "qubo", "table")
-
-
-# -- containers ----------------------------------------------------------------------------------
-@dataclass
-class ThresholdOracle:
-    """A phase oracle marking the weight settings below a threshold.
-
-    Attributes
-    ----------
-    kind : {"counting", "qubo", "table"}
-    n_weights : int
-        Weight qubits: qubits ``0 .. n_weights-1`` of :attr:`circuit` (register ``"w"``).
-    circuit : QuantumCircuit or None
-        The oracle with the threshold as parameter ``"threshold_k"`` (``None`` for ``"table"``,
-        whose circuit depends on the marked set: see :meth:`at`).
-    info : dict
-        Sizes and scalings (counter / value qubits, classes or terms, integer scale, bounds).
-    """
-
-    kind: str
-    n_weights: int
-    circuit: "QuantumCircuit | None"
-    parameter: "Parameter | None"
-    info: dict[str, Any] = field(default_factory=dict)
-    _k_of_threshold: Any = None
-    _table: np.ndarray | None = None
-
-    def threshold_value(self, threshold: float) -> int | None:
-        """The integer bound the circuit compares with (``None`` for the table oracle)."""
-        if self._k_of_threshold is None:
-            return None
-        return int(self._k_of_threshold(float(threshold)))
-
-    def at(self, threshold: float) -> tuple["QuantumCircuit", dict, tuple]:
-        """``(circuit, parameter binding, cache key)`` of the oracle for ``threshold``.
-
-        The key identifies the circuit *shape*: the same for every threshold of a parametric
-        oracle, the marked set for the table oracle.
-        """
-        if not np.isfinite(threshold) and not np.isinf(threshold):
-            raise ValueError(f"'threshold' must be a number; got {threshold!r}")
-        if self.kind == "table":
-            marked = self._table < threshold
-            return _diagonal_oracle(marked), {}, ("table", hash(np.packbits(marked).tobytes()))
-        return self.circuit, {self.parameter: self.threshold_value(threshold)}, (self.kind,)
-
-    def bound(self, threshold: float) -> "QuantumCircuit":
-        """The oracle circuit with the threshold bound (for inspection or other backends)."""
-        qc, binding, _ = self.at(threshold)
-        return qc.assign_parameters(binding) if binding else qc
-
-
-# -- table ---------------------------------------------------------------------------------------
-def _diagonal_oracle(marked: np.ndarray) -> "QuantumCircuit":
-    from qiskit import QuantumCircuit, QuantumRegister
-    from qiskit.circuit.library import DiagonalGate
-
-    n = int(marked.size).bit_length() - 1
-    w = QuantumRegister(n, "w")
-    qc = QuantumCircuit(w, name="table_oracle")
-    qc.append(DiagonalGate(np.where(marked, -1.0, 1.0).tolist()), list(w))
-    return qc
+ORACLE_KINDS = ("auto", "counting", "qubo", "table", "cheapest")
 
 
 def table_oracle(table, *, max_qubits: int = 20) -> ThresholdOracle:
@@ -124,92 +61,6 @@ def table_oracle(table, *, max_qubits: int = 20) -> ThresholdOracle:
     if n > max_qubits:
         raise ValueError(f"the table oracle takes at most {max_qubits} weight qubits; got {n}")
     return ThresholdOracle("table", n, None, None, {"weight_qubits": n}, None, t)
-
-
-# -- counting ------------------------------------------------------------------------------------
-def counting_oracle(landscape: "LossLandscape") -> ThresholdOracle:
-    """The coherent counting oracle of a 0-1-loss landscape of a model with a reversible form.
-
-    Samples with the same gate features ``u(x)`` (:meth:`GatedOrForm.gate_features`) share one
-    correctness circuit: a class with ``mu1`` positive and ``mu0`` negative samples adds
-    ``mu0 + (mu1 - mu0) * out(w)`` correct answers, so the counter needs one controlled addition per
-    distinct feature row (the circuit is the per-sample one with identical sub-circuits merged).
-    The register holds ``K - 1 - count`` in two's complement with ``bit_length(m) + 1`` qubits:
-    it never overflows, and its sign qubit is 1 exactly when ``count >= K``, the smallest count
-    whose loss ``(m - count) / m`` is below the threshold.
-
-    Raises ``ValueError`` for another loss, or for a model without a reversible form (naming the
-    models that have one).
-    """
-    from qiskit import QuantumCircuit, QuantumRegister
-    from qiskit.circuit import Parameter
-    from qiskit.circuit.library import QFTGate
-
-    if not isinstance(landscape, LossLandscape):
-        raise TypeError(f"'landscape' must be a LossLandscape; got {type(landscape).__name__}")
-    if landscape.loss != "zero_one":
-        raise ValueError(
-            f"the counting oracle counts correct samples, i.e. the 'zero_one' loss; got loss={landscape.loss!r} "
-            "(use oracle='qubo' for a quadratic loss or oracle='table' for a small landscape)"
-        )
-    form = landscape.model.reversible_form(landscape.X.shape[1])
-    if landscape.n_qubits != form.n_weights:  # pragma: no cover - binary models have 1 bit per weight
-        raise ValueError("the counting oracle needs one qubit per binary weight")
-    m = landscape.n_samples
-    u = form.gate_features(landscape.X)
-    keys = u.astype(np.int64) @ (1 << np.arange(form.n_gates, dtype=np.int64))
-    uniq, first, inv = np.unique(keys, return_index=True, return_inverse=True)
-    y = landscape.y.astype(np.int64)
-    mu1 = np.bincount(inv, weights=y, minlength=uniq.size).astype(np.int64)
-    mu0 = np.bincount(inv, weights=1 - y, minlength=uniq.size).astype(np.int64)
-    c0 = int(mu0.sum())  # every negative sample is right when out = 0
-    b = _value_bits(m)
-
-    w = QuantumRegister(form.n_weights, "w")
-    anc = QuantumRegister(1, "correct")
-    val = QuantumRegister(b, "count")
-    k = Parameter(_PARAM)
-    U = QuantumCircuit(w, anc, val, name="count")
-    U.h(val)  # QFT of |0>
-    _fourier_add(U, list(val), k - 1 - c0)
-    n_adds = 0
-    for r in range(uniq.size):
-        delta = int(mu1[r] - mu0[r])
-        if delta == 0:
-            continue
-        row = u[first[r]]
-        selected = [g for g in range(form.n_gates) if row[g]]
-        n_adds += 1
-        if form.polarity is None and len(selected) == 1:  # out(w) is one weight qubit: no ancilla
-            _fourier_add(U, list(val), -delta, [w[selected[0]]])
-        elif form.polarity is not None and not selected:
-            _fourier_add(U, list(val), -delta, [w[form.polarity]])
-        elif form.polarity is None and not selected:
-            continue  # out = 0: adds nothing
-        else:
-            form.append_classical(U, list(w), row, anc[0])
-            _fourier_add(U, list(val), -delta, [anc[0]])
-            form.append_classical(U, list(w), row, anc[0])  # XORs of functions of w: self-inverse
-    U.append(QFTGate(b).inverse(), list(val))
-    oracle = _sign_phase_oracle(U, val[b - 1])
-    oracle.name = "counting_oracle"
-
-    losses = (m - np.arange(m + 1)) / m  # the landscape's (pred != y).mean() for each count
-
-    def k_of(threshold: float) -> int:
-        hit = np.nonzero(losses < threshold)[0]
-        return int(hit[0]) if hit.size else m + 1
-
-    info = {
-        "weight_qubits": form.n_weights,
-        "counter_qubits": b,
-        "ancillas": 1,
-        "samples": m,
-        "classes": int(uniq.size),
-        "controlled_adds": n_adds,
-        "model": form.model_name,
-    }
-    return ThresholdOracle("counting", form.n_weights, oracle, k, info, k_of)
 
 
 # -- QUBO / HUBO arithmetic ----------------------------------------------------------------------
@@ -279,7 +130,8 @@ def integer_scaling(coefficients: Sequence[float], *, max_denominator: int = 1 <
     return int(scale)
 
 
-def qubo_oracle(problem, *, max_denominator: int = 1 << 16, max_value_qubits: int = 32) -> ThresholdOracle:
+def qubo_oracle(problem, *, max_denominator: int = 1 << 16, max_value_qubits: int = 32, narrow: bool = False,
+                swaps: bool = True, blocks: bool = False) -> ThresholdOracle:
     """The arithmetic oracle of a QUBO / HUBO: phase -1 exactly where ``energy < threshold``.
 
     Coefficients are scaled by the smallest integer ``s`` that makes them all integers
@@ -296,6 +148,15 @@ def qubo_oracle(problem, *, max_denominator: int = 1 << 16, max_value_qubits: in
         Largest denominator accepted when scaling to integers.
     max_value_qubits : int
         Refuse larger value registers (a huge integer scale).
+    narrow : bool
+        Per threshold, the narrowest value register that holds ``E - K`` for every energy in
+        ``[lb, ub]`` (``K - lb`` values below, ``ub - K + 1`` at or above): two circuit shapes at
+        most (:meth:`ThresholdOracle.at`); :attr:`ThresholdOracle.circuit` is the widest.
+    swaps : bool
+        Keep the inverse QFT's final qubit reversal (``False`` saves ``b // 2`` swaps).
+    blocks : bool
+        Terms on few variables gathered into diagonal blocks of at most ten qubits where a
+        statevector simulator gains by it (:func:`~quark.encoding.oracles._fourier.fourier_add_terms`).
 
     Examples
     --------
@@ -309,7 +170,6 @@ def qubo_oracle(problem, *, max_denominator: int = 1 << 16, max_value_qubits: in
     """
     from qiskit import QuantumCircuit, QuantumRegister
     from qiskit.circuit import Parameter
-    from qiskit.circuit.library import QFTGate
 
     variables, terms, offset = _polynomial_terms(problem)
     n = len(variables)
@@ -318,23 +178,30 @@ def qubo_oracle(problem, *, max_denominator: int = 1 << 16, max_value_qubits: in
     ioff = int(round(offset * s))
     lb = ioff + sum(min(c, 0) for c in iterms.values())
     ub = ioff + sum(max(c, 0) for c in iterms.values())
-    b = _value_bits(ub - lb)
+
+    def width_of(kk: int) -> int:
+        return sign_bits(kk - lb, ub - kk + 1)  # E - K for E in [lb, K - 1] (marked) and [K, ub]
+
+    b = width_of(lb)  # the widest: 1 + bit_length(ub - lb), every K in [lb, ub + 1]
     if b > max_value_qubits:
         raise ValueError(
             f"the value register would need {b} qubits (integer scale {s}, energy range [{lb}, {ub}]), more "
             f"than max_value_qubits={max_value_qubits}; round the coefficients to coarser fractions"
         )
-    w = QuantumRegister(n, "w")
-    val = QuantumRegister(b, "value")
-    k = Parameter(_PARAM)
-    U = QuantumCircuit(w, val, name="energy")
-    U.h(val)
-    _fourier_add(U, list(val), ioff - k)
-    for t, c in sorted(iterms.items()):
-        _fourier_add(U, list(val), c, [w[i] for i in t])
-    U.append(QFTGate(b).inverse(), list(val))
-    oracle = _sign_phase_oracle(U, val[b - 1])
-    oracle.name = "qubo_oracle"
+
+    def build(width: int):
+        w = QuantumRegister(n, "w")
+        val = QuantumRegister(width, "value")
+        k = Parameter(_PARAM)
+        U = QuantumCircuit(w, val, name="energy")
+        U.h(val)
+        order = fourier_order(list(val), swaps=swaps)
+        _fourier_add(U, order, ioff - k)
+        fourier_add_terms(U, order, [([w[i] for i in t], c) for t, c in sorted(iterms.items())], blocks=blocks)
+        inverse_qft(U, list(val), swaps=swaps)
+        oracle = _sign_phase_oracle(U, val[width - 1])
+        oracle.name = "qubo_oracle"
+        return oracle, k
 
     def k_of(threshold: float) -> int:
         if threshold == math.inf:
@@ -349,6 +216,7 @@ def qubo_oracle(problem, *, max_denominator: int = 1 << 16, max_value_qubits: in
         kk = j if abs(x - j) <= 1e-9 * max(1.0, abs(x)) else math.ceil(x)
         return min(max(kk, lb), ub + 1)
 
+    circuit, k = build(b)
     info = {
         "weight_qubits": n,
         "value_qubits": b,
@@ -358,17 +226,43 @@ def qubo_oracle(problem, *, max_denominator: int = 1 << 16, max_value_qubits: in
         "degree": max((len(t) for t in iterms), default=0),
         "variables": variables,
     }
-    return ThresholdOracle("qubo", n, oracle, k, info, k_of)
+    orc = ThresholdOracle("qubo", n, circuit, k, info, k_of)
+    if narrow:
+        orc._width_of, orc._build, orc._shapes = width_of, build, {b: (circuit, k)}
+    return orc
 
 
+def oracle_cost(oracle: ThresholdOracle) -> int:
+    """A lower bound on the oracle's CX count once synthesized (the table oracle's: exactly ``2**n - 2``).
+
+    Every multi-qubit gate of an arithmetic oracle costs at least 2 CX (a CX 1, an inverse QFT on
+    ``b`` qubits ``b (b - 1)``); a ``DiagonalGate`` on ``q`` qubits synthesizes to ``2**q - 2`` CX.
+    """
+    if oracle.kind == "table":
+        return (1 << oracle.n_weights) - 2
+    cost = 0
+    for inst in oracle.circuit.data:
+        q = inst.operation.num_qubits
+        if q < 2:
+            continue
+        name = inst.operation.name
+        cost += 1 if name == "cx" else q * (q - 1) if name.startswith("qft") else (1 << q) - 2 if name == "diagonal" else 2
+    return cost
 
 
-def choose_threshold_oracle(problem, kind: str = "auto", *, max_table_qubits: int = 16) -> ThresholdOracle:
-    """The threshold oracle of ``kind`` for a problem; ``"auto"`` picks the cheapest that applies.
+def choose_threshold_oracle(problem, kind: str = "auto", *, max_table_qubits: int = 16,
+                            compact: bool = False) -> ThresholdOracle:
+    """The threshold oracle of ``kind`` for a problem.
 
     ``"auto"``: the counting oracle for 0-1-loss landscapes of models with a reversible form, the
     arithmetic oracle for QUBOs / HUBOs whose coefficients scale to integers (dimod models,
     QuadraticPrograms, quadratic landscapes), else the table oracle up to ``max_table_qubits``.
+    ``"cheapest"``: the table oracle where its ``2**n - 2`` CX are fewer than a lower bound on the
+    ``"auto"`` oracle's in its hardware form (:func:`oracle_cost`; small registers), else the
+    ``"auto"`` one.
+    ``compact=True`` builds the simulator forms: the counting oracle without its ancilla
+    (``form="phase"``), narrow counters and value registers, inverse QFTs without swaps, diagonal
+    blocks of at most ten qubits for terms on few weights.
     """
     from quark.models.circuits import has_reversible_form
 
@@ -376,7 +270,8 @@ def choose_threshold_oracle(problem, kind: str = "auto", *, max_table_qubits: in
         raise ValueError(f"'oracle' must be one of {ORACLE_KINDS}; got {kind!r}")
     p = as_problem(problem)
     land = p if isinstance(p, LossLandscape) else None
-    if kind == "auto":
+    cheapest = kind == "cheapest"
+    if kind in ("auto", "cheapest"):
         if land is not None and land.loss == "zero_one" and has_reversible_form(land.model, land.X.shape[1]):
             kind = "counting"
         elif (p.is_quadratic or _has_symbolic_polynomial(p)) and is_exactly_scalable(p):
@@ -396,7 +291,17 @@ def choose_threshold_oracle(problem, kind: str = "auto", *, max_table_qubits: in
     if kind == "counting":
         if land is None:
             raise ValueError(f"oracle='counting' needs a LossLandscape (a model with a reversible form); got {p!r}")
-        return counting_oracle(land)
-    if kind == "qubo":
-        return qubo_oracle(p)
-    return table_oracle(p, max_qubits=max_table_qubits)
+        orc = counting_oracle(land, form="phase" if compact else "ancilla", narrow=compact, blocks=compact)
+    elif kind == "qubo":
+        orc = qubo_oracle(p, narrow=compact, swaps=not compact, blocks=compact)
+    else:
+        return table_oracle(p, max_qubits=max_table_qubits)
+    if cheapest and p.n_qubits <= max_table_qubits:
+        # compared in their hardware forms: what each would cost once synthesized
+        hardware = orc if not compact else choose_threshold_oracle(p, kind, max_table_qubits=max_table_qubits)
+        bound = oracle_cost(hardware)
+        if (1 << p.n_qubits) - 2 < bound:
+            table = table_oracle(p, max_qubits=max_table_qubits)
+            table.info["instead_of"] = {"kind": orc.kind, "cx_lower_bound": bound, "cx": (1 << p.n_qubits) - 2}
+            return table
+    return orc
