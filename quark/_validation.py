@@ -74,8 +74,9 @@ def check_int(value: Any, name: str, *, minimum: int | None = 1, maximum: int | 
 
 
 def check_number(value: Any, name: str, *, above: float | None = None, minimum: float | None = None,
-                 maximum: float | None = None, allow_none: bool = False, allow_inf: bool = False) -> float | None:
-    """A real number (finite unless ``allow_inf``), optionally ``> above`` and in ``[minimum, maximum]``.
+                 maximum: float | None = None, below: float | None = None, allow_none: bool = False,
+                 allow_inf: bool = False) -> float | None:
+    """A real number (finite unless ``allow_inf``), optionally ``> above``, ``< below`` and in ``[minimum, maximum]``.
 
     Examples
     --------
@@ -91,7 +92,7 @@ def check_number(value: Any, name: str, *, above: float | None = None, minimum: 
         v = float(value)
         ok = not math.isnan(v) and (allow_inf or math.isfinite(v))
         ok = ok and (above is None or v > above) and (minimum is None or v >= minimum)
-        ok = ok and (maximum is None or v <= maximum)
+        ok = ok and (maximum is None or v <= maximum) and (below is None or v < below)
     if not ok:
         parts = []
         if above is not None:
@@ -100,6 +101,8 @@ def check_number(value: Any, name: str, *, above: float | None = None, minimum: 
             parts.append(f">= {minimum:g}")
         if maximum is not None:
             parts.append(f"<= {maximum:g}")
+        if below is not None:
+            parts.append(f"less than {below:g}")
         kind = "a number" if allow_inf else "a finite number"
         if parts:
             kind += " " + " and ".join(parts)

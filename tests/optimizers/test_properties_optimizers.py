@@ -61,6 +61,8 @@ def _specs(H) -> dict[str, dict[str, st.SearchStrategy]]:
                        lambda s: s not in ("aer", "ibm", "neal", "sqa", "exact", "tabu", "dwave")), st.integers(),
                        st.just(object())),
                    "max_queries": pos_or_none, "growth": H.bad_number(above=1.0), "patience": pos_or_none,
+                   "confidence": st.one_of(H.bad_number(above=0.0, none_ok=True),
+                                           st.floats(min_value=1.0, allow_nan=False, allow_infinity=False)),
                    "target_loss": H.bad_number(none_ok=True, inf_ok=True), "shots": pos,
                    "budget_factor": H.bad_number(above=0.0), "restart": H.bad_bool(),
                    "backend_options": H.bad_mapping()},
