@@ -270,16 +270,36 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
                 "features. Convert X with X.toarray() first"
             )
 
+    def _validated(self, X, y):
+        """``validate_data`` with the argument at fault named first (scikit-learn's text kept after it)."""
+        from sklearn.utils import check_array
+
+        try:
+            check_array(X, dtype=np.float64, ensure_all_finite=True, input_name="X", estimator=self)
+        except (ValueError, TypeError) as exc:
+            raise type(exc)(f"X: {exc}") from exc
+        try:
+            return validate_data(self, X, y, dtype=np.float64, ensure_all_finite=True)
+        except (ValueError, TypeError) as exc:
+            if "inconsistent numbers of samples" in str(exc):
+                raise type(exc)(f"X and y: {exc}") from exc
+            raise
+
     def _sample_weight(self, y: np.ndarray, sample_weight) -> np.ndarray | None:
         if sample_weight is None and self.class_weight is None:
             return None
         from sklearn.utils.class_weight import compute_sample_weight
 
-        sw = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        try:
+            sw = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        except (ValueError, TypeError) as exc:
+            raise type(exc)(f"'sample_weight' must hold numbers: {exc}") from exc
         if sw.shape != (len(y),):
             raise ValueError(f"'sample_weight' must have one weight per sample ({len(y)}); got shape {sw.shape}")
         if not np.isfinite(sw).all() or (sw < 0).any():
             raise ValueError("'sample_weight' must be finite and non-negative")
+        if not sw.sum() > 0:
+            raise ValueError("'sample_weight' is zero on every sample: nothing to fit")
         if self.class_weight is not None:
             sw = sw * compute_sample_weight(self.class_weight, y)
         return sw
@@ -340,7 +360,7 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
 
         self._validate_params()
         self._reject_sparse(X)
-        X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=True)
+        X, y = self._validated(X, y)
         classes = self._check_targets(y)
         model, loss, alpha = self._resolve(X)
         sw = self._sample_weight(y, sample_weight)

@@ -370,7 +370,7 @@ def fit_problems(clf, model, X, y, classes, scheme, loss, alpha, sample_weight):
     def _one(p, opt):
         sw = None if sample_weight is None else sample_weight[p.rows]
         if sw is not None and not sw.sum() > 0:
-            raise ValueError(f"the sample weights of problem {p.label!r} are all zero: nothing to fit")
+            raise ValueError(f"'sample_weight' is zero on every sample of problem {p.label!r}: nothing to fit")
         fitted_model = model.prepare(X[p.rows], p.positive, sw)
         probe = LossLandscape(fitted_model, weight_encoding(fitted_model, X.shape[1], weight_bits), X[p.rows], p.positive,
                               loss, alpha=0.0 if alpha == "auto" else alpha, sample_weight=sw)

@@ -114,12 +114,6 @@ _BAD_DATA = {
     "sample_weight-zeros": ({"sample_weight": np.zeros(_m)}, "sample_weight"),
     "sample_weight-strings": ({"sample_weight": ["a"] * _m}, "sample_weight"),
 }
-# scikit-learn's validate_data and the fitting layer say what is wrong without naming the argument
-# (quark/classifier.py and quark/fitting.py: see docs/guarantees.md, "Known gaps")
-_UNNAMED = {"X-1d", "X-3d", "X-strings", "X-empty", "X-no-features", "y-length", "sample_weight-zeros",
-            "sample_weight-strings"}
-
-
 def _fit(case):
     data = {"X": _X, "y": _Y, **_BAD_DATA[case][0]}
     return lambda: QuarkClassifier(model="perceptron", optimizer="exhaustive").fit(data["X"], data["y"],
@@ -133,10 +127,7 @@ def test_bad_fit_data_is_refused_with_a_specific_error(case):
     assert not isinstance(info.value, (IndexError, KeyError, ArithmeticError)), info.value
 
 
-@pytest.mark.parametrize("case", [
-    pytest.param(c, marks=pytest.mark.xfail(strict=True, reason="named in quark/classifier.py and quark/fitting.py: "
-                                                                  "pending (docs/guarantees.md, Known gaps)"))
-    if c in _UNNAMED else c for c in sorted(_BAD_DATA)])
+@pytest.mark.parametrize("case", sorted(_BAD_DATA))
 def test_bad_fit_data_names_the_argument(case):
     with pytest.raises((ValueError, TypeError)) as info:
         _fit(case)()
