@@ -6,7 +6,7 @@ level 1, no ancilla-assisted MCX), then draws shots on Aer through ``AerBackend`
 total-variation distance to the closed form:
 
 - threshold oracles: ``P(marked) = sin^2((2r+1) theta)``, uniform within the marked / unmarked sets;
-- the paper's joint oracle: PAPER.md's ``P(w)`` with ``c(w)^k`` marked states per weight.
+- the paper's joint oracle: the closed-form ``P(w)`` (docs/concepts.md) with ``c(w)^k`` marked states per weight.
 
 It also reports the largest deviation of the circuit's exact (statevector) weight distribution from
 the closed form, which separates circuit errors (must be ~1e-12) from shot noise.

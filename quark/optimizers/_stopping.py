@@ -20,7 +20,6 @@ by every search of that size — a block-wise fit runs thousands of 12-qubit sea
 
 from __future__ import annotations
 
-import itertools
 import math
 from functools import lru_cache
 
@@ -73,6 +72,11 @@ class _Points:
         key = np.where(self.M <= 32, self.M, 1e6 + np.ceil(np.log(np.maximum(self.M, 32) / 32) / np.log(1.25)))
         self.bucket_start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
 
+    @property
+    def nbytes(self) -> int:
+        """Memory of the cached tables: a few MiB, growing with ``log N`` (never with ``N``)."""
+        return sum(a.nbytes for a in (self.M, self.theta, self.prior, self.p_cand, self.miss_grid))
+
     def p_improve(self, k) -> np.ndarray:
         """P(a round of ``k`` iterations measures a marked setting | M) at every point."""
         k = np.asarray(k, dtype=np.float64)
@@ -86,11 +90,18 @@ def _points(N: int) -> _Points:
 
 @lru_cache(maxsize=8)
 def _combos(grid: tuple, depth: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every multiset of ``depth`` grid indices, cheapest (sum of k) first."""
-    combos = np.array(list(itertools.combinations_with_replacement(range(len(grid)), depth)), dtype=np.int16)
-    cost = np.asarray(grid)[combos].sum(1)
+    """Every multiset of ``depth`` grid indices (non-decreasing rows), cheapest (sum of k) first."""
+    g = len(grid)
+    rows = np.arange(g, dtype=np.int16)[:, None]
+    for _ in range(depth - 1):  # extend each row by every index >= its last one
+        last = rows[:, -1].astype(np.int64)
+        reps = g - last
+        start = np.repeat(np.cumsum(reps) - reps, reps)
+        nxt = (np.arange(reps.sum()) - start + np.repeat(last, reps)).astype(np.int16)
+        rows = np.column_stack([np.repeat(rows, reps, axis=0), nxt])
+    cost = np.asarray(grid, dtype=np.int64)[rows].sum(1)
     order = np.argsort(cost, kind="stable")
-    return combos[order], cost[order]
+    return rows[order], cost[order]
 
 
 @njit(cache=True, nogil=True)

@@ -42,6 +42,14 @@ def test_search_allocates_nothing_of_the_table_size():
     data = backend._data(as_problem(land))
     assert data.counts.dtype == np.uint8 and data.hist is not None
     assert peak_build < (1 << n) + data.hist.nbytes + (1 << 20)
+    # the stopping rule's posterior tables are per register size, a few MiB growing with log N:
+    # built once here (as by any earlier search of this size), so the peak below is the search's own
+    from quark.optimizers._stopping import PLAN_DEPTH, _combos, _points
+
+    tables = _points(1 << n)
+    assert tables.nbytes < 8 * 2**20
+    for depth in range(1, PLAN_DEPTH + 1):
+        _combos(tuple(int(g) for g in tables.grid), depth)
     res, peak_search = _peak(lambda: GroverAdaptiveSearch(backend=backend, random_state=0).minimize(land))
     assert res.info["reached_optimum"]
     assert peak_search < (1 << n) // 2

@@ -65,7 +65,7 @@ def joint_oracle(
 
     ``index_state="uniform"`` (default) prepares each index register in the uniform superposition of
     exactly the ``m`` samples (``UniformSuperpositionGate``; the amplification reflects about that state), so
-    the weight distribution is PAPER.md's closed form with ``m`` — the exact kernel's.
+    the weight distribution is the amplification's closed form (docs/concepts.md) with ``m`` — the exact kernel's.
     ``index_state="padded"`` is the prototype's: Hadamards over ``2**a >= m`` entries, padding
     entries flagged ``t = 0`` and never marked (the closed form with ``m`` replaced by ``2**a`` in
     the unmarked mass). Both are the same when ``m`` is a power of two.
