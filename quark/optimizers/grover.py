@@ -16,9 +16,9 @@ from quark.optimizers.base import Optimizer, _resolve_backend
 
 __all__ = ["GroverAdaptiveSearch", "DEFAULT_BUDGET_FACTOR"]
 
-#: Default query budget, in units of sqrt(N). Measured on 60-200 random landscapes per size,
-#: n = 8..24 (docs/grover.md): the schedule below first reaches the optimum after a median of
-#: 1.1-1.8 sqrt(N) queries, and within 4.5 sqrt(N) in 98-100% of runs.
+#: Default query budget (a cap), in units of sqrt(N). Measured on 100-200 random landscapes per
+#: size, n = 8..24 (docs/grover.md): the default search stops confident after a median of 2.5-3.0
+#: sqrt(N) queries; 0-4.5% of runs reach this cap first.
 DEFAULT_BUDGET_FACTOR = 4.5
 
 
