@@ -7,8 +7,9 @@ One command, about 5-8 minutes on one GPU, Markdown tables on stdout::
     python benchmarks/gpu.py --budget 300 --table-n 28 30
 
 1. **Aer circuits.** The counting-oracle Grover circuits of Tiny-MNIST 6 vs 7 (deduplicated,
-   perceptron): 3x3 (10 weight qubits, 18-qubit circuits) at 1, 4 and 8 rounds, and 4x4
-   (17 weight qubits, 26-qubit circuits) at 1 round; the same backend options on ``aer``
+   perceptron): 3x3 (10 weight qubits) at 1, 4 and 8 rounds, and 4x4 (17 weight qubits) at 1
+   round, in Aer's default (compact) oracle forms — each row reports its circuit's qubits; the
+   same backend options on ``aer``
    (``device="CPU"``, every core) and ``aer-gpu``, a fixed number of shots, the threshold at the
    fifth-smallest loss. Each (circuit, device) runs in its own process under a time limit; a
    row gives the first call (transpiling included), a second run of the cached circuit, and the

@@ -52,7 +52,7 @@ def test_passes_the_conformance_kit(backend):
 
 @pytest.mark.parametrize("name", sorted(LANDSCAPES))
 def test_counting_oracle_distribution_matches_closed_form(name):
-    backend = AerBackend(max_parallel_threads=1)
+    backend = AerBackend(max_parallel_threads=1, compact=False)  # the hardware form: one transpile
     land = LANDSCAPES[name]()
     assert backend.threshold_oracle(as_problem(land)).kind == "counting"
     table = land.table()
@@ -164,7 +164,7 @@ def test_models_without_a_reversible_form(backend):
 
 def test_too_large_for_memory_names_qubits_and_memory():
     land = LANDSCAPES["edge2-lines"]()
-    be = AerBackend(method="statevector", max_memory=1024.0, max_parallel_threads=1)
+    be = AerBackend(method="statevector", max_memory=1024.0, max_parallel_threads=1, compact=False)
     with pytest.raises(ProblemTooLargeError, match=r"13 qubits.*GiB|GiB.*13 qubits"):
         be.sample_threshold(land, 0.3, 1, 10, np.random.default_rng(0))
 

@@ -50,7 +50,7 @@ def test_aer_rows_run_through_child_processes():
     pytest.importorskip("qiskit_aer")
     gpu = _load()
     lines = gpu.aer_table([(2, [1])], 200, 60, 60, time.time() + 120)
-    assert len(lines) == 3 and lines[2].startswith("| Tiny-MNIST 2x2, 5 weight qubits | 12 | 1 |")
+    assert len(lines) == 3 and lines[2].startswith("| Tiny-MNIST 2x2, 5 weight qubits | 10 | 1 |")
     cells = [c.strip() for c in lines[2].split("|")[1:-1]]
     assert cells[3].endswith(" s") and "/" in cells[3]
     exact, cpu, on_gpu = (x.strip() for x in cells[6].split("/"))
