@@ -82,6 +82,10 @@ def mutmut_config() -> str:
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"]',
         'also_copy = ["datasets"]',  # the bundled MNIST file, found next to the (mutated) package
         "use_git_change_detection = false",
+        # a fork server: mutants forked from a fresh interpreter, not from the one that ran the
+        # whole stats collection (forking that one, with numba's and BLAS's threads alive, got
+        # workers killed by SIGTERM within 0.1 s under mutmut 3.8.1 here)
+        'process_isolation = "forkserver"',
         "",
     ])
 
