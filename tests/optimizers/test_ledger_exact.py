@@ -806,3 +806,36 @@ def test_ledger_repr_prints_counts_whole_and_seconds_to_three_digits():
         "model_evaluations=0, annealer_reads=0, annealer_sweeps=0, compile_evaluations=0, "
         "qpu_time_s=0.123, wall_time_s=0)"
     )
+
+
+# -- search decisions the mutation run found untested (docs/mutation.md) ---------------------------------
+def test_bbht_schedule_starts_at_zero_rounds_and_never_passes_sqrt_n():
+    """confidence=None: the first round draws k from {0} (range 1), later k stay below ceil(sqrt N),
+    and the range does grow to that cap over a long run."""
+    table = np.random.default_rng(3).permutation(1 << 10).astype(float)
+    ks = []
+    for seed in range(6):
+        spy = SpyStatevector()
+        GroverAdaptiveSearch(backend=spy, confidence=None, max_queries=4000, random_state=seed).minimize(table)
+        assert spy.requests[0].iterations == 0
+        ks += [r.iterations for r in spy.requests]
+    assert max(ks) <= 31  # ceil(sqrt(1024)) - 1
+    assert max(ks) >= 24  # the range reached the cap's region (a smaller cap would stop far below)
+
+
+def test_first_guess_is_a_uniform_setting_including_index_zero():
+    table = np.array([0.0, 1.0])
+    first = {GroverAdaptiveSearch(confidence=None, max_queries=1, random_state=s).minimize(table).history[0]["best_loss"]
+             for s in range(20)}
+    assert first == {0.0, 1.0}
+
+
+def test_a_first_guess_that_is_never_improved_was_found_at_zero_queries():
+    res = GroverAdaptiveSearch(random_state=0).minimize(np.full(16, 2.0))  # nothing to improve
+    assert res.info["improvements"] == 0 and res.info["queries_at_best"] == 0
+
+
+def test_patience_counts_rounds_without_improvement_exactly():
+    spy = SpyStatevector()
+    res = GroverAdaptiveSearch(backend=spy, patience=2, random_state=0).minimize(np.full(64, 1.0))
+    assert res.info["stop_reason"] == "patience" and res.info["rounds"] == 2 == len(spy.requests)
