@@ -839,3 +839,14 @@ def test_patience_counts_rounds_without_improvement_exactly():
     spy = SpyStatevector()
     res = GroverAdaptiveSearch(backend=spy, patience=2, random_state=0).minimize(np.full(64, 1.0))
     assert res.info["stop_reason"] == "patience" and res.info["rounds"] == 2 == len(spy.requests)
+
+
+def test_a_search_stopped_by_its_budget_spent_all_of_it():
+    """Small budgets, many seeds: a budget stop means queries == budget (the last round is cut to fit)."""
+    table = np.random.default_rng(5).permutation(64).astype(float)
+    for budget in range(2, 14):
+        for seed in range(4):
+            for conf in (None, 0.99):
+                res = GroverAdaptiveSearch(confidence=conf, max_queries=budget, random_state=seed).minimize(table)
+                if res.info["stop_reason"] == "budget":
+                    assert res.ledger.oracle_queries == budget, (budget, seed, conf)
