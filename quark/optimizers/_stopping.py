@@ -32,7 +32,7 @@ RATIO = 1.05
 PARTICLES = 16
 #: largest multiset of round counts a verification plan may use, and its grid (fractions of sqrt N)
 PLAN_DEPTH = 4
-PLAN_GRID = np.linspace(0.05, 1.0, 40)
+PLAN_GRID = np.linspace(0.05, 1.0, 20)
 #: P(M = 0) from which the next round is chosen to verify (before: to find an improvement)
 SWITCH = 0.2
 
@@ -64,7 +64,9 @@ class _Points:
         cand = np.unique(np.concatenate([np.arange(min(kmax, 32) + 1),
                                          np.round(np.geomspace(32, max(kmax, 32), 80)).astype(int)]))
         self.cand = cand[cand <= kmax]
+        self._p_of_k: dict[int, np.ndarray] = {}
         self.p_cand = self.p_improve(self.cand)  # (candidates, points)
+        self.p_cand_marked = np.ascontiguousarray(self.p_cand[:, 1:])  # without M = 0 (never improves)
         # verification grid and buckets: exact up to M = 32, then ratio-1.25 buckets (points are sorted)
         grid = np.unique(np.round(PLAN_GRID * math.sqrt(N)).astype(int))
         self.grid = grid[grid > 0]
@@ -75,10 +77,17 @@ class _Points:
     @property
     def nbytes(self) -> int:
         """Memory of the cached tables: a few MiB, growing with ``log N`` (never with ``N``)."""
-        return sum(a.nbytes for a in (self.M, self.theta, self.prior, self.p_cand, self.miss_grid))
+        rows = sum(a.nbytes for a in self._p_of_k.values())
+        return rows + sum(a.nbytes for a in (self.M, self.theta, self.prior, self.p_cand, self.p_cand_marked,
+                                             self.miss_grid))
 
     def p_improve(self, k) -> np.ndarray:
         """P(a round of ``k`` iterations measures a marked setting | M) at every point."""
+        if isinstance(k, (int, np.integer)):  # one round count: cached, every search asks the same few
+            row = self._p_of_k.get(int(k))
+            if row is None:
+                row = self._p_of_k[int(k)] = np.sin((2.0 * int(k) + 1.0) * self.theta) ** 2
+            return row
         k = np.asarray(k, dtype=np.float64)
         return np.sin((2 * k[..., None] + 1) * self.theta) ** 2
 
@@ -139,6 +148,7 @@ class MarkedPosterior:
     def __init__(self, N: int) -> None:
         self.pts = _points(int(N))
         self.w = self.pts.prior.copy()
+        self.pending: tuple[int, ...] = ()  # the rounds of the verification plan not yet run
 
     @property
     def p_remaining(self) -> float:
@@ -165,15 +175,22 @@ class MarkedPosterior:
             w = np.empty_like(self.w)
             w[: pts.n_exact] = above[np.searchsorted(M, np.arange(pts.n_exact, dtype=np.float64), side="right")]
             w[pts.n_exact:] = np.repeat((integral(pts.bhi + 1.0) - integral(pts.blo)) / pts.S, pts.S)
+            self.pending = ()  # a new threshold: plan anew
         else:
             w = self.w * (1.0 - p)
+            if k in self.pending:  # the plan goes on: its other rounds still prove the target
+                rest = list(self.pending)
+                rest.remove(k)
+                self.pending = tuple(rest)
+            else:
+                self.pending = ()
         total = w.sum()
         self.w = w / total if total > 0 else self.pts.prior.copy()
 
     def _greedy_k(self) -> int:
         """The candidate ``k`` with the most improvement probability per query (``k + 1``)."""
         pts = self.pts
-        rate = (pts.p_cand[:, 1:] @ self.w[1:]) / (pts.cand + 1.0)
+        rate = (pts.p_cand_marked @ self.w[1:]) / (pts.cand + 1.0)
         return int(pts.cand[int(np.argmax(rate))])
 
     def plan(self, risk: float) -> np.ndarray | None:
@@ -212,13 +229,115 @@ class MarkedPosterior:
 
         While ``P(M = 0) < SWITCH``: the ``k`` with the highest improvement probability per query.
         Afterwards: of the cheapest verification plan for ``risk``, the member with the highest
-        improvement probability per query (re-planned after every round).
+        improvement probability per query. The plan is made once and followed while its rounds
+        miss — after a miss its other rounds still prove the target, since a miss updates the
+        posterior exactly as the plan assumed — and made anew after an improvement or when it has
+        run out.
         """
         if self.w[0] < SWITCH:
             return self._greedy_k()
-        seq = self.plan(risk)
-        if seq is None or seq.size == 0:
-            return self._greedy_k()
-        seq = np.unique(seq)
+        if not self.pending:
+            seq = self.plan(risk)
+            if seq is None or seq.size == 0:
+                return self._greedy_k()
+            self.pending = tuple(int(x) for x in seq)
+        seq = np.unique(np.asarray(self.pending))
         p = self.pts.p_improve(seq)[:, 1:] @ self.w[1:]
         return int(seq[int(np.argmax(p / (seq + 1.0)))])
+
+
+# -- shared decisions -------------------------------------------------------------------------------------
+#: Memory the shared decision trees may hold (posterior weights of visited histories), all sizes together.
+TREE_BYTES = 64 * 2**20
+
+
+class _Node:
+    """One history of (k, improved) rounds: its posterior, the decision taken there, its children."""
+
+    __slots__ = ("w", "pending", "p_remaining", "k", "children")
+
+    def __init__(self, w: np.ndarray, pending: tuple = ()) -> None:
+        self.w = w
+        self.pending = pending
+        self.p_remaining = float(1.0 - w[0])
+        self.k: int | None = None
+        self.children: dict = {}
+
+
+class _Tree:
+    def __init__(self, N: int) -> None:
+        self.N = N
+        self.root = _Node(_points(N).prior.copy())
+        self.bytes = self.root.w.nbytes
+
+
+_TREES: dict[tuple[int, float], _Tree] = {}
+
+
+def _tree_bytes() -> int:
+    return sum(t.bytes for t in _TREES.values())
+
+
+class PosteriorWalk:
+    """:class:`MarkedPosterior` for one search, sharing its decisions with every search of the same size.
+
+    The posterior after a sequence of rounds depends only on that sequence, and the next ``k`` only on
+    the posterior — nothing is random. So the decisions form a tree over histories of
+    ``(k, improved)``, shared by every search with the same ``N`` and ``risk``: a block-wise fit runs
+    thousands of searches on 12-16 qubit blocks, most of them along the same few histories (nothing
+    to improve, one improvement, ...), and pays for each history's Bayes update and plan once.
+    The tree holds at most :data:`TREE_BYTES` of posteriors; past that a search continues on its own
+    copy, with the same decisions.
+
+    Examples
+    --------
+    >>> walk = PosteriorWalk(1024, risk=0.01)
+    >>> k = walk.next_k(); walk.update(k, improved=False); walk.p_remaining < 1.0
+    True
+    """
+
+    def __init__(self, N: int, risk: float) -> None:
+        key = (int(N), float(risk))
+        if key not in _TREES:
+            _TREES[key] = _Tree(int(N))
+        self._tree = _TREES[key]
+        self._node: _Node | None = self._tree.root
+        self._own: MarkedPosterior | None = None
+        self.risk = float(risk)
+
+    @property
+    def p_remaining(self) -> float:
+        return self._node.p_remaining if self._own is None else self._own.p_remaining
+
+    def _posterior(self, node: _Node) -> MarkedPosterior:
+        post = MarkedPosterior.__new__(MarkedPosterior)
+        post.pts = _points(self._tree.N)
+        post.w = node.w.copy()
+        post.pending = node.pending
+        return post
+
+    def next_k(self) -> int:
+        if self._own is not None:
+            return self._own.next_k(self.risk)
+        node = self._node
+        if node.k is None:
+            post = self._posterior(node)
+            node.k = post.next_k(self.risk)
+            node.pending = post.pending  # the plan made here belongs to this history
+        return node.k
+
+    def update(self, k: int, improved: bool) -> None:
+        if self._own is not None:
+            self._own.update(k, improved)
+            return
+        node = self._node
+        child = node.children.get((k, improved))
+        if child is None:
+            post = self._posterior(node)
+            post.update(k, improved)
+            if _tree_bytes() + post.w.nbytes > TREE_BYTES:  # full: this search goes on alone
+                self._own = post
+                return
+            child = node.children[(k, improved)] = _Node(post.w, post.pending)
+            self._tree.bytes += post.w.nbytes
+        self._node = child

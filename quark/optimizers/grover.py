@@ -11,7 +11,7 @@ import numpy as np
 from quark._params import mask_secrets
 from quark._validation import check_bool, check_int, check_mapping, check_number
 from quark.backends.base import GroverBackend, MarkedCounter, Samples
-from quark.optimizers._stopping import MarkedPosterior
+from quark.optimizers._stopping import PosteriorWalk
 from quark.optimizers.base import Optimizer, _resolve_backend
 
 __all__ = ["GroverAdaptiveSearch", "DEFAULT_BUDGET_FACTOR"]
@@ -218,8 +218,8 @@ class GroverAdaptiveSearch(Optimizer):
         rounds = improvements = since_improvement = 0
         stop_reason = "budget"
         # the evidence-based schedule and stop; BBHT (uniform k below a growing range) without it
-        posterior = None if self.confidence is None or self.restart else MarkedPosterior(1 << n)
-        risk = None if posterior is None else 1.0 - float(self.confidence)
+        risk = None if self.confidence is None or self.restart else 1.0 - float(self.confidence)
+        posterior = None if risk is None else PosteriorWalk(1 << n, risk)
         try:
             while True:
                 if posterior is not None and rounds and posterior.p_remaining < risk:
@@ -234,7 +234,7 @@ class GroverAdaptiveSearch(Optimizer):
                 affordable = (budget - queries) // shots
                 if affordable <= 0 and rounds > 0:
                     break
-                k = int(rng.integers(0, math.ceil(m))) if posterior is None else posterior.next_k(risk)
+                k = int(rng.integers(0, math.ceil(m))) if posterior is None else posterior.next_k()
                 last = k >= affordable  # the budget truncates this round: it is the last one
                 k = min(k, max(affordable, 0))
                 samples = sample(best_loss, k, shots, rng)

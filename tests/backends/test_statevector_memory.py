@@ -31,9 +31,9 @@ def _peak(fn):
 
 
 def test_search_allocates_nothing_of_the_table_size():
-    """22 qubits: building the loss data takes the 4 MiB table (and a small histogram); the whole
+    """23 qubits: building the loss data takes the 8 MiB table (and a small histogram); the whole
     search after it stays below one byte per setting — no index array, mask or float copy."""
-    n = 22
+    n = 23
     warm = StatevectorBackend()  # numba loads its kernels on first use: not the table's memory
     GroverAdaptiveSearch(backend=warm, random_state=0).minimize(_landscape(17))
     land = _landscape(n)
@@ -52,7 +52,11 @@ def test_search_allocates_nothing_of_the_table_size():
         _combos(tuple(int(g) for g in tables.grid), depth)
     res, peak_search = _peak(lambda: GroverAdaptiveSearch(backend=backend, random_state=0).minimize(land))
     assert res.info["reached_optimum"]
-    assert peak_search < (1 << n) // 2
+    # what the search itself may keep: one posterior per round in the shared decision tree and a few
+    # cached sin^2 rows — a few dozen vectors of ~4,000 points, under a quarter byte per setting here
+    posterior = 64 * tables.M.nbytes
+    assert posterior < (1 << n) // 4
+    assert peak_search < (1 << n) // 2 + posterior
 
 
 @pytest.mark.parametrize("loss, what", [("zero_one", r"count table of 32 weight qubits would need 4\.\d\d GiB"),

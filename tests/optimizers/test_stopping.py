@@ -142,3 +142,44 @@ def test_ties_make_the_search_longer_not_wrong():
 def test_confidence_must_lie_strictly_between_0_and_1(value):
     with pytest.raises((ValueError, TypeError), match="confidence"):
         GroverAdaptiveSearch(confidence=value)
+
+
+def test_shared_decisions_equal_a_fresh_posterior_and_survive_a_full_tree(monkeypatch):
+    """The decision tree shared by searches of one size gives the decisions a private posterior
+    would; with the tree full, a search goes on alone with the same decisions."""
+    from quark.optimizers import _stopping
+    from quark.optimizers._stopping import PosteriorWalk
+
+    history = [False, False, True, False, False, False, True, False, False, False, False, False]
+
+    def walk_decisions():
+        walk, ks = PosteriorWalk(2048, 0.01), []
+        for improved in history:
+            ks.append(walk.next_k())
+            walk.update(ks[-1], improved)
+        return ks, walk.p_remaining
+
+    post, fresh = MarkedPosterior(2048), []
+    for improved in history:
+        fresh.append(post.next_k(0.01))
+        post.update(fresh[-1], improved)
+    assert walk_decisions() == (fresh, pytest.approx(post.p_remaining))
+    assert walk_decisions()[0] == fresh  # the second walk reads the tree
+    monkeypatch.setattr(_stopping, "TREE_BYTES", 0)  # nothing more may be cached
+    monkeypatch.setattr(_stopping, "_TREES", {})
+    assert walk_decisions()[0] == fresh
+
+
+def test_a_miss_keeps_the_verification_plan():
+    """After a planned round misses, the rest of the plan still proves the target: it is not re-made."""
+    post = MarkedPosterior(4096)
+    while post.w[0] <= 0.2:
+        post.update(post.next_k(0.01), improved=False)
+    k = post.next_k(0.01)
+    plan = list(post.pending)
+    assert k in plan and len(plan) >= 1
+    post.update(k, improved=False)
+    plan.remove(k)
+    assert list(post.pending) == plan
+    post.update(3, improved=True)
+    assert post.pending == ()
