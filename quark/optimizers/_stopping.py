@@ -30,9 +30,13 @@ from numba import njit
 EXACT = 1024
 RATIO = 1.05
 PARTICLES = 16
-#: largest multiset of round counts a verification plan may use, and its grid (fractions of sqrt N)
+#: largest multiset of round counts a verification plan may use, and its grid (fractions of sqrt N):
+#: 20 round counts up to 2**16 settings (a block-wise fit runs thousands of such searches, and the plan
+#: is most of their classical cost), 40 above (finer plans: fewer runs reach the budget cap)
 PLAN_DEPTH = 4
 PLAN_GRID = np.linspace(0.05, 1.0, 20)
+PLAN_GRID_LARGE = np.linspace(0.05, 1.0, 40)
+LARGE_N = 1 << 16
 #: P(M = 0) from which the next round is chosen to verify (before: to find an improvement)
 SWITCH = 0.2
 
@@ -65,10 +69,10 @@ class _Points:
                                          np.round(np.geomspace(32, max(kmax, 32), 80)).astype(int)]))
         self.cand = cand[cand <= kmax]
         self._p_of_k: dict[int, np.ndarray] = {}
-        self.p_cand = self.p_improve(self.cand)  # (candidates, points)
-        self.p_cand_marked = np.ascontiguousarray(self.p_cand[:, 1:])  # without M = 0 (never improves)
+        # P(improve | M) of each candidate, for M >= 1 (M = 0 never improves): (candidates, points - 1)
+        self.p_cand_marked = np.ascontiguousarray(self.p_improve(self.cand)[:, 1:])
         # verification grid and buckets: exact up to M = 32, then ratio-1.25 buckets (points are sorted)
-        grid = np.unique(np.round(PLAN_GRID * math.sqrt(N)).astype(int))
+        grid = np.unique(np.round((PLAN_GRID if N <= LARGE_N else PLAN_GRID_LARGE) * math.sqrt(N)).astype(int))
         self.grid = grid[grid > 0]
         self.miss_grid = 1.0 - self.p_improve(self.grid)
         key = np.where(self.M <= 32, self.M, 1e6 + np.ceil(np.log(np.maximum(self.M, 32) / 32) / np.log(1.25)))
@@ -78,7 +82,7 @@ class _Points:
     def nbytes(self) -> int:
         """Memory of the cached tables: a few MiB, growing with ``log N`` (never with ``N``)."""
         rows = sum(a.nbytes for a in self._p_of_k.values())
-        return rows + sum(a.nbytes for a in (self.M, self.theta, self.prior, self.p_cand, self.p_cand_marked,
+        return rows + sum(a.nbytes for a in (self.M, self.theta, self.prior, self.p_cand_marked,
                                              self.miss_grid))
 
     def p_improve(self, k) -> np.ndarray:
