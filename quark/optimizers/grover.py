@@ -40,7 +40,7 @@ class GroverAdaptiveSearch(Optimizer):
     0.2 it runs the cheapest set of rounds that would prove ``P(M = 0) >= confidence`` if all of
     them missed, and stops as soon as it does (``stop_reason="confident"``). Ties and
     ``shots > 1`` only make it search longer. The query budget stays a cap. On random landscapes
-    with n = 8..24 qubits (docs/grover.md) it stops after a median of under 3 sqrt(N) queries,
+    with n = 8..24 qubits (docs/grover.md) it stops after a median of 2.5-3.0 sqrt(N) queries,
     at the optimum in 97-100% of runs.
 
     ``confidence=None`` runs the BBHT schedule instead, to the budget: ``k`` drawn uniformly from
