@@ -18,7 +18,7 @@ __all__ = ["GroverAdaptiveSearch", "DEFAULT_BUDGET_FACTOR"]
 
 #: Default query budget (a cap), in units of sqrt(N). Measured on 100-200 random landscapes per
 #: size, n = 8..24 (docs/grover.md): the default search stops confident after a median of 2.5-3.0
-#: sqrt(N) queries; 0-4.5% of runs reach this cap first.
+#: sqrt(N) queries; 0.5-5% of runs reach this cap first.
 DEFAULT_BUDGET_FACTOR = 4.5
 
 
