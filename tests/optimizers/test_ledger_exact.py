@@ -12,6 +12,7 @@ tables), so the whole file runs in seconds; every run is seeded.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -850,3 +851,34 @@ def test_a_search_stopped_by_its_budget_spent_all_of_it():
                 res = GroverAdaptiveSearch(confidence=conf, max_queries=budget, random_state=seed).minimize(table)
                 if res.info["stop_reason"] == "budget":
                     assert res.ledger.oracle_queries == budget, (budget, seed, conf)
+
+
+def test_patience_restarts_its_count_at_every_improvement():
+    """After the last improvement, exactly `patience` rounds without one: the count restarts at 0."""
+    table = np.random.default_rng(11).permutation(256).astype(float)
+    checked = 0
+    for seed in range(8):
+        res = GroverAdaptiveSearch(patience=4, confidence=None, random_state=seed).minimize(table)
+        if res.info["stop_reason"] != "patience" or res.info["improvements"] == 0:
+            continue
+        last_improvement = max(h["circuit_executions"] for h in res.history[:-1])  # the round that improved
+        assert res.info["rounds"] - last_improvement == 4
+        checked += 1
+    assert checked >= 2
+
+
+def test_reaching_the_target_loss_never_warns_without_a_marked_count(lines):
+    """A search stopped at target_loss did what it was asked: no 'may have missed' warning."""
+
+    class NoCount:
+        def __init__(self):
+            self._inner = StatevectorBackend()
+
+        def sample_threshold(self, problem, threshold, k, shots, rng):
+            return self._inner.sample_threshold(problem, threshold, k, shots, rng)
+
+    target = float(np.sort(lines.table())[40])  # easy to reach, far from sure that nothing is below
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = GroverAdaptiveSearch(backend=NoCount(), target_loss=target, random_state=0).minimize(lines)
+    assert res.info["stop_reason"] == "target_loss" and res.info["p_remaining"] >= 0.01
