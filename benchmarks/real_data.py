@@ -269,7 +269,7 @@ def figure(result: dict, path: Path) -> None:
     for d in dict.fromkeys(r["data"] for r in main):
         if "/" not in d:
             groups[d] = [r for r in main if r["data"] == d]
-    fig = Figure(figsize=(4.0 * len(groups), 3.8), layout="constrained")
+    fig = Figure(figsize=(4.0 * len(groups), 4.4), layout="constrained")
     axes = fig.subplots(1, len(groups), squeeze=False)[0]
     methods_ = list(dict.fromkeys(r["method"] for r in main))
     for ax, (title, rows) in zip(axes, groups.items()):
@@ -286,7 +286,12 @@ def figure(result: dict, path: Path) -> None:
         ax.set_ylabel("test accuracy")
         ax.set_title(title, fontsize=10)
         ax.grid(alpha=0.3)
-    axes[0].legend(fontsize=7, loc="lower left")
+    handles = {}
+    for ax in axes:  # every method once, whichever panel it appears in
+        for h, label in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(label, h)
+    fig.legend(list(handles.values()), list(handles), loc="outside lower center", ncols=min(len(handles), 4),
+               fontsize=8)
     fig.suptitle("Test accuracy against fit time, all methods in one run")
     fig.savefig(path, dpi=130)
 
