@@ -269,9 +269,12 @@ class GroverAdaptiveSearch(Optimizer):
         n_marked = int(backend.marked_count(problem, best_loss)) if isinstance(backend, MarkedCounter) else None
         p_remaining = None if posterior is None else posterior.p_remaining
         if n_marked:
+            # a confident stop that was wrong asks for more confidence; any other, for more queries
+            advice = ("set " + self._spell({"confidence": 0.999}) if stop_reason == "confident"
+                      else "raise max_queries or budget_factor")
             self._warn_missed(
                 f"missed the optimum: {n_marked} setting(s) lie below the returned loss {best_loss:.6g} after "
-                f"{queries} oracle queries in {rounds} rounds (budget {budget}); raise max_queries or budget_factor"
+                f"{queries} oracle queries in {rounds} rounds (budget {budget}, stopped: {stop_reason}); {advice}"
             )
         elif n_marked is None and p_remaining is not None and stop_reason not in ("confident", "target_loss") \
                 and p_remaining >= risk:
