@@ -1,6 +1,5 @@
 """The comparison benchmark end to end in --quick mode (2x2 Tiny-MNIST, 2 seeds; ~20-60 s)."""
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -10,10 +9,8 @@ pytest.importorskip("qiskit_machine_learning")
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_quick_comparison_writes_tables_and_counts_every_method(tmp_path):
-    spec = importlib.util.spec_from_file_location("comparison", ROOT / "benchmarks" / "comparison.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+def test_quick_comparison_writes_tables_and_counts_every_method(tmp_path, load_benchmark):
+    mod = load_benchmark("comparison")
     result = mod.main(["--quick", "--out", str(tmp_path)])
     for ext in ("json", "md", "png"):
         assert (tmp_path / f"comparison_quick.{ext}").stat().st_size > 0

@@ -1,22 +1,11 @@
 """The data-set-size benchmark end to end in --quick mode (3 sizes per family, few runs; ~20 s)."""
 
-import importlib.util
 import json
 import math
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
-def _load():
-    spec = importlib.util.spec_from_file_location("data_size", ROOT / "benchmarks" / "data_size.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def test_quick_data_size_writes_outputs_and_fits_finite_exponents(tmp_path):
-    mod = _load()
+def test_quick_data_size_writes_outputs_and_fits_finite_exponents(tmp_path, load_benchmark):
+    mod = load_benchmark("data_size")
     result = mod.main(["--quick", "--out", str(tmp_path)])
     for ext in ("json", "md", "png"):
         assert (tmp_path / f"data_size_quick.{ext}").stat().st_size > 0
@@ -40,8 +29,8 @@ def test_quick_data_size_writes_outputs_and_fits_finite_exponents(tmp_path):
     assert (tmp_path / "data_size_quick.md").read_text() == md
 
 
-def test_fit_recovers_a_known_exponent_and_reads_flat_noise():
-    mod = _load()
+def test_fit_recovers_a_known_exponent_and_reads_flat_noise(load_benchmark):
+    mod = load_benchmark("data_size")
     ms = [32, 64, 128, 256]
     exact = mod.fit(ms, None, None, values=[3 * m**0.5 for m in ms])
     assert abs(exact["exponent"] - 0.5) < 1e-9 and mod.reading(exact) == "grows as m^0.50"
