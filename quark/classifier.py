@@ -275,14 +275,14 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         from sklearn.utils import check_array
 
         try:
-            check_array(X, dtype=np.float64, ensure_all_finite=True, input_name="X", estimator=self)
-        except (ValueError, TypeError) as exc:
-            raise type(exc)(f"X: {exc}") from exc
-        try:
             return validate_data(self, X, y, dtype=np.float64, ensure_all_finite=True)
         except (ValueError, TypeError) as exc:
             if "inconsistent numbers of samples" in str(exc):
                 raise type(exc)(f"X and y: {exc}") from exc
+            try:  # only on failure: is X alone at fault?
+                check_array(X, dtype=np.float64, ensure_all_finite=True, input_name="X", estimator=self)
+            except (ValueError, TypeError) as x_exc:
+                raise type(x_exc)(f"X: {x_exc}") from exc
             raise
 
     def _sample_weight(self, y: np.ndarray, sample_weight) -> np.ndarray | None:
