@@ -39,6 +39,8 @@ PLAN_GRID_LARGE = np.linspace(0.05, 1.0, 40)
 LARGE_N = 1 << 16
 #: P(M = 0) from which the next round is chosen to verify (before: to find an improvement)
 SWITCH = 0.2
+#: sin^2 rows cached per register size (the candidates, the plan grid and a few more)
+_MAX_ROWS = 512
 
 
 class _Points:
@@ -90,7 +92,9 @@ class _Points:
         if isinstance(k, (int, np.integer)):  # one round count: cached, every search asks the same few
             row = self._p_of_k.get(int(k))
             if row is None:
-                row = self._p_of_k[int(k)] = np.sin((2.0 * int(k) + 1.0) * self.theta) ** 2
+                row = np.sin((2.0 * int(k) + 1.0) * self.theta) ** 2
+                if len(self._p_of_k) < _MAX_ROWS:  # bounded: a budget-cut round may ask for any k
+                    self._p_of_k[int(k)] = row
             return row
         k = np.asarray(k, dtype=np.float64)
         return np.sin((2 * k[..., None] + 1) * self.theta) ** 2
