@@ -72,7 +72,7 @@ def torch_cuda_missing() -> str:
 
 # -- part 2: the count table as a GEMM ----------------------------------------------------------------
 def torch_count_table(form, n_qubits: int, device, block_rows: int = 4096) -> np.ndarray:
-    """The uint8 count table of an :class:`~quark.encoding._kernels.OrForm` (total below 256) built with torch.
+    """The uint8 count table of an :class:`~quark.encoding.kernels.OrForm` (total below 256) built with torch.
 
     Index ``k = hi * 2**L + lo``: sample ``i`` fires when ``a_i(hi)`` or ``b_i(lo)`` does, and is
     correct when ``fire XOR p == label``. With ``t = label XOR p`` that is

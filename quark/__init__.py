@@ -13,7 +13,7 @@ __all__ = ["QuarkClassifier", "__version__"]
 
 def __getattr__(name: str):
     if name == "QuarkClassifier":
-        from quark.classifier import QuarkClassifier
+        from quark.estimators import QuarkClassifier
 
         return QuarkClassifier
     raise AttributeError(f"module 'quark' has no attribute {name!r}")

@@ -6,24 +6,6 @@ import numpy as np
 import pytest
 
 
-def test_moved_modules_still_import_and_warn():
-    import importlib
-    import sys
-
-    for old, new, name in [
-        ("quark.optimizers.problem", "quark.encoding.problem", "as_problem"),
-        ("quark.optimizers.baselines", "quark.baselines", "VQCBaseline"),
-    ]:
-        sys.modules.pop(old, None)
-        with pytest.warns(DeprecationWarning, match=new):
-            mod = importlib.import_module(old)
-        assert getattr(mod, name) is getattr(importlib.import_module(new), name)
-    from quark.optimizers.baselines.plateau import gradient_variance  # submodules too
-    from quark.baselines.plateau import gradient_variance as new_home
-
-    assert gradient_variance is new_home
-
-
 def test_compilation_names_still_import_from_annealing():
     from quark.encoding.compile import compile_problem as new
     from quark.optimizers.annealing import compile_problem, quadratic_surrogate, reduce_polynomial  # noqa: F401

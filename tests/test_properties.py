@@ -1,5 +1,5 @@
 """Hostile-input properties of the public face (issue 13): the classifier, its fit data, the data-set
-loaders and helpers, and the files of ``quark.tabular``.
+loaders and helpers, and the files of ``quark.io``.
 
 Every refused input raises a ``ValueError``/``TypeError`` (or, for a path, an ``OSError``) whose message
 names the offending argument — never a raw ``IndexError``/``KeyError`` or a NumPy error from deep inside.
@@ -19,14 +19,15 @@ from hypothesis import strategies as st
 
 from quark import QuarkClassifier
 from quark.backends.registry import backend_names
-from quark.classifier_checks import PARAMETER_CONSTRAINTS
+from quark.estimators.checks import PARAMETER_CONSTRAINTS
 from quark.datasets import (LINE_KINDS, deduplicate, downsample, load_edge_detection, load_mnist, load_tiny_mnist,
                             train_test_split)
 from quark.encoding.landscape import LOSSES
 from quark.models import MODELS
-from quark.multiclass import SCHEMES
+from quark.estimators.schemes import SCHEMES
 from quark.optimizers import OPTIMIZERS
-from quark.tabular import NAMED, load_named, read_table
+from quark.datasets.named import NAMED, load_named
+from quark.io import read_table
 
 _X, _Y = load_edge_detection(size=2)
 

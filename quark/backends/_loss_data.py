@@ -116,7 +116,7 @@ class LossData:
     def _histogram(self) -> np.ndarray:
         m1 = self.m + 1
         if self.counts.dtype.kind == "u":  # one parallel pass, no int64 copy of the table
-            from quark.encoding._kernels import chunk_histogram
+            from quark.encoding.kernels import chunk_histogram
 
             return chunk_histogram(self.counts, self.chunk, m1)
         hist = np.zeros(self.n_chunks * m1, dtype=np.int64)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.model_selection import train_test_split as _sk_split
 
 from quark._validation import as_array, check_bool, check_number, check_random_state
 
@@ -55,4 +54,6 @@ def train_test_split(X, y, test_size: float = 0.25, random_state=None, stratify:
                 f"'stratify'=True keeps every class's share in both parts, so each class needs at least 2 samples; "
                 f"the smallest has {counts.min()}: pass stratify=False"
             )
+    from sklearn.model_selection import train_test_split as _sk_split
+
     return _sk_split(X, y, test_size=test_size, random_state=random_state, stratify=ya if stratify else None)

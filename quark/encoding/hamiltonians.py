@@ -22,11 +22,11 @@ from quark.encoding._terms import DEFAULT_MAX_TERMS, coefficient_terms, terms_to
 from quark.encoding.problem import DEFAULT_MAX_TABLE_QUBITS
 
 if TYPE_CHECKING:  # pragma: no cover
+    from quark.encoding.problem import SearchProblem
     import dimod
     from qiskit.quantum_info import SparsePauliOp
     from qiskit_optimization import QuadraticProgram
 
-    from quark.encoding.landscape import LossLandscape
     from quark.encoding.weights import WeightEncoding
     from quark.models.base import WeightQuadratic
 
@@ -65,7 +65,7 @@ def weight_quadratic_terms(wq: "WeightQuadratic", encoding: "WeightEncoding") ->
     return terms
 
 
-def quadratic_terms(land: "LossLandscape") -> dict[tuple[int, ...], float]:
+def quadratic_terms(land: "SearchProblem") -> dict[tuple[int, ...], float]:
     """Terms of the exact QUBO of a quadratic landscape (squared loss on a linear model), from the data."""
     if not land.is_quadratic:
         raise ValueError(
@@ -76,7 +76,7 @@ def quadratic_terms(land: "LossLandscape") -> dict[tuple[int, ...], float]:
     return weight_quadratic_terms(penalized_surrogate(land), land.encoding)
 
 
-def penalized_surrogate(land: "LossLandscape"):
+def penalized_surrogate(land: "SearchProblem"):
     """The model's quadratic surrogate of a landscape, sample weights and ridge penalty included."""
     from dataclasses import replace
 
@@ -86,7 +86,7 @@ def penalized_surrogate(land: "LossLandscape"):
     return replace(wq, quadratic=wq.quadratic + land.alpha * np.diag(land._penalized.astype(np.float64)))
 
 
-def landscape_to_bqm(land: "LossLandscape") -> "dimod.BinaryQuadraticModel":
+def landscape_to_bqm(land: "SearchProblem") -> "dimod.BinaryQuadraticModel":
     """Exact QUBO of a quadratic landscape as a BINARY ``dimod.BinaryQuadraticModel``.
 
     Examples
@@ -104,7 +104,7 @@ def landscape_to_bqm(land: "LossLandscape") -> "dimod.BinaryQuadraticModel":
 
 
 def landscape_to_polynomial(
-    land: "LossLandscape",
+    land: "SearchProblem",
     *,
     max_terms: int = DEFAULT_MAX_TERMS,
     max_qubits: int = DEFAULT_MAX_TABLE_QUBITS,
@@ -122,7 +122,7 @@ def landscape_to_polynomial(
 
 
 def landscape_to_pauli(
-    land: "LossLandscape",
+    land: "SearchProblem",
     *,
     max_terms: int = DEFAULT_MAX_TERMS,
     max_qubits: int = DEFAULT_MAX_TABLE_QUBITS,
@@ -177,6 +177,6 @@ def bqm_to_quadratic_program(bqm, variable_order=None, name: str = "quark") -> "
     return qp
 
 
-def landscape_to_quadratic_program(land: "LossLandscape") -> "QuadraticProgram":
+def landscape_to_quadratic_program(land: "SearchProblem") -> "QuadraticProgram":
     """qiskit-optimization ``QuadraticProgram`` of a quadratic landscape (variables ``x0..x{n-1}``)."""
     return bqm_to_quadratic_program(landscape_to_bqm(land), range(land.n_qubits))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from quark._validation import as_array, check_array, check_choice
-from quark.encoding._kernels import OrForm
+from quark.encoding.kernels import OrForm
 from quark.encoding.bits import as_bit_array, index_to_bits
+from quark.encoding.losses import LOSSES
 from quark.encoding.problem import DEFAULT_MAX_TABLE_QUBITS, SearchProblem
 from quark.encoding._terms import DEFAULT_MAX_TERMS
 from quark.encoding.weights import WeightEncoding, weight_encoding
@@ -22,35 +23,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["LossLandscape", "LOSSES", "validate_Xy"]
 
-
-def _mean(values: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
-    if weights is None:
-        return values.mean(axis=-1)
-    return (values @ weights) / weights.sum()
-
-
-def _zero_one(score: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-    return _mean((score > 0) != y, weights)
-
-
-def _squared(score: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-    t = 2.0 * y - 1.0
-    return _mean((score - t) ** 2, weights)
-
-
-def _hinge(score: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-    t = 2.0 * y - 1.0
-    return _mean(np.maximum(0.0, 1.0 - t * score), weights)
-
-
-#: Losses by name: each maps scores ``(B, m)``, 0/1 labels ``(m,)`` and optional sample weights
-#: ``(m,)`` to ``(B,)`` (weighted) mean losses. Squared and hinge losses use the ±1 target
-#: ``t = 2y - 1`` and the model's score.
-LOSSES: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
-    "zero_one": _zero_one,
-    "squared": _squared,
-    "hinge": _hinge,
-}
 
 # Bytes of scratch memory per (weight setting x sample) pair while a chunk is evaluated.
 _SCRATCH_PER_PAIR = 48

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
+from quark.encoding.losses import LOSSES
 from quark.encoding.problem import RestrictedProblem
 
 if TYPE_CHECKING:  # pragma: no cover
-    from quark.encoding.landscape import LossLandscape
+    from quark.encoding.problem import SearchProblem
 
 __all__ = ["RestrictedLinearLandscape"]
 
@@ -39,7 +40,7 @@ class RestrictedLinearLandscape(RestrictedProblem):
     True
     """
 
-    def __init__(self, parent: "LossLandscape", free: Sequence[int], base) -> None:
+    def __init__(self, parent: "SearchProblem", free: Sequence[int], base) -> None:
         super().__init__(parent, free, base)
         enc = parent.encoding
         k = enc.bits_per_weight
@@ -82,8 +83,6 @@ class RestrictedLinearLandscape(RestrictedProblem):
         b = bits.astype(np.float64)
         if self._loss == "squared":
             return self._q_const + b @ self._q_lin + ((b @ self._q_quad) * b).sum(axis=1)
-        from quark.encoding.landscape import LOSSES
-
         out = LOSSES[self._loss](self._scores(bits), self._y, self._sw)
         if self.parent.alpha:
             out = out + self._p_const + b @ self._p_lin + ((b @ self._p_quad) * b).sum(axis=1)
@@ -101,7 +100,7 @@ class RestrictedLinearLandscape(RestrictedProblem):
         dt = check_float_dtype(dtype)
         b = self.n_qubits
         check_table_fits(b, 8, f"the loss table of {b} qubits", max_memory)
-        from quark.encoding._kernels import quadratic_table
+        from quark.encoding.kernels import quadratic_table
 
         out = quadratic_table(self._q_const, self._q_lin, self._q_quad)
         if progress is not None:

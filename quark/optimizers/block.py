@@ -33,7 +33,6 @@ from sklearn.base import clone
 from quark._validation import check_choice, check_int, check_mapping
 from quark.encoding.bits import as_bit_array
 from quark.optimizers.base import Optimizer, SearchWarning, spell_settings
-from quark.optimizers.ledger import LEDGER_FIELDS, TIME_FIELDS, CostLedger
 
 __all__ = ["BlockSearch", "ORDERS", "DEFAULT_BLOCK_SIZE"]
 
@@ -46,10 +45,6 @@ DEFAULT_BLOCK_SIZE = 16
 DECOMPOSERS = ("auto", "quark", "hybrid")
 #: ``decomposer="auto"``: dwave-hybrid for binary quadratic models with more variables than this.
 HYBRID_MIN_VARIABLES = 64
-
-
-def _add_ledger(total: CostLedger, part: CostLedger) -> None:
-    total.update(**{f: getattr(part, f) for f in LEDGER_FIELDS}, **{f: getattr(part, f) for f in TIME_FIELDS})
 
 
 class BlockSearch(Optimizer):
@@ -220,7 +215,7 @@ class BlockSearch(Optimizer):
                     for block in self._blocks(problem, bits, loss, rng, ledger):
                         sub = problem.restrict(block, bits)
                         res = self._run_inner(sub, rng)
-                        _add_ledger(ledger, res.ledger)
+                        ledger.add(res.ledger)
                         steps += 1
                         hit = res.info.get("reached_optimum")
                         if hit is not None:

@@ -25,8 +25,6 @@ def quark_subproblem_sampler(block_search, ledger, rng, tally: dict):
     hybrid = require("hybrid", extra="hybrid", feature="BlockSearch(decomposer='hybrid')", package="dwave-hybrid")
     import dimod
 
-    from quark.optimizers.block import _add_ledger
-
     class QuarkSubproblemSampler(hybrid.traits.SubproblemSampler, hybrid.traits.SISO, hybrid.Runnable):
         """Solve ``state.subproblem`` with a Quark optimizer; its costs go to the block search's ledger."""
 
@@ -35,7 +33,7 @@ def quark_subproblem_sampler(block_search, ledger, rng, tally: dict):
             with warnings.catch_warnings():  # misses are counted in the tally, not shouted per block
                 warnings.simplefilter("ignore", SearchWarning)
                 res = block_search._inner(int(rng.integers(0, 2**31 - 1))).minimize(sub)
-            _add_ledger(ledger, res.ledger)
+            ledger.add(res.ledger)
             tally["steps"] += 1
             hit = res.info.get("reached_optimum")
             if hit is not None:

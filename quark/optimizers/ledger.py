@@ -90,6 +90,10 @@ class CostLedger:
                 setattr(self, name, getattr(self, name) + int(value))
         self.latest = dict(counts)
 
+    def add(self, part: "CostLedger") -> None:
+        """Add every count and time of another ledger (a block step's, a sub-problem's) to this one."""
+        self.update(**{f: getattr(part, f) for f in LEDGER_FIELDS}, **{f: getattr(part, f) for f in TIME_FIELDS})
+
     def charge_samples(self, samples, iterations: int) -> None:
         """Charge one backend call: ``shots`` measurements of a circuit with ``iterations`` Grover rounds.
 

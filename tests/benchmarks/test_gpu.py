@@ -29,7 +29,7 @@ def test_refuses_in_one_line_without_a_gpu(load_benchmark):
 @pytest.mark.parametrize("n, pol", [(18, 17), (18, 3), (20, 10), (17, -1), (12, 11)])
 def test_torch_gemm_count_table_equals_the_numba_kernel(n, pol, load_benchmark):
     torch = pytest.importorskip("torch")
-    from quark.encoding._kernels import OrForm
+    from quark.encoding.kernels import OrForm
 
     rng = np.random.default_rng(n + pol)
     masks = rng.integers(0, 1 << n, 50) & rng.integers(0, 1 << n, 50)

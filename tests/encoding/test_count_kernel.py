@@ -7,7 +7,7 @@ import pytest
 
 from quark.encoding import LossLandscape
 from quark.encoding import problem as problem_module
-from quark.encoding._kernels import OrForm, chunk_histogram
+from quark.encoding.kernels import OrForm, chunk_histogram
 from quark.exceptions import ProblemTooLargeError
 
 

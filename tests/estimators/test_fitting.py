@@ -7,7 +7,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score
 
 from quark import QuarkClassifier
-from quark.fitting import RIDGE_PER_FEATURE, TemperatureCalibrator, auto_alpha
+from quark.estimators.calibration import TemperatureCalibrator
+from quark.estimators.scale import RIDGE_PER_FEATURE, auto_alpha
 from quark.models import get_model
 
 

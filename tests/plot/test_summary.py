@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.datasets import load_breast_cancer, load_iris
 
 from quark import QuarkClassifier
-from quark.plot_summary import MAX_BARS, plot_summary
+from quark.plot.summary import MAX_BARS, plot_summary
 
 
 def _labels(ax):

@@ -9,7 +9,7 @@ import numpy as np
 from quark._validation import check_bool, check_choice, check_int, check_mapping, check_number, check_random_state
 from quark.encoding.landscape import LOSSES
 from quark.models import MODELS, QuantizedModel
-from quark.multiclass import SCHEMES
+from quark.estimators.schemes import SCHEMES
 from quark.optimizers import OPTIMIZERS, Optimizer
 
 __all__ = ["PARAMETER_CONSTRAINTS", "SHARED"]

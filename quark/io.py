@@ -1,8 +1,7 @@
-"""The user's data and models on disk: CSV and ``.npz`` tables, named data sets, saved classifiers.
+"""The user's files: CSV and ``.npz`` tables in, fitted classifiers saved and loaded.
 
 - :func:`read_table` reads a CSV file (a header row; numeric feature columns; the target column may
   hold strings) or an ``.npz`` archive (arrays ``X``/``y`` or ``data``/``target``).
-- :func:`load_named` gives the built-in data sets by name (Quark's and three of scikit-learn's).
 - :func:`save_model` / :func:`load_model` store a fitted :class:`~quark.QuarkClassifier` with what
   it was fitted on (feature names, target column, Quark's version) through joblib. Loading a model
   runs Python's unpickler: load only files you trust.
@@ -12,32 +11,18 @@ from __future__ import annotations
 
 import csv
 import datetime
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from quark._validation import check_array, check_bool, check_int, check_names, check_path
+from quark._validation import check_array, check_bool, check_names, check_path
+from quark.datasets.table import Table
 
-__all__ = ["Table", "read_table", "load_named", "NAMED", "save_model", "load_model", "MODEL_FORMAT"]
+__all__ = ["read_table", "save_model", "load_model", "MODEL_FORMAT"]
 
-#: Data sets available by name: Quark's own and scikit-learn's small ones.
-NAMED = ("edge-detection", "tiny-mnist", "mnist", "digits", "breast-cancer", "iris")
 #: Version of the saved-model layout.
 MODEL_FORMAT = 1
-
-
-@dataclass
-class Table:
-    """Features, labels (``None`` when the file has no target) and the names of the feature columns."""
-
-    X: np.ndarray
-    y: np.ndarray | None
-    feature_names: list[str]
-    target: str | None
-    source: str
-    extra: dict = field(default_factory=dict)
 
 
 def _numeric_column(values: list[str], name: str, path: str) -> np.ndarray:
@@ -170,58 +155,6 @@ def _read_npz(p: Path, target, require_target, feature_names) -> Table:
     if len(names) != X.shape[1]:
         raise ValueError(f"{p} has {X.shape[1]} feature columns; the model was fitted on {len(names)}")
     return Table(X, y, list(names), ykey, str(p))
-
-
-def load_named(name: str, *, size: int | None = None, digits: tuple[int, int] | None = None,
-               lines: str | None = None, dedupe: bool = False) -> tuple[Table, Table | None, str]:
-    """A built-in data set by name: ``(train, test or None, description)``.
-
-    Quark's Tiny-MNIST and MNIST come with their own train/test split; the others are returned whole
-    (the caller splits them). Options that do not apply to the data set are errors.
-    """
-    if not isinstance(name, str) or name not in NAMED:
-        raise ValueError(f"'name' must be one of {list(NAMED)} (a built-in data set; on the command line, "
-                         f"--data FILE reads your own); got {name!r}")
-    check_int(size, "size", minimum=2, allow_none=True)
-    if check_bool(dedupe, "dedupe") is False:
-        dedupe = False
-    allowed = {"edge-detection": {"size", "lines"}, "tiny-mnist": {"size", "digits", "dedupe"}, "mnist": {"size"}}
-    given = {k for k, v in {"size": size, "digits": digits, "lines": lines, "dedupe": dedupe or None}.items() if v is not None}
-    extra = given - allowed.get(name, set())
-    if extra:
-        flags = ", ".join(f"'{k}' (--{k})" for k in sorted(extra))
-        raise ValueError(f"{flags} does not apply to data set {name!r}" + (
-            f" (it takes {', '.join(repr(a) for a in sorted(allowed[name]))})" if name in allowed else ""))
-    from quark import datasets
-
-    if name == "edge-detection":
-        size, lines = 3 if size is None else size, "rows" if lines is None else lines
-        X, y = datasets.load_edge_detection(size=size, lines=lines)
-        names = [f"pixel_{r}_{c}" for r in range(size) for c in range(size)]
-        return Table(X, y, names, "line", name), None, f"Edge Detection ({lines}, {size}x{size}): all {len(X)} images"
-    if name == "tiny-mnist":
-        size = 3 if size is None else size
-        digits = (6, 7) if digits is None else datasets.tiny_mnist.check_digit_pair(digits)
-        Xtr, ytr = datasets.load_tiny_mnist(digits=digits, size=size, subset="train", dedupe=dedupe)
-        Xte, yte = datasets.load_tiny_mnist(digits=digits, size=size, subset="test")
-        names = [f"pixel_{r}_{c}" for r in range(size) for c in range(size)]
-        what = "unique training patterns" if dedupe else "training images"
-        desc = f"Tiny-MNIST {digits[0]} vs {digits[1]} ({size}x{size}): {len(Xtr)} {what}, {len(Xte)} test images"
-        return Table(Xtr, ytr, names, "digit", name), Table(Xte, yte, names, "digit", name), desc
-    if name == "mnist":
-        size = 28 if size is None else size
-        Xtr, ytr = datasets.load_mnist(size, subset="train")
-        Xte, yte = datasets.load_mnist(size, subset="test")
-        names = [f"pixel_{r}_{c}" for r in range(size) for c in range(size)]
-        return (Table(Xtr, ytr, names, "digit", name), Table(Xte, yte, names, "digit", name),
-                f"MNIST ({size}x{size}, bundled): {len(Xtr)} training and {len(Xte)} test images, 10 digits")
-    from sklearn import datasets as sk
-
-    bunch = {"digits": sk.load_digits, "breast-cancer": sk.load_breast_cancer, "iris": sk.load_iris}[name]()
-    names = [str(n) for n in getattr(bunch, "feature_names", [f"x{j}" for j in range(bunch.data.shape[1])])]
-    y = np.asarray(bunch.target_names)[bunch.target] if name != "digits" else bunch.target
-    return (Table(np.asarray(bunch.data, dtype=np.float64), y, names, "target", name), None,
-            f"scikit-learn's {name}: {len(y)} samples, {bunch.data.shape[1]} features, {len(np.unique(y))} classes")
 
 
 def save_model(clf, path: str | Path, *, feature_names: list[str], target: str | None, source: str) -> Path:

@@ -16,7 +16,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from quark import QuarkClassifier
-from quark.classifier import DEFAULT_MAX_QUBITS
+from quark.estimators import DEFAULT_MAX_QUBITS
 from quark.datasets import load_edge_detection, load_tiny_mnist, train_test_split
 
 # The default optimizer ("grover"), the paper's amplification, annealing and the exact reference all

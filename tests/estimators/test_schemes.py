@@ -5,7 +5,7 @@ import pytest
 from sklearn.datasets import load_digits, load_iris
 
 from quark import QuarkClassifier
-from quark.multiclass import combine, subproblems
+from quark.estimators.schemes import combine, subproblems
 
 
 def test_ovr_and_ovo_problems_cover_the_right_rows():

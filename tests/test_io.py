@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from quark import QuarkClassifier
-from quark.tabular import NAMED, load_model, load_named, read_table, save_model
+from quark.datasets.named import NAMED, load_named
+from quark.io import load_model, read_table, save_model
 
 
 def _csv(tmp_path, text, name="d.csv"):

@@ -14,7 +14,8 @@ import textwrap
 
 import numpy as np
 
-from quark.plot import _problem_names, plot_convergence, plot_weight_distribution, plot_weights_as_images
+from quark.plot.search import plot_convergence, plot_weight_distribution
+from quark.plot.weights import plot_weights_as_images, problem_names
 
 __all__ = ["plot_summary"]
 
@@ -27,7 +28,7 @@ def _search_panel(clf, ax) -> None:
     searches, one line per problem), the loss of every read (annealing), or of every measured setting
     (the paper's amplification, which measures once)."""
     results = clf.results_
-    names = [_problem_names(clf, p)[1] or clf._optimizer_name() for p in clf.problems_]
+    names = [problem_names(clf, p)[1] or clf._optimizer_name() for p in clf.problems_]
     led = clf.result_.ledger
     reads = [r.info.get("read_losses") for r in results]
     counts = [r.info.get("counts") for r in results]
@@ -183,7 +184,7 @@ def _weights_panel(clf, ax, feature_names=None) -> None:
         positive = str(clf.classes_[1])
         ax.set_xlabel(textwrap.fill(f"weight (positive: evidence for {positive!r})", 40), fontsize=8)
     else:
-        rows = [_problem_names(clf, p)[1] or str(p) for p in clf.problems_][:20]
+        rows = [problem_names(clf, p)[1] or str(p) for p in clf.problems_][:20]
         top = float(np.abs(W[:20][:, order]).max()) or 1.0
         ax.imshow(W[:20][:, order], cmap="RdBu_r", vmin=-top, vmax=top, aspect="auto")
         ax.set_xticks(range(len(order)), labels, fontsize=6, rotation=90)

@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.utils.multiclass import type_of_target
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from quark.classifier_checks import PARAMETER_CONSTRAINTS, SHARED
 from quark.encoding.landscape import LossLandscape
 from quark.encoding.weights import weight_encoding
-from quark.models import QuantizedModel, get_model
-from quark.optimizers import OPTIMIZERS, Optimizer, get_optimizer
-from quark.preprocessing import fit_preprocessor, is_binary
+from quark.estimators.calibration import fit_calibrator
+from quark.estimators.checks import PARAMETER_CONSTRAINTS
+from quark.estimators.combine import combined_result
+from quark.estimators.data import DEFAULT_LINEAR_MODEL, PreparedData, prepare_data, reject_sparse, validated
+from quark.estimators.problems import fit_problems, problem_seeds
+from quark.estimators.routing import build_optimizer, optimizer_name
+from quark.estimators.scale import auto_alpha
+from quark.estimators.schemes import combine, subproblems
+from quark.optimizers import Optimizer
 
 __all__ = ["QuarkClassifier", "DEFAULT_MAX_QUBITS", "DEFAULT_LINEAR_MODEL"]
 
 #: Largest weight register searched whole by the optimizers whose cost grows as ``2**n_qubits``;
 #: larger ones are searched block-wise. 24 qubits is 16.8 M settings: seconds to minutes.
 DEFAULT_MAX_QUBITS = 24
-#: The model ``model="auto"`` takes for real-valued features (measured: docs/real_data.md).
-DEFAULT_LINEAR_MODEL = "fixed-point-linear"
 
 class QuarkClassifier(ClassifierMixin, BaseEstimator):
     """A classifier with quantized weights, trained without gradients by quantum search.
@@ -194,115 +195,23 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
             check(name, getattr(self, name))
 
     def _optimizer_name(self) -> str:
-        return self.optimizer if isinstance(self.optimizer, str) else getattr(self.optimizer, "name", "custom")
+        return optimizer_name(self.optimizer)
 
     def _build_optimizer(self, random_state=None) -> Optimizer:
-        """The optimizer a problem runs: built from its name and the shared parameters, or a clone of the
-        instance given (seeded by ``random_state`` when the instance has no seed of its own)."""
-        seed = self.random_state if random_state is None else random_state
-        if not isinstance(self.optimizer, str):
-            for param in ("backend", "shots", "max_queries"):
-                if getattr(self, param) is not None:
-                    raise ValueError(f"'{param}' applies only when 'optimizer' is given by name; "
-                                     f"set it on the optimizer instance instead (optimizer__{param}=...)")
-            if self.copies != 1 or self.optimizer_options:
-                raise ValueError("'copies' and 'optimizer_options' apply only when 'optimizer' is given by name; "
-                                 "set them on the optimizer instance instead")
-            opt = clone(self.optimizer)  # never mutate a hyper-parameter
-            if opt.random_state is None and seed is not None:
-                opt.set_params(random_state=seed)
-            if self.verbose and not opt.verbose:
-                opt.set_params(verbose=True)
-            return opt
-        cls = OPTIMIZERS[self.optimizer]
-        accepted = set(cls._param_names())
-        kwargs: dict[str, Any] = {}
-        for param in SHARED:
-            value = getattr(self, param)
-            if value is None or (param == "copies" and value == 1):
-                continue
-            if param not in accepted:
-                takes = sorted(name for name, c in OPTIMIZERS.items() if param in c._param_names())
-                raise ValueError(f"'{param}' does not apply to optimizer={self.optimizer!r} (it applies to {takes})")
-            kwargs[param] = value
-        options = self.optimizer_options or {}
-        unknown = sorted(set(options) - accepted - {"random_state", "verbose", "callback"})
-        if unknown and "backend_options" not in accepted and "sample_options" not in accepted:
-            raise ValueError(f"unknown optimizer_options {unknown} for optimizer={self.optimizer!r}; its options: "
-                             f"{sorted(accepted - {'random_state', 'verbose', 'callback'})}")
-        kwargs.update(options)
-        return get_optimizer(self.optimizer, random_state=seed, verbose=bool(self.verbose), **kwargs)
+        """The optimizer one problem runs (see :func:`quark.estimators.routing.build_optimizer`)."""
+        return build_optimizer(self.get_params(deep=False), random_state)
 
-    # -- data preparation (shared by fit and landscape) ------------------------------------------
-    def _resolve(self, X: np.ndarray) -> tuple[QuantizedModel, str, float]:
-        """The model, loss and ridge penalty the ``"auto"`` settings stand for on this data."""
-        if isinstance(self.model, str) and self.model == "auto":
-            name = "perceptron" if is_binary(X) else DEFAULT_LINEAR_MODEL
-            model = get_model(name, **(self.model_options or {}))
+    # -- the data step (shared by fit and landscape) ------------------------------------------------
+    def _prepare(self, X, y, sample_weight, *, validate: bool = True) -> PreparedData:
+        self._validate_params()
+        reject_sparse(X)
+        if validate:
+            X, y = validated(self, X, y)
         else:
-            model = get_model(self.model, **(self.model_options or {}))
-        if self.weight_bits is not None:
-            weight_encoding(model, X.shape[1], self.weight_bits)  # says now if the model takes no k
-        loss = self.loss
-        if loss == "auto":
-            loss = "squared" if model.linear and model.weight_kind != "spin" else "zero_one"
-        alpha = self.alpha if self.alpha == "auto" else float(self.alpha)
-        return model, loss, alpha
+            from sklearn.utils.validation import check_X_y
 
-    @staticmethod
-    def _check_targets(y) -> np.ndarray:
-        y_type = type_of_target(y, input_name="y", raise_unknown=True)
-        if y_type not in ("binary", "multiclass"):
-            raise ValueError(f"QuarkClassifier needs class labels in 'y'; got a target of type {y_type!r}")
-        classes = np.unique(y)
-        if classes.size < 2:
-            raise ValueError(
-                f"QuarkClassifier needs at least 2 classes in 'y'; got 1 class ({classes.tolist()[0]!r}). "
-                "A one-class training set leaves nothing to learn"
-            )
-        return classes
-
-    @staticmethod
-    def _reject_sparse(X) -> None:
-        if hasattr(X, "tocsr") or type(X).__module__.startswith("scipy.sparse"):
-            raise TypeError(
-                "QuarkClassifier does not accept sparse input: its quantized models read dense "
-                "features. Convert X with X.toarray() first"
-            )
-
-    def _validated(self, X, y):
-        """``validate_data`` with the argument at fault named first (scikit-learn's text kept after it)."""
-        from sklearn.utils import check_array
-
-        try:
-            return validate_data(self, X, y, dtype=np.float64, ensure_all_finite=True)
-        except (ValueError, TypeError) as exc:
-            if "inconsistent numbers of samples" in str(exc):
-                raise type(exc)(f"X and y: {exc}") from exc
-            try:  # only on failure: is X alone at fault?
-                check_array(X, dtype=np.float64, ensure_all_finite=True, input_name="X", estimator=self)
-            except (ValueError, TypeError) as x_exc:
-                raise type(x_exc)(f"X: {x_exc}") from exc
-            raise
-
-    def _sample_weight(self, y: np.ndarray, sample_weight) -> np.ndarray | None:
-        if sample_weight is None and self.class_weight is None:
-            return None
-        from sklearn.utils.class_weight import compute_sample_weight
-
-        try:
-            sw = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-        except (ValueError, TypeError) as exc:
-            raise type(exc)(f"'sample_weight' must hold numbers: {exc}") from exc
-        if sw.shape != (len(y),):
-            raise ValueError(f"'sample_weight' must have one weight per sample ({len(y)}); got shape {sw.shape}")
-        if not np.isfinite(sw).all() or (sw < 0).any():
-            raise ValueError("'sample_weight' must be finite and non-negative")
-        if not sw.sum() > 0:
-            raise ValueError("'sample_weight' is zero on every sample: nothing to fit")
-        if self.class_weight is not None:
-            sw = sw * compute_sample_weight(self.class_weight, y)
-        return sw
+            X, y = check_X_y(X, y, dtype=np.float64, ensure_all_finite=True)
+        return prepare_data(X, y, sample_weight, self.get_params(deep=False))
 
     def landscape(self, X, y, sample_weight=None) -> LossLandscape:
         """The :class:`~quark.encoding.LossLandscape` of the first two-class problem ``fit`` would search.
@@ -318,29 +227,15 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         >>> QuarkClassifier(model="line-detector").landscape(X, y).n_qubits
         8
         """
-        from sklearn.utils.validation import check_X_y
+        d = self._prepare(X, y, sample_weight, validate=False)
+        p = subproblems(d.y, d.classes, d.scheme)[0]
+        psw = None if d.sample_weight is None else d.sample_weight[p.rows]
+        model = d.model.prepare(d.Xp[p.rows], p.positive, psw)
+        alpha = auto_alpha(model, d.Xp[p.rows], d.loss, psw) if d.alpha == "auto" else d.alpha
+        return LossLandscape(model, weight_encoding(model, d.X.shape[1], self.weight_bits), d.Xp[p.rows], p.positive,
+                             d.loss, alpha=alpha, sample_weight=psw)
 
-        from quark.multiclass import subproblems
-
-        self._validate_params()
-        self._reject_sparse(X)
-        X, y = check_X_y(X, y, dtype=np.float64, ensure_all_finite=True)
-        classes = self._check_targets(y)
-        model, loss, alpha = self._resolve(X)
-        sw = self._sample_weight(y, sample_weight)
-        Xp = fit_preprocessor(model, X, scale=self.scale, binarize=self.binarize, sample_weight=sw).transform(X)
-        scheme = "ovo" if self.multi_class == "auto" else self.multi_class
-        p = subproblems(y, classes, scheme)[0]
-        model = model.prepare(Xp[p.rows], p.positive, None if sw is None else sw[p.rows])
-        psw = None if sw is None else sw[p.rows]
-        if alpha == "auto":
-            from quark.fitting import auto_alpha
-
-            alpha = auto_alpha(model, Xp[p.rows], loss, psw)
-        return LossLandscape(model, weight_encoding(model, X.shape[1], self.weight_bits), Xp[p.rows], p.positive,
-                             loss, alpha=alpha, sample_weight=psw)
-
-    # -- fit --------------------------------------------------------------------------------------
+    # -- fit: data -> problems -> search -> fitted attributes -> calibration --------------------------
     def fit(self, X, y, sample_weight=None):
         """Search the weights of least training loss, one two-class problem at a time.
 
@@ -356,41 +251,34 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         -------
         self
         """
-        from quark.fitting import fit_problems
-
-        self._validate_params()
-        self._reject_sparse(X)
-        X, y = self._validated(X, y)
-        classes = self._check_targets(y)
-        model, loss, alpha = self._resolve(X)
-        sw = self._sample_weight(y, sample_weight)
-        prep = fit_preprocessor(model, X, scale=self.scale, binarize=self.binarize, sample_weight=sw)
-        Xp = prep.transform(X)
-        model.check_features(Xp)
-        scheme = self.multi_class
-        if scheme == "auto":
-            scheme = "ovo"
-        if scheme == "native" and len(classes) > 2:
-            from quark.fitting import fit_native
-
-            if sw is not None:
-                raise ValueError("multi_class='native' takes no sample or class weights; use 'ovo' or 'ovr'")
-            from threadpoolctl import threadpool_limits
-
-            loss = "zero_one" if self.loss == "auto" else loss
-            with threadpool_limits(limits=1, user_api="blas"):
-                fits = [fit_native(model, Xp, y, classes, loss=loss, alpha=alpha, weight_bits=self.weight_bits,
-                                   optimizer=self._build_optimizer())]
-            problems = [tuple(classes)]
+        d = self._prepare(X, y, sample_weight)
+        if d.scheme == "native" and len(d.classes) > 2:
+            fits, problems, loss = self._fit_native(d)
         else:
-            fits, problems = fit_problems(self, model, Xp, y, classes, scheme, loss, alpha, sw)
-        self._store(fits, problems, classes, scheme, loss, alpha, prep)
-        self._calibrate(Xp, y, sw)
+            subs = subproblems(d.y, d.classes, d.scheme)
+            optimizers = [self._build_optimizer(random_state=s) for s in problem_seeds(self.random_state, len(subs))]
+            fits = fit_problems(subs, optimizers, d.model, d.Xp, loss=d.loss, alpha=d.alpha, sample_weight=d.sample_weight,
+                                weight_bits=self.weight_bits, max_qubits=self.max_qubits, start=self.start,
+                                n_jobs=self.n_jobs, verbose=bool(self.verbose), scheme=d.scheme)
+            problems, loss = [p.label for p in subs], d.loss
+        self._store(fits, problems, d.classes, d.scheme, loss, d.alpha, d.prep)
+        self.calibrator_ = fit_calibrator(self._decisions(d.Xp), d.y, self.classes_, d.sample_weight)
         return self
 
-    def _store(self, fits, problems, classes, scheme, loss, alpha, prep) -> None:
-        from quark.fitting import combined_result
+    def _fit_native(self, d: PreparedData):
+        from threadpoolctl import threadpool_limits
 
+        from quark.estimators.native import fit_native
+
+        if d.sample_weight is not None:
+            raise ValueError("multi_class='native' takes no sample or class weights; use 'ovo' or 'ovr'")
+        loss = "zero_one" if self.loss == "auto" else d.loss
+        with threadpool_limits(limits=1, user_api="blas"):
+            fits = [fit_native(d.model, d.Xp, d.y, d.classes, loss=loss, alpha=d.alpha, weight_bits=self.weight_bits,
+                               optimizer=self._build_optimizer())]
+        return fits, [tuple(d.classes)], loss
+
+    def _store(self, fits, problems, classes, scheme, loss, alpha, prep) -> None:
         binary = len(classes) == 2
         self.classes_ = classes
         self.multi_class_ = None if binary else scheme
@@ -414,7 +302,7 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
     # -- prediction -------------------------------------------------------------------------------
     def _prepared(self, X) -> np.ndarray:
         check_is_fitted(self)
-        self._reject_sparse(X)
+        reject_sparse(X)
         X = validate_data(self, X, reset=False, dtype=np.float64, ensure_all_finite=True)
         Xp = self._prep.transform(X)
         if self.model_.binary_input and not np.isin(Xp, (0, 1)).all():
@@ -445,17 +333,10 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(d, axis=1)]
 
     def _decisions(self, Xp: np.ndarray) -> np.ndarray:
-        from quark.multiclass import combine
-
         margins = self._margins(Xp)
         if self.multi_class_ == "native":
             return margins
         return combine(margins, self.multi_class_ or "ovr", len(self.classes_))
-
-    def _calibrate(self, Xp: np.ndarray, y: np.ndarray, sample_weight=None) -> None:
-        from quark.fitting import fit_calibrator
-
-        self.calibrator_ = fit_calibrator(self._decisions(Xp), y, self.classes_, sample_weight)
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities ``(n, n_classes)``, rows summing to 1, in the order of ``classes_``.

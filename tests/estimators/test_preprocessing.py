@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from quark.models import get_model
-from quark.preprocessing import fit_preprocessor, is_binary
+from quark.estimators.preprocessing import fit_preprocessor, is_binary
 
 
 @pytest.fixture

@@ -1,0 +1,70 @@
+"""The ``quark`` command line (also ``python -m quark``).
+
+Sub-commands::
+
+    quark fit (--dataset NAME | --data FILE [--target COLUMN]) [options] [--save MODEL] [--plot OUT.png]
+    quark predict --model MODEL --data FILE [--out FILE] [--proba]
+    quark info MODEL
+    quark backends                       which backends are usable here, and why not
+    quark bench [NAME] [-- ARGS...]      list or run the scripts in benchmarks/
+
+User mistakes print one line on stderr (``quark COMMAND: error: ...``) and exit with status 1 (2 for
+a malformed command line); set ``QUARK_DEBUG=1`` to see the traceback instead. Nothing heavy is
+imported before a command runs, so ``quark --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Sequence
+
+from quark.cli.arguments import Parser, UserError
+
+__all__ = ["main", "build_parser", "COMMANDS"]
+
+#: The sub-commands, one module each (``register`` adds its parser, ``run`` carries it out).
+COMMANDS = ("fit", "predict", "info", "backends", "bench")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``quark`` (exposed for documentation and tests)."""
+    from quark._version import __version__
+
+    parser = Parser(
+        prog="quark",
+        description="Quark: train quantized classifiers without gradients, by quantum search over their weights.",
+        epilog="Run 'quark COMMAND --help' for the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"quark {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    import importlib
+
+    for name in COMMANDS:
+        importlib.import_module(f"quark.cli.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``quark`` command; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    from quark.exceptions import BackendConfigurationError, MissingDependencyError, ProblemTooLargeError
+
+    try:
+        return int(args.func(args) or 0)
+    except (UserError, ValueError, TypeError, KeyError, MissingDependencyError, ProblemTooLargeError, OSError,
+            BackendConfigurationError) as exc:
+        if os.environ.get("QUARK_DEBUG"):
+            raise
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"quark {args.command}: error: {message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("quark: interrupted", file=sys.stderr)
+        return 130

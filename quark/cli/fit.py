@@ -1,0 +1,166 @@
+"""``quark fit``: fit a built-in data set or the user's file, print accuracy and the ledger, save the model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from quark.cli.arguments import UserError, fraction, key_value, positive_int
+from quark.cli.ledger import format_ledger
+from quark.datasets.named import NAMED
+
+__all__ = ["register", "run"]
+
+_DEFAULT_MODEL = {"edge-detection": "line-detector"}
+
+_PLOT_FORMATS = (".png", ".pdf", ".svg", ".jpg", ".jpeg")
+
+
+
+def register(sub) -> None:
+    """Add ``fit`` to the sub-command parsers."""
+    fit = sub.add_parser(
+        "fit",
+        help="fit a data set (built-in or a CSV/.npz file); print accuracy and the cost ledger; save the model",
+        description="Fit QuarkClassifier on a built-in data set or your own file; print accuracy and every cost "
+        "counted; optionally save the model and a figure.",
+    )
+    src = fit.add_mutually_exclusive_group(required=True)
+    src.add_argument("--dataset", choices=NAMED, help="a built-in data set")
+    src.add_argument("--data", metavar="FILE", help="your data: a CSV file with a header row, or an .npz file (X, y)")
+    fit.add_argument("--target", metavar="COLUMN", help="--data: the label column (default: the last column)")
+    fit.add_argument("--model", help="model name (default: auto; line-detector for edge-detection)")
+    fit.add_argument("--optimizer", default="grover", help="grover (default), quark, anneal, exhaustive, random, block")
+    fit.add_argument("--backend", help="where the search runs (see 'quark backends'); default: the optimizer's")
+    fit.add_argument("--loss", default="auto", help="auto (default), zero_one, squared or hinge")
+    fit.add_argument("--shots", type=positive_int, help="measurements per circuit (reads for annealing)")
+    fit.add_argument("--max-queries", type=positive_int, help="oracle-query budget of Grover search")
+    fit.add_argument("--copies", type=positive_int, default=1, help="data copies for --optimizer quark (default 1)")
+    fit.add_argument("--weight-bits", type=positive_int, help="bits per weight of k-bit models")
+    fit.add_argument("--max-qubits", type=positive_int, default=24,
+                     help="largest register searched whole; larger ones are searched block-wise (default 24)")
+    fit.add_argument("--multi-class", default="auto", help="auto (one-vs-one), ovo, ovr or native")
+    fit.add_argument("--class-weight", choices=("balanced",), help="weight classes inversely to their frequency")
+    fit.add_argument("--n-jobs", type=int, help="fit the two-class problems in parallel (-1: all cores)")
+    fit.add_argument("--option", action="append", type=key_value, default=[], metavar="KEY=VALUE",
+                     help="an optimizer option, e.g. --option block_size=12 (repeatable)")
+    fit.add_argument("--model-option", action="append", type=key_value, default=[], metavar="KEY=VALUE",
+                     help="a model option, e.g. --model-option grouping=paper (repeatable)")
+    fit.add_argument("--size", type=int, help="edge-detection, tiny-mnist, mnist: image side")
+    fit.add_argument("--digits", type=int, nargs=2, metavar=("A", "B"), help="tiny-mnist: the two digits (default 6 7)")
+    fit.add_argument("--lines", help="edge-detection: rows (default), columns, diagonals or any")
+    fit.add_argument("--dedupe", action="store_true",
+                     help="tiny-mnist: keep one of each binary pattern with its majority label (the paper's preprocessing)")
+    fit.add_argument("--test-size", type=fraction,
+                     help="held-out fraction (default 0.25; 0 trains on all); tiny-mnist and mnist use their own split")
+    fit.add_argument("--seed", type=int, default=0, help="random seed of the split and the search (default 0)")
+    fit.add_argument("--save", metavar="MODEL", help="save the fitted model here (joblib; reload with 'quark predict')")
+    fit.add_argument("--plot", metavar="OUT.png", help="save a figure of the fit (distribution, convergence, weights)")
+    fit.add_argument("--verbose", action="store_true", help="show a progress bar of the search (stderr)")
+    fit.set_defaults(func=run)
+
+
+
+def _plot_path(text: str | None) -> Path | None:
+    """Where the figure goes, checked before any fitting (folder exists, a format matplotlib writes)."""
+    if text is None:
+        return None
+    if not text.strip():
+        raise UserError("--plot needs a file name, e.g. --plot fit.png")
+    path = Path(text)
+    if path.suffix.lower() not in _PLOT_FORMATS:
+        path = path.with_name(path.name + ".png")  # say the real name, rather than let matplotlib append one
+    if not path.parent.exists():
+        raise UserError(f"cannot save the plot: folder {str(path.parent)!r} does not exist")
+    return path
+
+
+def _load(args):
+    import numpy as np
+
+    from quark.datasets.named import load_named
+    from quark.io import read_table
+
+    if args.data is not None:
+        for flag in ("size", "digits", "lines"):
+            if getattr(args, flag) is not None:
+                raise UserError(f"--{flag} applies to a built-in --dataset, not to --data {args.data}")
+        if args.dedupe:
+            raise UserError("--dedupe applies to --dataset tiny-mnist, not to --data")
+        table = read_table(args.data, args.target)
+        labels = np.unique(table.y.astype(str))
+        shown = ", ".join(labels[:6].tolist()) + (", ..." if len(labels) > 6 else "")
+        train, test, desc = table, None, (f"{args.data}: {len(table.X)} rows, {table.X.shape[1]} features, "
+                                          f"{len(labels)} classes of {table.target!r} ({shown})")
+    else:
+        if args.target is not None:
+            raise UserError("--target names the label column of --data FILE; built-in data sets have theirs")
+        train, test, desc = load_named(args.dataset, size=args.size, digits=tuple(args.digits) if args.digits else None,
+                                       lines=args.lines, dedupe=args.dedupe)
+    if test is not None:
+        if args.test_size is not None:
+            raise UserError(f"--test-size does not apply to {args.dataset}: it has its own train/test split")
+        return train, test, desc
+    test_size = 0.25 if args.test_size is None else args.test_size
+    if test_size == 0:
+        return train, None, desc + ", trained and scored on all of them"
+    from sklearn.model_selection import train_test_split
+
+    from quark.datasets.table import Table
+
+    stratify = train.y if len(set(train.y.tolist())) > 1 else None
+    Xtr, Xte, ytr, yte = train_test_split(train.X, train.y, test_size=test_size, random_state=args.seed, stratify=stratify)
+    make = lambda X, y: Table(X, y, train.feature_names, train.target, train.source)  # noqa: E731
+    return make(Xtr, ytr), make(Xte, yte), desc + f", split {len(Xtr)} train / {len(Xte)} test (seed {args.seed})"
+
+
+def run(args) -> int:
+    plot = _plot_path(args.plot)
+    train, test, desc = _load(args)
+    from quark import QuarkClassifier
+
+    model = args.model or _DEFAULT_MODEL.get(args.dataset or "", "auto")
+    clf = QuarkClassifier(
+        model=model,
+        weight_bits=args.weight_bits,
+        loss=args.loss,
+        optimizer=args.optimizer,
+        backend=args.backend,
+        shots=args.shots,
+        max_queries=args.max_queries,
+        copies=args.copies,
+        max_qubits=args.max_qubits,
+        multi_class=args.multi_class,
+        class_weight=args.class_weight,
+        n_jobs=args.n_jobs,
+        model_options=dict(args.model_option) or None,
+        optimizer_options=dict(args.option) or None,
+        random_state=args.seed,
+        verbose=args.verbose,
+    )
+    print(desc)
+    clf.fit(train.X, train.y)
+    res = clf.result_
+    problems = len(clf.results_)
+    print(f"model {clf.model_.name!r}, {clf.encoding_.n_qubits} weight qubits"
+          + (f" x {problems} two-class problems ({clf.multi_class_})" if problems > 1 else "")
+          + f", optimizer {clf._optimizer_name()!r}")
+    if problems == 1:
+        names = clf.model_.weight_names(clf.n_features_in_)
+        shown = ", ".join(f"{n}={w:g}" for n, w in zip(names, clf.weights_.tolist()))
+        print("weights  " + (shown if len(names) <= 20 else shown[:200] + ", ..."))
+    print(f"train accuracy  {clf.score(train.X, train.y):.4f}   (training loss {res.loss:.4g})")
+    if test is not None:
+        print(f"test accuracy   {clf.score(test.X, test.y):.4f}")
+    print("ledger")
+    print(format_ledger(res.ledger))
+    if args.save:
+        from quark.io import save_model
+
+        path = save_model(clf, args.save, feature_names=train.feature_names, target=train.target, source=desc)
+        print(f"model saved to {path}")
+    if plot is not None:
+        from quark.plot import plot_summary
+
+        plot_summary(clf, train.X, train.y, title=desc, feature_names=train.feature_names).savefig(plot, dpi=120)
+        print(f"figure saved to {plot}")
+    return 0

@@ -1,0 +1,35 @@
+"""``quark info``: what a saved model was fitted on, how, and at what cost."""
+
+from __future__ import annotations
+
+from quark.cli.ledger import format_ledger
+
+__all__ = ["register", "run"]
+
+
+def register(sub) -> None:
+    """Add ``info`` to the sub-command parsers."""
+    info = sub.add_parser("info", help="describe a saved model: what was fitted, on what, at what cost",
+                          description="Describe a model saved by 'quark fit --save'.")
+    info.add_argument("model", metavar="MODEL")
+    info.set_defaults(func=run)
+
+
+
+def run(args) -> int:
+    from quark.io import load_model
+
+    record = load_model(args.model)
+    clf = record["estimator"]
+    print(f"Quark model, saved {record.get('saved', '?')} by quark {record.get('quark_version', '?')}")
+    print(f"fitted on   {record.get('source')}")
+    print(f"target      {record.get('target')!r}; classes {clf.classes_.tolist()}")
+    print(f"features    {clf.n_features_in_}: {', '.join(record['feature_names'][:8])}"
+          + (", ..." if clf.n_features_in_ > 8 else ""))
+    problems = len(clf.results_)
+    print(f"model       {clf.model_.name!r}, {clf.encoding_.n_qubits} weight qubits"
+          + (f", {problems} two-class problems ({clf.multi_class_})" if problems > 1 else ""))
+    print(f"optimizer   {clf._optimizer_name()!r}; loss {clf.loss_!r}; training loss {clf.result_.loss:.4g}")
+    print("ledger")
+    print(format_ledger(clf.result_.ledger))
+    return 0

@@ -1,0 +1,126 @@
+"""The classifier's data step: ``X``, ``y`` and weights checked, the ``"auto"`` settings resolved, the
+features prepared — everything :meth:`QuarkClassifier.fit` and :meth:`QuarkClassifier.landscape` share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import validate_data
+
+from quark.encoding.weights import weight_encoding
+from quark.estimators.preprocessing import Preprocessor, fit_preprocessor, is_binary
+from quark.models import QuantizedModel, get_model
+
+__all__ = ["PreparedData", "prepare_data", "check_targets", "reject_sparse", "validated", "sample_weights",
+           "resolve_model", "DEFAULT_LINEAR_MODEL"]
+
+#: The model ``model="auto"`` takes for real-valued features (measured: docs/real_data.md).
+DEFAULT_LINEAR_MODEL = "fixed-point-linear"
+
+
+@dataclass
+class PreparedData:
+    """One fit's data after the data step: the prepared features ``Xp`` and what the settings resolved to."""
+
+    X: np.ndarray
+    y: np.ndarray
+    classes: np.ndarray
+    model: QuantizedModel
+    loss: str
+    alpha: Any
+    sample_weight: np.ndarray | None
+    prep: Preprocessor
+    Xp: np.ndarray
+    scheme: str
+
+
+def resolve_model(model, model_options, weight_bits, loss, alpha, X: np.ndarray) -> tuple[QuantizedModel, str, Any]:
+    """The model, loss and ridge penalty the ``"auto"`` settings stand for on this data."""
+    if isinstance(model, str) and model == "auto":
+        model = get_model("perceptron" if is_binary(X) else DEFAULT_LINEAR_MODEL, **(model_options or {}))
+    else:
+        model = get_model(model, **(model_options or {}))
+    if weight_bits is not None:
+        weight_encoding(model, X.shape[1], weight_bits)  # says now if the model takes no k
+    if loss == "auto":
+        loss = "squared" if model.linear and model.weight_kind != "spin" else "zero_one"
+    return model, loss, alpha if alpha == "auto" else float(alpha)
+
+
+def check_targets(y) -> np.ndarray:
+    """The classes of ``y``; refuses targets that are not class labels, and a single class."""
+    y_type = type_of_target(y, input_name="y", raise_unknown=True)
+    if y_type not in ("binary", "multiclass"):
+        raise ValueError(f"QuarkClassifier needs class labels in 'y'; got a target of type {y_type!r}")
+    classes = np.unique(y)
+    if classes.size < 2:
+        raise ValueError(
+            f"QuarkClassifier needs at least 2 classes in 'y'; got 1 class ({classes.tolist()[0]!r}). "
+            "A one-class training set leaves nothing to learn"
+        )
+    return classes
+
+
+def reject_sparse(X) -> None:
+    """Quantized models read dense features: a sparse ``X`` is refused with the conversion to make."""
+    if hasattr(X, "tocsr") or type(X).__module__.startswith("scipy.sparse"):
+        raise TypeError(
+            "QuarkClassifier does not accept sparse input: its quantized models read dense "
+            "features. Convert X with X.toarray() first"
+        )
+
+
+def validated(estimator, X, y):
+    """``validate_data`` with the argument at fault named first (scikit-learn's text kept after it)."""
+    from sklearn.utils import check_array
+
+    try:
+        return validate_data(estimator, X, y, dtype=np.float64, ensure_all_finite=True)
+    except (ValueError, TypeError) as exc:
+        if "inconsistent numbers of samples" in str(exc):
+            raise type(exc)(f"X and y: {exc}") from exc
+        try:  # only on failure: is X alone at fault?
+            check_array(X, dtype=np.float64, ensure_all_finite=True, input_name="X", estimator=estimator)
+        except (ValueError, TypeError) as x_exc:
+            raise type(x_exc)(f"X: {x_exc}") from exc
+        raise
+
+
+def sample_weights(y: np.ndarray, sample_weight, class_weight) -> np.ndarray | None:
+    """Per-sample weights: ``sample_weight`` checked, times ``class_weight``; ``None`` when neither is given."""
+    if sample_weight is None and class_weight is None:
+        return None
+    from sklearn.utils.class_weight import compute_sample_weight
+
+    try:
+        sw = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    except (ValueError, TypeError) as exc:
+        raise type(exc)(f"'sample_weight' must hold numbers: {exc}") from exc
+    if sw.shape != (len(y),):
+        raise ValueError(f"'sample_weight' must have one weight per sample ({len(y)}); got shape {sw.shape}")
+    if not np.isfinite(sw).all() or (sw < 0).any():
+        raise ValueError("'sample_weight' must be finite and non-negative")
+    if not sw.sum() > 0:
+        raise ValueError("'sample_weight' is zero on every sample: nothing to fit")
+    if class_weight is not None:
+        sw = sw * compute_sample_weight(class_weight, y)
+    return sw
+
+
+def prepare_data(X: np.ndarray, y: np.ndarray, sample_weight, params: dict) -> PreparedData:
+    """The data step on checked arrays ``X``, ``y``: classes, resolved settings, weights, prepared features.
+
+    ``params`` are the classifier's parameters (``get_params(deep=False)``).
+    """
+    classes = check_targets(y)
+    model, loss, alpha = resolve_model(params["model"], params["model_options"], params["weight_bits"],
+                                       params["loss"], params["alpha"], X)
+    sw = sample_weights(y, sample_weight, params["class_weight"])
+    prep = fit_preprocessor(model, X, scale=params["scale"], binarize=params["binarize"], sample_weight=sw)
+    Xp = prep.transform(X)
+    model.check_features(Xp)
+    scheme = "ovo" if params["multi_class"] == "auto" else params["multi_class"]
+    return PreparedData(X, y, classes, model, loss, alpha, sw, prep, Xp, scheme)

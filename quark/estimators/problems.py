@@ -1,0 +1,91 @@
+"""Every two-class problem of a task searched, in parallel where asked: the step between preparing the
+data and assembling the fitted classifier."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from quark.encoding.landscape import LossLandscape
+from quark.encoding.weights import weight_encoding
+from quark.estimators.binary import fit_binary
+from quark.optimizers import Optimizer
+
+__all__ = ["fit_problems", "problem_seeds", "check_circuit"]
+
+
+def problem_seeds(random_state, n: int) -> list:
+    """One seed per problem: ``random_state`` itself for a single problem (a binary task fits exactly as
+    the search alone would), independent streams spawned from it otherwise."""
+    if n == 1 or random_state is None:
+        return [random_state] * n
+    if isinstance(random_state, (np.random.Generator, np.random.RandomState)):
+        from quark._random import as_generator
+
+        return as_generator(random_state).integers(0, 2**31 - 1, size=n).tolist()
+    return [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(int(random_state)).spawn(n)]
+
+
+def check_circuit(optimizer: Optimizer, land: LossLandscape, max_qubits: int | None) -> None:
+    """Gate-level searches of the whole register count every qubit of their circuit against ``max_qubits``."""
+    if not optimizer.exponential_cost or max_qubits is None or land.n_qubits > max_qubits:
+        return
+    qubits, what = optimizer.qubits_needed(land)
+    if qubits > max_qubits:
+        raise ValueError(
+            f"optimizer {optimizer.name!r} would simulate {what}: a statevector of {16 * 2.0**qubits / 1024**3:.2f} GiB "
+            f"in double precision, each gate a pass over it; max_qubits={max_qubits} counts every qubit of the "
+            "circuit on gate-level backends. Raise max_qubits knowingly, or use the exact kernel (backend='statevector')"
+        )
+
+
+def fit_problems(subs: list, optimizers: list[Optimizer], model, X: np.ndarray, *, loss: str, alpha, sample_weight,
+                 weight_bits, max_qubits: int | None, start: str, n_jobs, verbose: bool, scheme: str) -> list:
+    """Fit every two-class problem ``subs`` (one optimizer each, seeded by the caller), in parallel with
+    ``n_jobs``; returns one :class:`~quark.estimators.binary.BinaryFit` per problem, in order."""
+    # one progress bar per fit: a single problem shows its search's own bar, several one bar of problems
+    many_bars = len(subs) > 1 and verbose
+    if many_bars:
+        for opt in optimizers:
+            opt.set_params(verbose=False)
+
+    def one(p, opt):
+        # one BLAS thread: the block search's products are small, and a threaded BLAS competing for
+        # cores makes them an order of magnitude slower; parallelism comes from n_jobs instead
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1, user_api="blas"):
+            return _one(p, opt)
+
+    def _one(p, opt):
+        sw = None if sample_weight is None else sample_weight[p.rows]
+        if sw is not None and not sw.sum() > 0:
+            raise ValueError(f"'sample_weight' is zero on every sample of problem {p.label!r}: nothing to fit")
+        fitted_model = model.prepare(X[p.rows], p.positive, sw)
+        probe = LossLandscape(fitted_model, weight_encoding(fitted_model, X.shape[1], weight_bits), X[p.rows], p.positive,
+                              loss, alpha=0.0 if alpha == "auto" else alpha, sample_weight=sw)
+        check_circuit(opt, probe, max_qubits)
+        return fit_binary(fitted_model, X[p.rows], p.positive, loss=loss, alpha=alpha, weight_bits=weight_bits,
+                          optimizer=opt, max_qubits=max_qubits, sample_weight=sw, start=start)
+
+    from joblib import Parallel, delayed
+
+    from quark._progress import progress_bar
+
+    with progress_bar(many_bars, total=len(subs), desc=f"QuarkClassifier ({scheme})", unit="problem") as bar:
+        if len(subs) == 1 or n_jobs in (None, 1):
+            fits = []
+            for p, opt in zip(subs, optimizers):
+                fits.append(one(p, opt))
+                bar.set_postfix(problem=str(p.label), loss=f"{fits[-1].result.loss:.4g}", refresh=False)
+                bar.update(1)
+        else:
+            # results arrive in order as they finish (joblib's generator), so the bar moves during the fit
+            fits = []
+            for f in Parallel(n_jobs=n_jobs, return_as="generator")(
+                    delayed(one)(p, opt) for p, opt in zip(subs, optimizers)):
+                fits.append(f)
+                bar.update(1)
+    for f in fits:
+        f.result.ledger.callback = None  # keep the fitted estimator picklable (a callback may be a lambda)
+    return fits
+

@@ -1,0 +1,61 @@
+"""Which optimizer a problem runs: built from its name and the classifier's settings, or a clone of the
+instance given."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sklearn.base import clone
+
+from quark.estimators.checks import SHARED
+from quark.optimizers import OPTIMIZERS, Optimizer, get_optimizer
+
+__all__ = ["build_optimizer", "optimizer_name"]
+
+
+def optimizer_name(optimizer) -> str:
+    """The name of the optimizer setting (a string as given, an instance's ``name``)."""
+    return optimizer if isinstance(optimizer, str) else getattr(optimizer, "name", "custom")
+
+
+def build_optimizer(params: dict, random_state=None) -> Optimizer:
+    """The optimizer a problem runs: built from its name and the shared parameters, or a clone of the
+    instance given (seeded by ``random_state`` when the instance has no seed of its own).
+
+    ``params`` are the classifier's parameters (``get_params(deep=False)``); ``random_state`` overrides
+    theirs (one seed per problem).
+    """
+    optimizer = params["optimizer"]
+    seed = params["random_state"] if random_state is None else random_state
+    if not isinstance(optimizer, str):
+        for param in ("backend", "shots", "max_queries"):
+            if params[param] is not None:
+                raise ValueError(f"'{param}' applies only when 'optimizer' is given by name; "
+                                 f"set it on the optimizer instance instead (optimizer__{param}=...)")
+        if params["copies"] != 1 or params["optimizer_options"]:
+            raise ValueError("'copies' and 'optimizer_options' apply only when 'optimizer' is given by name; "
+                             "set them on the optimizer instance instead")
+        opt = clone(optimizer)  # never mutate a hyper-parameter
+        if opt.random_state is None and seed is not None:
+            opt.set_params(random_state=seed)
+        if params["verbose"] and not opt.verbose:
+            opt.set_params(verbose=True)
+        return opt
+    cls = OPTIMIZERS[optimizer]
+    accepted = set(cls._param_names())
+    kwargs: dict[str, Any] = {}
+    for param in SHARED:
+        value = params[param]
+        if value is None or (param == "copies" and value == 1):
+            continue
+        if param not in accepted:
+            takes = sorted(name for name, c in OPTIMIZERS.items() if param in c._param_names())
+            raise ValueError(f"'{param}' does not apply to optimizer={optimizer!r} (it applies to {takes})")
+        kwargs[param] = value
+    options = params["optimizer_options"] or {}
+    unknown = sorted(set(options) - accepted - {"random_state", "verbose", "callback"})
+    if unknown and "backend_options" not in accepted and "sample_options" not in accepted:
+        raise ValueError(f"unknown optimizer_options {unknown} for optimizer={optimizer!r}; its options: "
+                         f"{sorted(accepted - {'random_state', 'verbose', 'callback'})}")
+    kwargs.update(options)
+    return get_optimizer(optimizer, random_state=seed, verbose=bool(params["verbose"]), **kwargs)
