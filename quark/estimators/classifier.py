@@ -213,12 +213,25 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
             X, y = check_X_y(X, y, dtype=np.float64, ensure_all_finite=True)
         return prepare_data(X, y, sample_weight, self.get_params(deep=False))
 
-    def landscape(self, X, y, sample_weight=None) -> LossLandscape:
-        """The :class:`~quark.encoding.LossLandscape` of the first two-class problem ``fit`` would search.
+    def landscape(self, X, y, sample_weight=None, *, problem: int = 0) -> LossLandscape:
+        """The :class:`~quark.encoding.LossLandscape` of one two-class problem: the one ``fit`` searched, or
+        would search.
 
         Built from the same parameters and preparation as :meth:`fit` (label encoding, scaling,
-        binarization, weights); sets no attribute. For linear models with scalable weights the
-        encoding is the unscaled one (``fit`` fits the scale).
+        binarization, sample and class weights, the ridge penalty); sets no attribute. On a fitted
+        classifier, given its training data, it is exactly the landscape the search of problem
+        ``problem`` ran on — the fitted weight scale of linear models included — so
+        ``clf.landscape(X, y).evaluate(clf.bits_)`` is ``clf.result_.loss`` and its oracles and
+        Hamiltonians are the ones the search used. Before ``fit``, linear models with scalable weights
+        get the unscaled encoding (``fit`` chooses the scale). With ``multi_class="native"`` the
+        fitted landscape is the one over all classes.
+
+        Parameters
+        ----------
+        X, y, sample_weight
+            The training data (as given to :meth:`fit`).
+        problem : int, default=0
+            Which two-class problem (an index into ``problems_``).
 
         Examples
         --------
@@ -228,8 +241,22 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         8
         """
         d = self._prepare(X, y, sample_weight, validate=False)
-        p = subproblems(d.y, d.classes, d.scheme)[0]
+        fits = getattr(self, "fits_", None)
+        if fits is not None and self.multi_class_ == "native":
+            from quark.encoding.multiclass import MulticlassLandscape
+
+            return MulticlassLandscape(self.model_, self.encoding_, d.Xp, np.searchsorted(d.classes, d.y),
+                                       len(d.classes), loss=self.loss_, alpha=float(self.alpha_))
+        subs = subproblems(d.y, d.classes, d.scheme)
+        if not 0 <= int(problem) < len(subs):
+            raise ValueError(f"'problem' must index one of the {len(subs)} two-class problems; got {problem!r}")
+        p = subs[int(problem)]
         psw = None if d.sample_weight is None else d.sample_weight[p.rows]
+        if fits is not None:  # the search's own landscape: fitted model, scaled encoding, resolved alpha
+            fit = fits[int(problem)]
+            alpha = fit.result.info.get("alpha", 0.0 if d.alpha == "auto" else d.alpha)
+            return LossLandscape(fit.model, fit.encoding, d.Xp[p.rows], p.positive, self.loss_, alpha=alpha,
+                                 sample_weight=psw)
         model = d.model.prepare(d.Xp[p.rows], p.positive, psw)
         alpha = auto_alpha(model, d.Xp[p.rows], d.loss, psw) if d.alpha == "auto" else d.alpha
         return LossLandscape(model, weight_encoding(model, d.X.shape[1], self.weight_bits), d.Xp[p.rows], p.positive,

@@ -245,6 +245,37 @@ def test_landscape_is_what_fit_searches(blobs):
     assert clf.result_.loss == pytest.approx(land.table().min())
 
 
+@pytest.mark.parametrize("params", [
+    {},                                                            # ridge start, fitted scale, auto ridge alpha
+    {"class_weight": "balanced"},                                   # weighted
+    {"model": "perceptron", "binarize": True, "alpha": 0.05, "optimizer": "exhaustive"},   # penalised 0-1
+])
+def test_a_fitted_landscape_is_the_one_each_search_ran_on(params):
+    from sklearn.datasets import load_breast_cancer
+
+    X, y = load_breast_cancer(return_X_y=True)
+    X, y = X[:120, :3], y[:120]
+    clf = QuarkClassifier(random_state=0, **params).fit(X, y)
+    land = clf.landscape(X, y)
+    assert land.evaluate(clf.bits_[None, :])[0] == pytest.approx(clf.result_.loss, rel=1e-9)
+    assert land.encoding.decode(clf.bits_) == pytest.approx(clf.weights_)
+    if params.get("class_weight"):
+        assert land.sample_weight is not None
+
+
+def test_fitted_landscapes_of_every_problem_and_of_the_native_model():
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    clf = QuarkClassifier(random_state=0, weight_bits=2).fit(X, y)
+    for i, result in enumerate(clf.results_):
+        assert clf.landscape(X, y, problem=i).evaluate(clf.bits_[i][None, :])[0] == pytest.approx(result.loss)
+    with pytest.raises(ValueError, match="'problem' must index one of the 3"):
+        clf.landscape(X, y, problem=3)
+    native = QuarkClassifier(random_state=0, weight_bits=2, multi_class="native").fit(X, y)
+    assert native.landscape(X, y).evaluate(native.bits_[None, :])[0] == pytest.approx(native.result_.loss)
+
+
 def test_verbose_fit_draws_a_progress_bar(edges, capsys):
     X, y = edges
     clf = QuarkClassifier(model="line-detector", optimizer="exhaustive", verbose=True).fit(X, y)
