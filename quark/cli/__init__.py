@@ -9,7 +9,8 @@ Sub-commands::
     quark bench [NAME] [-- ARGS...]      list or run the scripts in benchmarks/
 
 User mistakes print one line on stderr (``quark COMMAND: error: ...``) and exit with status 1 (2 for
-a malformed command line); set ``QUARK_DEBUG=1`` to see the traceback instead. Nothing heavy is
+a malformed command line); so does running out of memory, and Ctrl-C is one line with status 130.
+Set ``QUARK_DEBUG=1`` to see the traceback instead. Nothing heavy is
 imported before a command runs, so ``quark --help`` answers at once.
 """
 
@@ -65,6 +66,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = " ".join(str(exc).split()) or type(exc).__name__
         print(f"quark {args.command}: error: {message}", file=sys.stderr)
         return 1
+    except MemoryError as exc:
+        if os.environ.get("QUARK_DEBUG"):
+            raise
+        detail = " ".join(str(exc).split())
+        print(f"quark {args.command}: error: out of memory{': ' + detail if detail else ''} (try a smaller problem: "
+              "fewer qubits, --max-qubits, fewer --shots)", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
-        print("quark: interrupted", file=sys.stderr)
+        # every file is written beside its target and renamed into place, so nothing is left half-written
+        print(f"quark {args.command}: interrupted; no file was changed by the unfinished step", file=sys.stderr)
         return 130

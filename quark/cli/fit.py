@@ -6,6 +6,7 @@ from pathlib import Path
 
 from quark.cli.arguments import UserError, fraction, key_value, positive_int
 from quark.cli.ledger import format_ledger
+from quark.cli.paths import distinct_outputs, output_path
 from quark.datasets.named import NAMED
 
 __all__ = ["register", "run"]
@@ -28,6 +29,12 @@ def register(sub) -> None:
     src.add_argument("--dataset", choices=NAMED, help="a built-in data set")
     src.add_argument("--data", metavar="FILE", help="your data: a CSV file with a header row, or an .npz file (X, y)")
     fit.add_argument("--target", metavar="COLUMN", help="--data: the label column (default: the last column)")
+    fit.add_argument("--sep", metavar="CHAR", help="--data: the CSV separator (default: sniffed; ',', ';', tab, '|')")
+    fit.add_argument("--categorical", choices=("auto",),
+                     help="--data: one-hot encode string feature columns (default: refuse them, naming the column)")
+    fit.add_argument("--impute", choices=("median",),
+                     help="--data: fill missing feature values with the training median (most frequent category "
+                     "for string columns); default: refuse them, naming the column and line")
     fit.add_argument("--model", help="model name (default: auto; line-detector for edge-detection)")
     fit.add_argument("--optimizer", default="grover", help="grover (default), quark, anneal, exhaustive, random, block")
     fit.add_argument("--backend", help="where the search runs (see 'quark backends'); default: the optimizer's")
@@ -55,23 +62,22 @@ def register(sub) -> None:
     fit.add_argument("--seed", type=int, default=0, help="random seed of the split and the search (default 0)")
     fit.add_argument("--save", metavar="MODEL", help="save the fitted model here (joblib; reload with 'quark predict')")
     fit.add_argument("--plot", metavar="OUT.png", help="save a figure of the fit (distribution, convergence, weights)")
+    fit.add_argument("--force", action="store_true", help="replace an existing --save or --plot file")
     fit.add_argument("--verbose", action="store_true", help="show a progress bar of the search (stderr)")
     fit.set_defaults(func=run)
 
 
 
-def _plot_path(text: str | None) -> Path | None:
-    """Where the figure goes, checked before any fitting (folder exists, a format matplotlib writes)."""
-    if text is None:
-        return None
-    if not text.strip():
-        raise UserError("--plot needs a file name, e.g. --plot fit.png")
-    path = Path(text)
-    if path.suffix.lower() not in _PLOT_FORMATS:
-        path = path.with_name(path.name + ".png")  # say the real name, rather than let matplotlib append one
-    if not path.parent.exists():
-        raise UserError(f"cannot save the plot: folder {str(path.parent)!r} does not exist")
-    return path
+def _outputs(args) -> tuple[Path | None, Path | None]:
+    """Where the model and the figure go, checked before any fitting (see :mod:`quark.cli.paths`)."""
+    plot = args.plot
+    if plot is not None and plot.strip() and Path(plot).suffix.lower() not in _PLOT_FORMATS:
+        plot = plot + ".png"  # say the real name, rather than let matplotlib append one
+    inputs = (args.data,)
+    save = output_path(args.save, "--save", inputs=inputs, force=args.force)
+    plot = output_path(plot, "--plot", inputs=inputs, force=args.force)
+    distinct_outputs(save=save, plot=plot)
+    return save, plot
 
 
 def _load(args):
@@ -86,14 +92,17 @@ def _load(args):
                 raise UserError(f"--{flag} applies to a built-in --dataset, not to --data {args.data}")
         if args.dedupe:
             raise UserError("--dedupe applies to --dataset tiny-mnist, not to --data")
-        table = read_table(args.data, args.target)
+        table = read_table(args.data, args.target, sep=args.sep, categorical=args.categorical, impute=args.impute)
         labels = np.unique(table.y.astype(str))
         shown = ", ".join(labels[:6].tolist()) + (", ..." if len(labels) > 6 else "")
-        train, test, desc = table, None, (f"{args.data}: {len(table.X)} rows, {table.X.shape[1]} features, "
-                                          f"{len(labels)} classes of {table.target!r} ({shown})")
+        cats = table.extra.get("categorical", [])
+        train, test, desc = table, None, (f"{args.data}: {len(table.X)} rows, {table.X.shape[1]} features"
+                                          + (f" ({len(cats)} one-hot encoded: {', '.join(cats[:5])})" if cats else "")
+                                          + f", {len(labels)} classes of {table.target!r} ({shown})")
     else:
-        if args.target is not None:
-            raise UserError("--target names the label column of --data FILE; built-in data sets have theirs")
+        for flag in ("target", "sep", "categorical", "impute"):
+            if getattr(args, flag) is not None:
+                raise UserError(f"--{flag} applies to --data FILE; built-in data sets come prepared")
         train, test, desc = load_named(args.dataset, size=args.size, digits=tuple(args.digits) if args.digits else None,
                                        lines=args.lines, dedupe=args.dedupe)
     if test is not None:
@@ -109,12 +118,12 @@ def _load(args):
 
     stratify = train.y if len(set(train.y.tolist())) > 1 else None
     Xtr, Xte, ytr, yte = train_test_split(train.X, train.y, test_size=test_size, random_state=args.seed, stratify=stratify)
-    make = lambda X, y: Table(X, y, train.feature_names, train.target, train.source)  # noqa: E731
+    make = lambda X, y: Table(X, y, train.feature_names, train.target, train.source, train.extra)  # noqa: E731
     return make(Xtr, ytr), make(Xte, yte), desc + f", split {len(Xtr)} train / {len(Xte)} test (seed {args.seed})"
 
 
 def run(args) -> int:
-    plot = _plot_path(args.plot)
+    save, plot = _outputs(args)
     train, test, desc = _load(args)
     from quark import QuarkClassifier
 
@@ -137,30 +146,45 @@ def run(args) -> int:
         random_state=args.seed,
         verbose=args.verbose,
     )
+    categorical = train.extra.get("categorical", [])
+    est, names = clf, train.feature_names
+    if train.X.dtype == object:  # string columns or gaps, as asked: prepared in front of the classifier
+        from quark.cli.columns import column_pipeline
+
+        est = column_pipeline(train.feature_names, categorical, args.impute, clf)
     print(desc)
-    clf.fit(train.X, train.y)
+    est.fit(train.X, train.y)
+    Xp = train.X
+    if est is not clf:
+        from quark.cli.columns import prepared_names
+
+        names, Xp = prepared_names(est, train.feature_names), est[:-1].transform(train.X)
     res = clf.result_
     problems = len(clf.results_)
     print(f"model {clf.model_.name!r}, {clf.encoding_.n_qubits} weight qubits"
           + (f" x {problems} two-class problems ({clf.multi_class_})" if problems > 1 else "")
           + f", optimizer {clf._optimizer_name()!r}")
     if problems == 1:
-        names = clf.model_.weight_names(clf.n_features_in_)
-        shown = ", ".join(f"{n}={w:g}" for n, w in zip(names, clf.weights_.tolist()))
-        print("weights  " + (shown if len(names) <= 20 else shown[:200] + ", ..."))
-    print(f"train accuracy  {clf.score(train.X, train.y):.4f}   (training loss {res.loss:.4g})")
+        wnames = clf.model_.weight_names(clf.n_features_in_)
+        shown = ", ".join(f"{n}={w:g}" for n, w in zip(wnames, clf.weights_.tolist()))
+        print("weights  " + (shown if len(wnames) <= 20 else shown[:200] + ", ..."))
+    print(f"train accuracy  {est.score(train.X, train.y):.4f}   (training loss {res.loss:.4g})")
     if test is not None:
-        print(f"test accuracy   {clf.score(test.X, test.y):.4f}")
+        print(f"test accuracy   {est.score(test.X, test.y):.4f}")
     print("ledger")
     print(format_ledger(res.ledger))
-    if args.save:
+    if save is not None:
         from quark.io import save_model
 
-        path = save_model(clf, args.save, feature_names=train.feature_names, target=train.target, source=desc)
-        print(f"model saved to {path}")
+        save_model(est, save, feature_names=train.feature_names, target=train.target, source=desc,
+                   categorical=categorical, impute=args.impute)
+        print(f"model saved to {save}")
     if plot is not None:
+        from quark._atomic import atomic_path
         from quark.plot import plot_summary
 
-        plot_summary(clf, train.X, train.y, title=desc, feature_names=train.feature_names).savefig(plot, dpi=120)
+        fig = plot_summary(clf, Xp, train.y, title=desc, feature_names=names)
+        with atomic_path(plot) as tmp:
+            fig.savefig(tmp, dpi=120, format=plot.suffix[1:].lower())
         print(f"figure saved to {plot}")
     return 0

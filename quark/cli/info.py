@@ -20,12 +20,15 @@ def run(args) -> int:
     from quark.io import load_model
 
     record = load_model(args.model)
-    clf = record["estimator"]
+    clf = record["classifier"]
     print(f"Quark model, saved {record.get('saved', '?')} by quark {record.get('quark_version', '?')}")
     print(f"fitted on   {record.get('source')}")
     print(f"target      {record.get('target')!r}; classes {clf.classes_.tolist()}")
-    print(f"features    {clf.n_features_in_}: {', '.join(record['feature_names'][:8])}"
-          + (", ..." if clf.n_features_in_ > 8 else ""))
+    names = record["feature_names"]
+    print(f"features    {len(names)}: {', '.join(names[:8])}" + (", ..." if len(names) > 8 else ""))
+    if record.get("categorical") or record.get("impute"):
+        print(f"columns     one-hot encoded: {', '.join(record['categorical']) or 'none'}; "
+              f"missing values: {'filled with the training ' + record['impute'] if record['impute'] else 'refused'}")
     problems = len(clf.results_)
     print(f"model       {clf.model_.name!r}, {clf.encoding_.n_qubits} weight qubits"
           + (f", {problems} two-class problems ({clf.multi_class_})" if problems > 1 else ""))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from quark._atomic import atomic_path
 from quark.cli.arguments import UserError
+from quark.cli.paths import output_path
 
 __all__ = ["register", "run"]
 
@@ -22,39 +24,63 @@ def register(sub) -> None:
     pred.add_argument("--data", required=True, metavar="FILE", help="CSV (header row) or .npz with the features")
     pred.add_argument("--out", metavar="FILE", help="write the predictions here as CSV (default: standard output)")
     pred.add_argument("--proba", action="store_true", help="write class probabilities instead of labels")
+    pred.add_argument("--sep", metavar="CHAR", help="the CSV separator of --data (default: sniffed)")
+    pred.add_argument("--force", action="store_true", help="replace an existing --out file")
     pred.set_defaults(func=run)
 
 
 
+def _labels_to_compare(table, n: int, target: str):
+    """The file's labels when they can be compared with ``n`` predictions; ``None`` when it has none."""
+    import numpy as np
+
+    if table.y is None:
+        return None
+    y = np.asarray(table.y)
+    if y.ndim != 1 or len(y) != n:
+        raise UserError(f"the file's {target!r} labels have shape {y.shape}, its features {n} rows: they cannot be "
+                        "compared; fix the file, or drop the labels to predict without an accuracy")
+    return y
+
+
 def run(args) -> int:
     import csv
+    import io
 
     from quark.io import load_model, read_table
 
+    out_path = output_path(args.out, "--out", inputs=(args.data, args.model), force=args.force)
     record = load_model(args.model)
-    clf = record["estimator"]
-    table = read_table(args.data, record.get("target"), require_target=False, feature_names=record["feature_names"]) \
-        if Path(args.data).suffix.lower() != ".npz" else read_table(args.data, None, require_target=False)
-    if table.X.shape[1] != clf.n_features_in_:
-        raise UserError(f"{args.data} has {table.X.shape[1]} feature columns; the model was fitted on {clf.n_features_in_}")
+    est, clf = record["estimator"], record["classifier"]
+    if Path(args.data).suffix.lower() == ".npz":
+        table = read_table(args.data, None, require_target=False)
+    else:
+        table = read_table(args.data, record.get("target"), require_target=False, feature_names=record["feature_names"],
+                           sep=args.sep, categorical=record["categorical"] or None, impute=record["impute"])
+    if table.X.shape[1] != est.n_features_in_:
+        raise UserError(f"{args.data} has {table.X.shape[1]} feature columns; the model was fitted on {est.n_features_in_}")
     target = record.get("target") or "prediction"
+    y = _labels_to_compare(table, len(table.X), target)
+    labels = est.predict(table.X)
     if args.proba:
         header = [f"P({c})" for c in clf.classes_.tolist()]
-        rows = [[f"{p:.6g}" for p in row] for row in clf.predict_proba(table.X)]
+        rows = [[f"{p:.6g}" for p in row] for row in est.predict_proba(table.X)]
     else:
         header = [target]
-        rows = [[str(v)] for v in clf.predict(table.X).tolist()]
-    out = open(args.out, "w", newline="", encoding="utf-8") if args.out else sys.stdout
-    try:
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
-    finally:
-        if args.out:
-            out.close()
-    if args.out:
-        print(f"{len(rows)} predictions written to {args.out}", file=sys.stderr)
-    if table.y is not None and not args.proba:
-        acc = float((clf.predict(table.X).astype(str) == table.y.astype(str)).mean())
+        rows = [[str(v)] for v in labels.tolist()]
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(header)
+    writer.writerows(rows)
+    if out_path is None:
+        sys.stdout.write(text.getvalue())
+    else:
+        with atomic_path(out_path) as tmp:
+            tmp.write_text(text.getvalue(), encoding="utf-8", newline="")
+        print(f"{len(rows)} predictions written to {out_path}", file=sys.stderr)
+    if table.extra.get("empty_target"):
+        print(f"the file's {target!r} column is empty: no accuracy", file=sys.stderr)
+    if y is not None and not args.proba:
+        acc = float((labels.astype(str) == y.astype(str)).mean())
         print(f"accuracy against the file's {target!r} column: {acc:.4f}", file=sys.stderr)
     return 0

@@ -277,7 +277,24 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         self
+
+        Notes
+        -----
+        A fit that raises or is interrupted (a failing backend, Ctrl-C) leaves the estimator exactly
+        as it was: a refit keeps the previous fit's attributes and predictions, a first fit leaves it
+        unfitted. scikit-learn's ``validate_data`` sets ``n_features_in_`` as it checks, so the state is
+        restored as a whole rather than set attribute by attribute.
         """
+        before = dict(self.__dict__)
+        try:
+            self._fit(X, y, sample_weight)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise
+        return self
+
+    def _fit(self, X, y, sample_weight) -> None:
         d = self._prepare(X, y, sample_weight)
         if d.scheme == "native" and len(d.classes) > 2:
             fits, problems, loss = self._fit_native(d)
@@ -290,7 +307,6 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
             problems, loss = [p.label for p in subs], d.loss
         self._store(fits, problems, d.classes, d.scheme, loss, d.alpha, d.prep)
         self.calibrator_ = fit_calibrator(self._decisions(d.Xp), d.y, self.classes_, d.sample_weight)
-        return self
 
     def _fit_native(self, d: PreparedData):
         from threadpoolctl import threadpool_limits

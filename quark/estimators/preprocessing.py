@@ -61,7 +61,9 @@ def fit_preprocessor(model, X: np.ndarray, *, scale, binarize, sample_weight=Non
     binary = is_binary(X)
     thresholds = None
     if binarize is True or (binarize == "auto" and model.binary_input and not binary):
-        thresholds = np.average(X, axis=0, weights=sample_weight)
+        with np.errstate(over="ignore", invalid="ignore"):
+            thresholds = np.average(X, axis=0, weights=sample_weight)
+        _refuse_overflow(X, thresholds)
     elif model.binary_input and not binary:
         raise ValueError(
             f"model {model.name!r} needs 0/1 features but X has other values and binarize=False; "
@@ -76,5 +78,20 @@ def fit_preprocessor(model, X: np.ndarray, *, scale, binarize, sample_weight=Non
     if thresholds is None and (scale is True or (scale == "auto" and not model.binary_input and not binary)):
         from sklearn.preprocessing import StandardScaler
 
-        scaler = StandardScaler().fit(X, sample_weight=sample_weight)
+        with np.errstate(over="ignore", invalid="ignore"):
+            scaler = StandardScaler().fit(X, sample_weight=sample_weight)
+        _refuse_overflow(X, scaler.mean_, scaler.var_)
     return Preprocessor(scaler, thresholds)
+
+
+def _refuse_overflow(X: np.ndarray, *statistics: np.ndarray) -> None:
+    """Finite features whose mean or variance overflows float64 (values near 1e308): named as overflow,
+    not left to surface later as "NaN or infinity" in data that holds neither."""
+    bad = np.zeros(X.shape[1], dtype=bool)
+    for stat in statistics:
+        bad |= ~np.isfinite(stat)
+    if bad.any():
+        j = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"X overflows float64 in feature {j}: its values (largest magnitude "
+                         f"{np.abs(X[:, j]).max():.3g}) are too large for their mean and variance; rescale the "
+                         "feature (divide it by a power of ten)")
