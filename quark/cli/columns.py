@@ -2,14 +2,13 @@
 ``ColumnTransformer`` in front of the classifier, learned on the training rows only.
 
 The same pipeline a Python user builds (docs/your_data.md): string columns one-hot encoded
-(``OneHotEncoder(handle_unknown="warn")``: a category the training rows never had is all zeros, with
-a warning), missing numbers filled with the training median and missing categories with the most
+(a category the training rows never had is all zeros, and ``quark predict`` says which), missing numbers filled with the training median and missing categories with the most
 frequent one. Saved with the model, so ``quark predict`` prepares new files the same way.
 """
 
 from __future__ import annotations
 
-__all__ = ["column_pipeline", "prepared_names"]
+__all__ = ["column_pipeline", "prepared_names", "unknown_categories"]
 
 
 def column_pipeline(feature_names: list[str], categorical: list[str], impute: str | None, classifier):
@@ -40,6 +39,25 @@ def prepared_names(pipeline, feature_names: list[str]) -> list[str]:
         if label == "numbers":
             names += [feature_names[j] for j in idx]
         elif label == "categories":
-            encoder = step if not hasattr(step, "steps") else step.steps[-1][1]
-            names += [f"{feature_names[j]}={c}" for j, cats in zip(idx, encoder.categories_) for c in cats]
+            names += [f"{feature_names[j]}={c}" for j, cats in zip(idx, _encoder(step).categories_) for c in cats]
     return names
+
+
+def _encoder(step):
+    return step if not hasattr(step, "steps") else step.steps[-1][1]
+
+
+def unknown_categories(pipeline, X) -> dict[int, list]:
+    """Per categorical column of ``X`` (by index), the values its training rows never had (missing ones aside)."""
+    import numpy as np
+
+    out = {}
+    for label, step, idx in pipeline.named_steps["columns"].transformers_:
+        if label != "categories":
+            continue
+        for j, cats in zip(idx, _encoder(step).categories_):
+            values = [v for v in X[:, j] if isinstance(v, str)]
+            new = sorted(set(values) - set(np.asarray(cats, dtype=object).tolist()))
+            if new:
+                out[j] = new
+    return out

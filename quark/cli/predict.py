@@ -46,6 +46,7 @@ def _labels_to_compare(table, n: int, target: str):
 def run(args) -> int:
     import csv
     import io
+    import warnings
 
     from quark.io import load_model, read_table
 
@@ -61,10 +62,20 @@ def run(args) -> int:
         raise UserError(f"{args.data} has {table.X.shape[1]} feature columns; the model was fitted on {est.n_features_in_}")
     target = record.get("target") or "prediction"
     y = _labels_to_compare(table, len(table.X), target)
-    labels = est.predict(table.X)
+    if est is not clf:
+        from quark.cli.columns import unknown_categories
+
+        for j, values in unknown_categories(est, table.X).items():
+            shown = ", ".join(map(repr, values[:5])) + (", ..." if len(values) > 5 else "")
+            print(f"note: column {record['feature_names'][j]!r} holds categories the training rows never had "
+                  f"({shown}): encoded as none of the known ones", file=sys.stderr)
+    with warnings.catch_warnings():  # said above, in one line per column
+        warnings.filterwarnings("ignore", message="Found unknown categories")
+        labels = est.predict(table.X)
+        proba = est.predict_proba(table.X) if args.proba else None
     if args.proba:
         header = [f"P({c})" for c in clf.classes_.tolist()]
-        rows = [[f"{p:.6g}" for p in row] for row in est.predict_proba(table.X)]
+        rows = [[f"{p:.6g}" for p in row] for row in proba]
     else:
         header = [target]
         rows = [[str(v)] for v in labels.tolist()]

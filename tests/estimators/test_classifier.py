@@ -18,6 +18,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from quark import QuarkClassifier
 from quark.estimators import DEFAULT_MAX_QUBITS
 from quark.datasets import load_edge_detection, load_tiny_mnist, train_test_split
+from quark.optimizers import ExhaustiveSearch
 
 # The default optimizer ("grover"), the paper's amplification, annealing and the exact reference all
 # go through scikit-learn's checks (the checks fit on 1 to 10 features: at most 11 weight qubits).
@@ -307,3 +308,60 @@ def test_quark_optimizer_with_copies(edges):
     clf = QuarkClassifier(model="line-detector", optimizer="quark", copies=4, random_state=0).fit(Xtr, ytr)
     assert clf.result_.ledger.shots > 0
     assert clf.score(Xte, yte) >= 0.9
+
+
+class _FailingSearch(ExhaustiveSearch):
+    """Exhaustive search that raises on its ``fail_at``-th search (counted across clones)."""
+
+    calls = 0
+    fail_at = 2
+
+    def _search(self, problem, ledger, rng):
+        type(self).calls += 1
+        if type(self).calls >= self.fail_at:
+            raise RuntimeError("backend lost mid-fit")
+        return super()._search(problem, ledger, rng)
+
+
+def _state(clf):
+    return {k: v for k, v in vars(clf).items() if k.endswith("_") or k.startswith("_")}
+
+
+def test_a_refit_that_fails_midway_leaves_the_estimator_as_it_was(blobs, monkeypatch):
+    from sklearn.datasets import make_blobs
+
+    import quark.estimators.classifier as module
+
+    X, y = blobs
+    clf = QuarkClassifier(model="spin-perceptron", optimizer="exhaustive").fit(X, y)
+    before, labels, proba = _state(clf), clf.predict(X), clf.predict_proba(X)
+    # new data of another width and other classes, whose second problem's search fails
+    X2, y2 = make_blobs(60, n_features=X.shape[1] + 1, centers=4, random_state=1)
+    _FailingSearch.calls = 0
+    clf.set_params(optimizer=_FailingSearch())
+    with pytest.raises(RuntimeError, match="backend lost"):
+        clf.fit(X2, y2)
+    assert _FailingSearch.calls == 2  # the first problem was searched: the failure came mid-fit
+    after = _state(clf)
+    assert after.keys() == before.keys() and all(after[k] is before[k] for k in before)
+    np.testing.assert_array_equal(clf.predict(X), labels)
+    np.testing.assert_array_equal(clf.predict_proba(X), proba)
+    # interrupted between the searches and the calibration: still the old fit
+    clf.set_params(optimizer="exhaustive")
+    monkeypatch.setattr(module, "fit_calibrator", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(X2, y2)
+    assert _state(clf).keys() == before.keys() and clf.n_features_in_ == X.shape[1]
+    np.testing.assert_array_equal(clf.predict(X), labels)
+    # a first fit that fails leaves the estimator unfitted, with no stray attribute
+    fresh = QuarkClassifier(optimizer=_FailingSearch())
+    _FailingSearch.calls = 0
+    _FailingSearch.fail_at = 1
+    try:
+        with pytest.raises(RuntimeError):
+            fresh.fit(X, y)
+    finally:
+        _FailingSearch.fail_at = 2
+    assert _state(fresh) == {}
+    with pytest.raises(NotFittedError):
+        fresh.predict(X)
