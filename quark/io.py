@@ -1,10 +1,14 @@
 """The user's files: CSV and ``.npz`` tables in, fitted classifiers saved and loaded.
 
-- :func:`read_table` reads a CSV file (a header row; numeric feature columns; the target column may
-  hold strings) or an ``.npz`` archive (arrays ``X``/``y`` or ``data``/``target``).
-- :func:`save_model` / :func:`load_model` store a fitted :class:`~quark.QuarkClassifier` with what
-  it was fitted on (feature names, target column, Quark's version) through joblib. Loading a model
-  runs Python's unpickler: load only files you trust.
+- :func:`read_table` reads a CSV file as a user's table comes (its separator sniffed, a byte-order
+  mark dropped, numbers read strictly; empty labels, control characters, strings and gaps refused
+  naming the column and line unless asked for) or an ``.npz`` archive (arrays ``X``/``y`` or
+  ``data``/``target``).
+- :func:`save_model` / :func:`load_model` store a fitted :class:`~quark.QuarkClassifier` (or a
+  Pipeline ending in one) with what it was fitted on (feature names, target column, how its columns
+  were read, Quark's version) through joblib. A model is written beside its target and renamed into
+  place, so an existing file survives a failed save. Loading a model runs Python's unpickler: load
+  only files you trust.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@ loaders and helpers, and the files of ``quark.io``.
 
 Every refused input raises a ``ValueError``/``TypeError`` (or, for a path, an ``OSError``) whose message
 names the offending argument — never a raw ``IndexError``/``KeyError`` or a NumPy error from deep inside.
-The optimizers and problems have their own files (tests/optimizers/, tests/encoding/).
+The optimizers and problems have their own files (tests/optimizers/, tests/encoding/), the command line
+and saved model files theirs (tests/cli/test_properties.py).
 """
 
 from __future__ import annotations
