@@ -5,8 +5,8 @@ fits one two-class problem per pair of digits (45 problems): a linear model with
 the 64 standardized pixels (65 weights, 260 weight qubits), started from the rounded ridge solution
 and searched block-wise by Grover adaptive search, 16 qubits a block. Side by side on the same split:
 scikit-learn's LogisticRegression and D-Wave's QBoost recipe (decision stumps chosen by a QUBO solved
-by simulated annealing), one-vs-one like Quark, with 20 annealing reads per QUBO to stay under a minute
-(``benchmarks/real_data.py`` runs it at the recipe's 100).
+by simulated annealing), one-vs-one like Quark, with 20 annealing reads per QUBO, a fifth of the recipe's 100
+(``benchmarks/real_data.py`` runs it at 100).
 
 It prints a table (test accuracy, fit time, what each paid) and saves three figures: the confusion
 matrix on the test images, each digit's learned weights as an 8x8 image (the sum of its nine

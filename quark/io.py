@@ -158,6 +158,9 @@ def read_table(path: str | Path, target: str | None = None, *, require_target: b
     if not p.is_file():
         raise FileNotFoundError(f"no data file {str(p)!r}")
     if p.suffix.lower() == ".npz":
+        given = [n for n, v in (("sep", sep), ("categorical", categorical), ("impute", impute)) if v is not None]
+        if given:
+            raise ValueError(f"{given[0]!r} applies to CSV files; {p.name} is an .npz archive of numeric arrays")
         return _read_npz(p, target, require_target, feature_names)
     cells = read_cells(p, sep)
     header, body = cells.header, cells.rows

@@ -69,6 +69,12 @@ def test_digits_example_fits_ten_classes_block_wise(tmp_path):
     assert rows["QBoost"]["search cost"].endswith("annealer reads")
     rate = float(re.search(r"reached its block's optimum in ([0-9.]+)%", proc.stdout).group(1))
     assert rate >= 90.0
+    # the README quotes this run's accuracies (Quark, LogisticRegression, QBoost, in that order)
+    readme = (EXAMPLES.parent / "README.md").read_text()
+    quoted = re.search(r"examples/digits.py` runs the 10-class digits side by side \(Quark ([0-9.]+) test accuracy,\s+"
+                       r"LogisticRegression ([0-9.]+), the QBoost recipe ([0-9.]+)\)", readme)
+    assert quoted, "README.md no longer quotes the digits example's accuracies"
+    assert list(quoted.groups()) == [rows[m]["test acc"] for m in ("Quark", "LogisticRegression", "QBoost")]
     for kind in ("confusion", "weights", "convergence"):
         png = tmp_path / f"digits_{kind}.png"
         assert png.read_bytes()[:4] == b"\x89PNG" and png.stat().st_size > 10_000

@@ -205,3 +205,10 @@ def test_unfitted_foreign_and_truncated_models_are_one_clear_error(tmp_path, fit
                         ("bare", "not a saved Quark model"), ("cut", "not a saved Quark model, or is damaged")]:
         with pytest.raises(ValueError, match=match):
             load_model(tmp_path / f"{name}.joblib")
+
+
+def test_csv_options_do_not_apply_to_npz(tmp_path):
+    np.savez(tmp_path / "d.npz", X=np.zeros((2, 2)), y=np.array([0, 1]))
+    for option in ({"sep": ";"}, {"categorical": "auto"}, {"impute": "median"}):
+        with pytest.raises(ValueError, match=f"'{next(iter(option))}' applies to CSV files"):
+            read_table(tmp_path / "d.npz", **option)

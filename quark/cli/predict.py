@@ -54,7 +54,7 @@ def run(args) -> int:
     record = load_model(args.model)
     est, clf = record["estimator"], record["classifier"]
     if Path(args.data).suffix.lower() == ".npz":
-        table = read_table(args.data, None, require_target=False)
+        table = read_table(args.data, None, require_target=False, sep=args.sep)
     else:
         table = read_table(args.data, record.get("target"), require_target=False, feature_names=record["feature_names"],
                            sep=args.sep, categorical=record["categorical"] or None, impute=record["impute"])
