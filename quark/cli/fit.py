@@ -6,7 +6,7 @@ from pathlib import Path
 
 from quark.cli.arguments import UserError, fraction, key_value, positive_int
 from quark.cli.ledger import format_ledger
-from quark.cli.paths import distinct_outputs, output_path
+from quark.cli.paths import distinct_outputs, output_path, writing
 from quark.datasets.named import NAMED
 
 __all__ = ["register", "run"]
@@ -176,15 +176,16 @@ def run(args) -> int:
     if save is not None:
         from quark.io import save_model
 
-        save_model(est, save, feature_names=train.feature_names, target=train.target, source=desc,
-                   categorical=categorical, impute=args.impute)
+        with writing("--save", save):
+            save_model(est, save, feature_names=train.feature_names, target=train.target, source=desc,
+                       categorical=categorical, impute=args.impute)
         print(f"model saved to {save}")
     if plot is not None:
         from quark._atomic import atomic_path
         from quark.plot import plot_summary
 
         fig = plot_summary(clf, Xp, train.y, title=desc, feature_names=names)
-        with atomic_path(plot) as tmp:
+        with writing("--plot", plot), atomic_path(plot) as tmp:
             fig.savefig(tmp, dpi=120, format=plot.suffix[1:].lower())
         print(f"figure saved to {plot}")
     return 0

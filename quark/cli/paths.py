@@ -10,7 +10,7 @@ from pathlib import Path
 
 from quark.cli.arguments import UserError
 
-__all__ = ["output_path", "distinct_outputs"]
+__all__ = ["output_path", "distinct_outputs", "writing"]
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -60,3 +60,19 @@ def distinct_outputs(**paths: Path | None) -> None:
         for fb, b in given[i + 1:]:
             if _same_file(a, b):
                 raise UserError(f"--{fa} and --{fb} name the same file {str(a)!r}; give each its own")
+
+
+@contextlib.contextmanager
+def writing(flag: str, path: Path):
+    """Turn a failed write (a full disk, a file-size limit) into one line that says what became of the file.
+
+    The writers use :func:`quark._atomic.atomic_path`, so an existing file is unchanged and no partial
+    file is left; the line says so.
+    """
+    existed = path.exists()
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        kept = f"the existing {path} is unchanged" if existed else "nothing was written"
+        raise UserError(f"cannot write {flag} {path}: {reason}; {kept}") from None

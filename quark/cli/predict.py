@@ -7,7 +7,7 @@ from pathlib import Path
 
 from quark._atomic import atomic_path
 from quark.cli.arguments import UserError
-from quark.cli.paths import output_path
+from quark.cli.paths import output_path, writing
 
 __all__ = ["register", "run"]
 
@@ -86,7 +86,7 @@ def run(args) -> int:
     if out_path is None:
         sys.stdout.write(text.getvalue())
     else:
-        with atomic_path(out_path) as tmp:
+        with writing("--out", out_path), atomic_path(out_path) as tmp:
             tmp.write_text(text.getvalue(), encoding="utf-8", newline="")
         print(f"{len(rows)} predictions written to {out_path}", file=sys.stderr)
     if table.extra.get("empty_target"):
