@@ -54,9 +54,11 @@ def _categorical(value) -> str | list[str] | None:
 def _feature_column(cells: list[str], lines: list[int], name: str, path: str, categorical, impute):
     """One feature column: float64 numbers, or (categorical) an object array of its strings; missing
     cells as NaN, refused unless ``impute`` is set."""
-    text = [c for c in cells if c.lower() not in MISSING and not is_number(c)]
-    is_cat = (categorical == "auto" and text and not all(_looks_infinite(t) for t in text)) or \
-        (isinstance(categorical, list) and name in categorical)
+    if categorical == "auto":
+        text = [c for c in cells if c.lower() not in MISSING and not is_number(c)]
+        is_cat = bool(text) and not all(_looks_infinite(t) for t in text)
+    else:
+        is_cat = isinstance(categorical, list) and name in categorical
     if is_cat:
         col = np.array([np.nan if c == "" else c for c in cells], dtype=object)
         missing = np.array([c == "" for c in cells])
