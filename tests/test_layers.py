@@ -169,8 +169,6 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-@pytest.mark.xfail(strict=True, reason="the models and optimizers registries import their packages (being replaced "
-                   "by lazy registries)")
 def test_no_import_cycle_anywhere():
     # a package's __init__ that re-exports its modules is imported by them only through submodule
     # paths; any other loop between modules (in any layer, the face included) is a design knot

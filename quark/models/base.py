@@ -131,9 +131,10 @@ class QuantizedModel(ParamsMixin, ABC):
     def reversible_form(self, n_features: int) -> "GatedOrForm":
         """The gated-OR reversible-circuit form (:mod:`quark.models.circuits`), or a ``ValueError``
         naming the models that have one."""
-        from quark.models import MODELS
+        from quark.models.registry import model_classes
 
-        have = ", ".join(f"{cls.name!r} ({cls.reversible_condition})" for cls in MODELS.values() if cls.reversible_condition)
+        have = ", ".join(f"{cls.name!r} ({cls.reversible_condition})" for cls in model_classes().values()
+                         if getattr(cls, "reversible_condition", None))
         raise ValueError(f"model {self.name!r} has no reversible circuit form; models with one: {have}")
 
     def or_form(self, X: np.ndarray) -> tuple[np.ndarray, int] | None:

@@ -41,8 +41,6 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from quark.models.base import QuantizedModel
-
 if TYPE_CHECKING:  # pragma: no cover
     from qiskit import QuantumCircuit
 
@@ -50,9 +48,10 @@ __all__ = ["GatedOrForm", "reversible_form", "has_reversible_form", "REVERSIBLE_
 
 
 def _reversible_models() -> dict[str, str]:
-    from quark.models import MODELS
+    from quark.models.registry import model_classes
 
-    return {name: cls.reversible_condition for name, cls in MODELS.items() if cls.reversible_condition}
+    return {name: cls.reversible_condition for name, cls in model_classes().items()
+            if getattr(cls, "reversible_condition", None)}
 
 
 @dataclass(frozen=True)
@@ -172,7 +171,7 @@ def _or_into(qc: "QuantumCircuit", controls: list, target) -> None:
     qc.x(target)
 
 
-def has_reversible_form(model: QuantizedModel | str, n_features: int) -> bool:
+def has_reversible_form(model: "QuantizedModel | str", n_features: int) -> bool:
     """Whether :func:`reversible_form` succeeds for this model and feature count."""
     try:
         reversible_form(model, n_features)
@@ -181,7 +180,7 @@ def has_reversible_form(model: QuantizedModel | str, n_features: int) -> bool:
     return True
 
 
-def reversible_form(model: QuantizedModel | str, n_features: int) -> GatedOrForm:
+def reversible_form(model: "QuantizedModel | str", n_features: int) -> GatedOrForm:
     """The reversible-circuit form of a model, or a ``ValueError`` naming the models that have one.
 
     Examples
@@ -191,9 +190,9 @@ def reversible_form(model: QuantizedModel | str, n_features: int) -> GatedOrForm
     >>> reversible_form("sign-mlp", 4)
     Traceback (most recent call last):
         ...
-    ValueError: model 'sign-mlp' has no reversible circuit form; models with one: 'perceptron' (threshold=1 (the paper's 'any selected pixel' model)), 'line-detector' (grouping='lines' or 'paper', with or without polarity)
+    ValueError: model 'sign-mlp' has no reversible circuit form; models with one: 'line-detector' (grouping='lines' or 'paper', with or without polarity), 'perceptron' (threshold=1 (the paper's 'any selected pixel' model))
     """
-    from quark.models import get_model
+    from quark.models.registry import get_model
 
     return get_model(model).reversible_form(n_features)
 

@@ -120,11 +120,11 @@ class BlockSearch(Optimizer):
         self.decomposer = decomposer
 
     def _validate(self) -> None:
-        from quark.optimizers import OPTIMIZERS
+        from quark.optimizers.registry import optimizer_names
 
         super()._validate()
         if not isinstance(self.inner, Optimizer):
-            check_choice(self.inner, "inner", sorted(set(OPTIMIZERS) - {"block"}))
+            check_choice(self.inner, "inner", sorted(set(optimizer_names()) - {"block"}))
         elif self.inner_options:
             raise ValueError("'inner_options' apply only when 'inner' is given by name; set them on the instance")
         check_int(self.block_size, "block_size", maximum=30)
@@ -137,7 +137,7 @@ class BlockSearch(Optimizer):
             check_choice(self.init, "init", ("random", "zeros"))
 
     def _inner(self, seed: int) -> Optimizer:
-        from quark.optimizers import get_optimizer
+        from quark.optimizers.registry import get_optimizer
 
         if isinstance(self.inner, Optimizer):
             opt = clone(self.inner)
