@@ -135,7 +135,7 @@ def main() -> None:
         _gas_section(args.gas_seeds, args.gas_large_seeds, options)
         return
     rng = np.random.default_rng(args.seed)
-    be = AerBackend(method="statevector", max_parallel_threads=1, **options)
+    be = AerBackend(method="statevector", aer_options={"max_parallel_threads": 1}, **options)
     t_all = time.perf_counter()
 
     print(f"shots per case: {args.shots}; TVD bound of the conformance kit: 0.5*sqrt(K/shots) + 0.02\n")
@@ -194,7 +194,7 @@ def _gas_section(seeds: int, large_seeds: int = 0, options: dict | None = None) 
     """GroverAdaptiveSearch with default settings on gate-level circuits: does it reach the optimum?"""
     from quark.optimizers import GroverAdaptiveSearch
 
-    be = AerBackend(method="statevector", max_parallel_threads=1, **(options or {}))
+    be = AerBackend(method="statevector", aer_options={"max_parallel_threads": 1}, **(options or {}))
     print("\n| instance (GroverAdaptiveSearch on aer) | qubits | optimum reached | median oracle queries | median circuits | s / solve |")
     print("|---|---|---|---|---|---|")
     cases = [(name, land, seeds) for name, land in threshold_cases(quick=True)] if seeds else []

@@ -53,14 +53,14 @@ def profile(land, k: int, configs: list[str]) -> None:
 
     from quark.backends.aer import AerBackend
 
-    AerBackend(max_parallel_threads=1).sample_threshold([1.0, 0.0], 0.5, 1, 1, np.random.default_rng(0))  # warm-up
+    AerBackend(aer_options={"max_parallel_threads": 1}).sample_threshold([1.0, 0.0], 0.5, 1, 1, np.random.default_rng(0))  # warm-up
     table = land.table()
     threshold = float(np.unique(table)[3])
     print(f"\n## One call at k={k} rounds (threshold {threshold:.4f}), seconds\n")
     print("| configuration | oracle (qubits) | build oracle | transpile A and Q | k-round circuit + Aer conversion | call (bind, simulate, sample) |")
     print("|---|---|---|---|---|---|")
     for name in configs:
-        be = AerBackend(max_parallel_threads=1, **CONFIGS[name])
+        be = AerBackend(aer_options={"max_parallel_threads": 1}, **CONFIGS[name])
         t0 = time.perf_counter()
         orc = be.threshold_oracle(land)
         qc, _, _ = orc.at(threshold)
@@ -92,12 +92,13 @@ def solves(land, configs: list[str], seeds: int) -> None:
     best = float(land.table().min())
     print(f"\n## GroverAdaptiveSearch, {land.n_qubits} weight qubits, {land.n_samples} samples (optimum loss {best:.4f})\n")
     for name in configs:  # warm-up: imports, Qiskit's pass-manager plugins, Aer's first run
-        GroverAdaptiveSearch(backend="aer", random_state=99, max_parallel_threads=1, max_queries=8,
-                             **CONFIGS[name]).minimize(land)
+        GroverAdaptiveSearch(backend="aer", random_state=99, max_queries=8,
+                             backend_options={"aer_options": {"max_parallel_threads": 1}, **CONFIGS[name]}).minimize(land)
     rows: dict[str, list] = {name: [] for name in configs}
     for seed in range(seeds):
         for name in configs:
-            opt = GroverAdaptiveSearch(backend="aer", random_state=seed, max_parallel_threads=1, **CONFIGS[name])
+            opt = GroverAdaptiveSearch(backend="aer", random_state=seed,
+                                       backend_options={"aer_options": {"max_parallel_threads": 1}, **CONFIGS[name]})
             t = time.perf_counter()
             res = opt.minimize(land)
             dt = time.perf_counter() - t

@@ -75,7 +75,7 @@ def reference(land, n: int) -> tuple[float, str]:
         return float(land.table().min()), "exhaustive table"
     best = np.inf
     for seed in range(2):
-        r = AnnealingSearch("neal", shots=200, num_sweeps=10_000, random_state=seed).minimize(land)
+        r = AnnealingSearch("neal", shots=200, sample_options={"num_sweeps": 10}_000, random_state=seed).minimize(land)
         best = min(best, r.loss)
     r = AnnealingSearch(get_backend("tabu"), shots=20, timeout=500, random_state=0).minimize(land)
     best = min(best, r.loss)
@@ -88,7 +88,7 @@ def run_sampler(land, opt: float, sampler: str, reads: int, seed: int = 0, **kw)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         t0 = time.perf_counter()
-        res = AnnealingSearch(sampler, shots=reads, random_state=seed, **kw).minimize(land)
+        res = AnnealingSearch(sampler, shots=reads, random_state=seed, sample_options=kw or None).minimize(land)
         wall = time.perf_counter() - t0
     rl = res.info["read_losses"]
     p = float(np.mean(rl <= opt + TOL))

@@ -140,7 +140,7 @@ def circuit_sizes(land, max_ops: int) -> dict[str, dict]:
     from quark.backends.aer import AerBackend
     from quark.baselines.counting import circuit_cost
 
-    be = AerBackend(method="statevector", max_parallel_threads=1)
+    be = AerBackend(method="statevector", aer_options={"max_parallel_threads": 1})
     out: dict[str, dict] = {}
     orc = be.threshold_oracle(land)
     t0 = time.perf_counter()
@@ -187,7 +187,7 @@ def aer_solves(reps, seeds: int, cap_s: float, log, max_qubits: int = 22) -> lis
         best = float(land.table().min())
         rows = []
         for s in range(seeds):
-            be = AerBackend(method="statevector", max_parallel_threads=1, compact=False)  # hardware forms
+            be = AerBackend(method="statevector", aer_options={"max_parallel_threads": 1}, compact=False)  # hardware forms
             t0 = time.perf_counter()
             res = GroverAdaptiveSearch(backend=be, confidence=None, random_state=s).minimize(land)
             rows.append({"seed": s, "wall_s": time.perf_counter() - t0, "reached": bool(res.loss <= best),
@@ -214,7 +214,7 @@ def aer_per_query(reps, rounds: int, cap_s: float, log, max_qubits: int = 22) ->
         land = LossLandscape("perceptron", None, np.tile(X, (r, 1)), np.tile(y, r))
         if _too_wide(land, max_qubits, log):
             break
-        be = AerBackend(method="statevector", max_parallel_threads=1)
+        be = AerBackend(method="statevector", aer_options={"max_parallel_threads": 1})
         rng = np.random.default_rng(0)
         thr = float(np.median(land.table()))
         be.sample_threshold(land, thr, 0, 1, rng)  # transpiles A and the Grover iterate once

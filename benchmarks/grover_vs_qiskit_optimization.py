@@ -90,9 +90,9 @@ AER_VARIANTS = {
 def quark_solve(qp, energies: np.ndarray, seed: int, backend: str, options: dict | None = None) -> tuple[bool, float, int, int]:
     from quark.optimizers import GroverAdaptiveSearch
 
-    opts = {"max_parallel_threads": 1, **(options or {})} if backend == "aer" else {}
+    opts = {"aer_options": {"max_parallel_threads": 1}, **(options or {})} if backend == "aer" else None
     t0 = time.perf_counter()
-    res = GroverAdaptiveSearch(backend=backend, random_state=seed, **opts).minimize(qp)
+    res = GroverAdaptiveSearch(backend=backend, random_state=seed, backend_options=opts).minimize(qp)
     dt = time.perf_counter() - t0
     return bool(abs(res.loss - energies.min()) < 1e-9), dt, res.ledger.circuit_executions, res.ledger.oracle_queries
 

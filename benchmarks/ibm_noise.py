@@ -75,7 +75,7 @@ def run(shots: int, quick: bool, seed: int = 0) -> list[dict]:
     from quark.testing import threshold_distribution
 
     lands = instances()
-    aer = AerBackend(max_parallel_threads=1)
+    aer = AerBackend(aer_options={"max_parallel_threads": 1})
     rows = []
     for inst, marked, rounds, devices, levels in cases(quick):
         land = lands[inst]

@@ -8,11 +8,12 @@ Values wrapped in :class:`Secret` print as ``'***'`` in every repr.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import inspect
 from typing import Any
 
-__all__ = ["ParamsMixin", "Secret", "reveal", "mask_secrets", "SECRET_KEYS"]
+__all__ = ["ParamsMixin", "Secret", "reveal", "mask_secrets", "SECRET_KEYS", "unknown_names_error"]
 
 #: Option names whose values are credentials: kept as :class:`Secret` wherever Quark stores them.
 SECRET_KEYS = ("token", "api_key", "apikey", "api_token", "password", "secret", "access_token")
@@ -88,12 +89,45 @@ def _init_param_names(init) -> tuple[str, ...]:
     )
 
 
+def unknown_names_error(owner: str, what: str, unknown: list[str], valid: list[str]) -> TypeError:
+    """``TypeError`` naming unknown option names, each with the closest valid one (difflib) when there is one.
+
+    Examples
+    --------
+    >>> print(unknown_names_error("GroverAdaptiveSearch", "parameter", ["shot"], ["shots", "backend"]))
+    GroverAdaptiveSearch got an unknown parameter 'shot' (did you mean 'shots'?); its parameters: ['backend', 'shots']
+    """
+    parts = []
+    for name in unknown:
+        close = difflib.get_close_matches(str(name), valid, n=1)
+        parts.append(f"{name!r} (did you mean {close[0]!r}?)" if close else repr(name))
+    plural = "s" if len(unknown) > 1 else ""
+    return TypeError(f"{owner} got an unknown {what}{plural} {', '.join(parts)}; its {what}s: {sorted(valid)}")
+
+
+@functools.lru_cache(maxsize=None)
+def _takes_var_keyword(init) -> bool:
+    if init is object.__init__:
+        return False
+    return any(p.kind is p.VAR_KEYWORD for p in inspect.signature(init).parameters.values())
+
+
 class ParamsMixin:
     """``get_params`` / ``set_params`` from the ``__init__`` signature, as scikit-learn's ``BaseEstimator``.
 
     Subclasses store every constructor argument as an attribute of the same name and do nothing
-    else in ``__init__`` (validation happens where the object is used).
+    else in ``__init__`` (validation happens where the object is used). A keyword the constructor
+    does not take is refused where it is written, with the nearest valid name suggested.
     """
+
+    def __new__(cls, *args: Any, **kwargs: Any):
+        # runs before __init__ binds its arguments: names only, nothing stored
+        if kwargs:
+            names = cls._param_names()
+            unknown = [k for k in kwargs if k not in names]
+            if unknown and not _takes_var_keyword(cls.__init__):
+                raise unknown_names_error(cls.__name__, "parameter", unknown, names)
+        return super().__new__(cls)
 
     @classmethod
     def _param_names(cls) -> list[str]:

@@ -12,9 +12,6 @@ Qiskit Aer is imported only when a backend is built, so listing backends stays l
 
 from __future__ import annotations
 
-import warnings
-from typing import Any
-
 import numpy as np
 
 from quark._memory import check_fits
@@ -22,7 +19,7 @@ from quark._validation import check_bool, check_choice, check_mapping, check_num
 from quark.backends.gate import GateLevelBackend
 from quark.exceptions import MissingDependencyError, ProblemTooLargeError
 
-__all__ = ["AerBackend", "AerGPUBackend", "aer_unusable_reason"]
+__all__ = ["AerBackend", "AerGPUBackend", "aer_unusable_reason", "check_aer_option_names"]
 
 _METHODS = ("auto", "statevector", "matrix_product_state")
 _DEVICES = ("CPU", "GPU")
@@ -63,6 +60,23 @@ def aer_unusable_reason(device: str = "CPU") -> str:
     return "qiskit-aer-gpu is installed but sees no CUDA GPU on this machine"
 
 
+def check_aer_option_names(aer_options) -> None:
+    """Refuse ``aer_options`` names that ``AerSimulator`` does not take (names only; nothing built)."""
+    from collections.abc import Mapping
+
+    from quark._optional import is_available
+    from quark._params import unknown_names_error
+
+    if not aer_options or not isinstance(aer_options, Mapping) or not is_available("qiskit_aer"):
+        return  # empty, not a mapping (_validate says so), or no Aer to ask (building it says so)
+    from qiskit_aer import AerSimulator
+
+    valid = sorted(AerSimulator._default_options().__dict__)
+    unknown = [k for k in aer_options if k not in valid]
+    if unknown:
+        raise unknown_names_error("AerSimulator (in 'aer_options')", "option", unknown, valid)
+
+
 def _raise_if_unusable(backend: str, device: str) -> None:
     reason = aer_unusable_reason(device)
     if not reason:
@@ -80,7 +94,7 @@ class AerBackend(GateLevelBackend):
     Parameters
     ----------
     method : {"auto", "statevector", "matrix_product_state"}
-        Aer simulation method (``"auto"``: Aer's automatic choice; ``"automatic"`` is accepted too).
+        Aer simulation method (``"auto"``: Aer's automatic choice).
     device : {"CPU", "GPU"}
         ``"GPU"`` needs qiskit-aer-gpu (the ``gpu`` extra) and a CUDA device.
     precision : {"double", "single"}
@@ -102,15 +116,18 @@ class AerBackend(GateLevelBackend):
         separately transpiled pieces this backend concatenates).
     max_memory : float, optional
         Bytes a statevector may use (default: 90% of the available memory, see
-        :func:`quark._memory.check_fits`). (``max_memory_bytes`` is the old spelling.)
+        :func:`quark._memory.check_fits`).
     aer_options : dict, optional
-        Passed to ``AerSimulator`` (e.g. ``{"max_parallel_threads": 1}``); further keyword
-        arguments are collected here too.
+        Passed to ``AerSimulator`` (e.g. ``{"max_parallel_threads": 1}``); a name ``AerSimulator``
+        does not take is refused at construction, with the nearest valid one suggested.
+
+    The simulator is built (and the parameters checked) when the backend first runs, as
+    scikit-learn estimators check theirs in ``fit``.
 
     Examples
     --------
     >>> import numpy as np
-    >>> be = AerBackend(max_parallel_threads=1)
+    >>> be = AerBackend(aer_options={"max_parallel_threads": 1})
     >>> samples = be.sample_threshold([3.0, 1.0, 2.0, 0.0], 0.5, 1, 100, np.random.default_rng(0))
     >>> sorted(set(samples.indices.tolist()))          # one marked index of four: one round finds it
     [3]
@@ -135,13 +152,8 @@ class AerBackend(GateLevelBackend):
         aer_options: dict | None = None,
         compact: bool = True,
         lean: bool = True,
-        **more_aer_options: Any,
     ) -> None:
-        if "max_memory_bytes" in more_aer_options:
-            warnings.warn("'max_memory_bytes' is now 'max_memory'", DeprecationWarning, stacklevel=2)
-            max_memory = more_aer_options.pop("max_memory_bytes")
-        if more_aer_options:
-            aer_options = {**(aer_options or {}), **more_aer_options}
+        check_aer_option_names(aer_options)  # names only: a typo fails here, not inside Aer
         self.method = method
         self.device = device
         self.precision = precision
@@ -154,21 +166,27 @@ class AerBackend(GateLevelBackend):
         self.aer_options = aer_options
         self.compact = compact
         self.lean = lean
+
+    def _simulator(self):
+        """The ``AerSimulator`` of the current parameters (validated and built on first use; rebuilt when
+        ``set_params`` changed them)."""
+        key = (self.method, self.device, self.precision, repr(sorted((self.aer_options or {}).items())))
+        built = self.__dict__.get("_built")
+        if built is not None and built[0] == key:
+            return built[1]
         self._validate()
-        _raise_if_unusable(self.name, device)
+        _raise_if_unusable(self.name, self.device)
         from qiskit_aer import AerSimulator
 
         from quark.backends._aer_exec import AerRunner
 
-        aer_method = "automatic" if method in ("auto", "automatic") else method
-        self._sim = AerSimulator(method=aer_method, device=device, precision=precision, **(aer_options or {}))
-        self._runner = AerRunner(self._sim)
-        self._pass_manager = None
-        self._init_caches()
+        aer_method = "automatic" if self.method == "auto" else self.method  # Aer's own name for it
+        sim = AerSimulator(method=aer_method, device=self.device, precision=self.precision, **(self.aer_options or {}))
+        self.__dict__["_built"] = (key, sim, AerRunner(sim), None)  # the pass manager follows on first transpile
+        return sim
 
     def _validate(self) -> None:
-        if self.method != "automatic":
-            check_choice(self.method, "method", _METHODS)
+        check_choice(self.method, "method", _METHODS)
         check_choice(self.device, "device", _DEVICES)
         check_choice(self.precision, "precision", _PRECISIONS)
         self._validate_gate_options()
@@ -200,15 +218,23 @@ class AerBackend(GateLevelBackend):
                 f"{exc}; the circuit has {n_qubits} qubits (weights, data and work registers together)"
             ) from None
 
+    @property
+    def _runner(self):
+        """The runner of the current simulator (built on first use)."""
+        self._simulator()
+        return self.__dict__["_built"][2]
+
     def _transpile(self, circ):
-        if self._pass_manager is None:
+        sim = self._simulator()
+        key, _, runner, pm = self.__dict__["_built"]
+        if pm is None or pm[0] != self.optimization_level:
             from qiskit.transpiler import generate_preset_pass_manager
 
             # one pass manager (and one Target) per backend: building them is most of a transpile's cost
-            self._pass_manager = generate_preset_pass_manager(
-                optimization_level=self.optimization_level, target=self._sim.target
-            )
-        return self._pass_manager.run(circ)
+            pm = (self.optimization_level,
+                  generate_preset_pass_manager(optimization_level=self.optimization_level, target=sim.target))
+            self.__dict__["_built"] = (key, sim, runner, pm)
+        return pm[1].run(circ)
 
     def _execute(self, tqc, values, shots, rng, n_weights):
         seed = int(rng.integers(0, 2**31 - 1))
@@ -236,15 +262,15 @@ class AerGPUBackend(AerBackend):
         aer_options: dict | None = None,
         compact: bool = True,
         lean: bool = True,
-        **more_aer_options: Any,
     ) -> None:
-        if device != "GPU":
-            raise ValueError("backend 'aer-gpu' always runs on device='GPU' (use backend 'aer' for the CPU)")
-        _raise_if_unusable(self.name, "GPU")
         super().__init__(method, device, precision, oracle=oracle, loader=loader, index_state=index_state,
                          max_table_qubits=max_table_qubits, optimization_level=optimization_level,
-                         max_memory=max_memory, aer_options=aer_options, compact=compact, lean=lean,
-                         **more_aer_options)
+                         max_memory=max_memory, aer_options=aer_options, compact=compact, lean=lean)
+
+    def _validate(self) -> None:
+        if self.device != "GPU":
+            raise ValueError("backend 'aer-gpu' always runs on device='GPU' (use backend 'aer' for the CPU)")
+        super()._validate()
 
 
 def aer_cpu_unusable_reason() -> str:

@@ -145,6 +145,13 @@ class GateLevelBackend(GroverBackend):
         self._circuit_info: dict[int, tuple] = {}
         self.report: list[dict[str, Any]] = []
 
+    def __getattr__(self, name: str) -> Any:
+        # the caches start empty on first use, so that __init__ only stores the parameters
+        if name in ("_oracles", "_transpiled", "_circuit_info", "report") and "_transpiled" not in self.__dict__:
+            self._init_caches()
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     @property
     def compact_oracles(self) -> bool:
         """Whether oracles take their simulator forms (:func:`~quark.encoding.oracles.choose_threshold_oracle`)."""
@@ -158,6 +165,10 @@ class GateLevelBackend(GroverBackend):
 
     # -- oracles ----------------------------------------------------------------------------------
     def _problem_cache(self, problem) -> dict:
+        # every oracle and circuit starts here: the parameters are checked on use, not in __init__
+        validate = getattr(self, "_validate", None)
+        if validate is not None:
+            validate()
         try:
             return self._oracles.setdefault(problem, {})
         except TypeError:  # pragma: no cover - not weak-referenceable

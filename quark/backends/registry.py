@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any, Callable
 
-__all__ = ["register_backend", "get_backend", "available_backends", "backend_names", "BackendInfo"]
+__all__ = ["register_backend", "get_backend", "available_backends", "backend_names", "backend_parameters",
+           "refresh_plugins", "BackendInfo"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class _Entry:
     kind: str
     description: str
     check: Callable[[], str] | None = None  # returns "" when usable, else why not
+    plugin: bool = False
 
 
 _REGISTRY: dict[str, _Entry] = {}
@@ -39,12 +41,13 @@ _PLUGINS_LOADED = False
 
 
 def register_backend(
-    name: str, target: str, *, kind: str = "grover", description: str = "", check: Callable[[], str] | None = None
+    name: str, target: str, *, kind: str = "grover", description: str = "", check: Callable[[], str] | None = None,
+    plugin: bool = False,
 ) -> None:
     """Register a backend factory under ``name`` (``target`` is ``"module:attribute"``)."""
     if kind not in ("grover", "sampler"):
         raise ValueError(f"'kind' must be 'grover' or 'sampler'; got {kind!r}")
-    _REGISTRY[name] = _Entry(target, kind, description, check)
+    _REGISTRY[name] = _Entry(target, kind, description, check, plugin)
 
 
 def _load_plugins() -> None:
@@ -60,8 +63,17 @@ def _load_plugins() -> None:
         for ep in entry_points(group=group):
             if ep.name not in _REGISTRY:
                 register_backend(
-                    ep.name, ep.value, kind=kind, description=f"plug-in from {ep.value}", check=_plugin_check(ep.value)
+                    ep.name, ep.value, kind=kind, description=f"plug-in from {ep.value}", check=_plugin_check(ep.value),
+                    plugin=True,
                 )
+
+
+def refresh_plugins() -> None:
+    """Forget the plug-ins read so far; the entry-point groups are read again on next use."""
+    global _PLUGINS_LOADED
+    for name in [n for n, e in _REGISTRY.items() if e.plugin]:
+        del _REGISTRY[name]
+    _PLUGINS_LOADED = False
 
 
 def _plugin_check(target: str) -> Callable[[], str]:
@@ -86,6 +98,30 @@ def _resolve(target: str) -> Any:
     for part in attr.split(".") if attr else []:
         obj = getattr(obj, part)
     return obj
+
+
+def backend_parameters(name: str) -> list[str] | None:
+    """The option names backend ``name`` takes (from its factory's signature); ``None`` when that cannot be
+    known without building it (an unknown name, a factory taking ``**options``, a module that fails to import).
+
+    Examples
+    --------
+    >>> "max_memory" in backend_parameters("statevector")
+    True
+    """
+    import inspect
+
+    _load_plugins()
+    if name not in _REGISTRY:
+        return None
+    try:
+        factory = _resolve(_REGISTRY[name].target)
+        params = inspect.signature(factory).parameters.values()
+    except Exception:  # a missing extra says so when the backend is built, not here
+        return None
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        return None
+    return [p.name for p in params if p.name != "self" and p.kind is not p.VAR_POSITIONAL]
 
 
 def get_backend(name: str | Any, **options) -> Any:

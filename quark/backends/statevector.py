@@ -62,8 +62,7 @@ class StatevectorBackend(GroverBackend, MarkedCounter):
         Joint oracle only: ``"uniform"`` puts each data register in a uniform superposition over
         exactly the ``m`` training samples (the closed form below); ``"padded"`` sizes it to the
         next power of two, the padding indices never marked (as the prototype's QRAM loader did).
-        The same names as the gate-level backends' joint oracle. (``pad_data=True`` is the old
-        spelling of ``"padded"``.)
+        The same names as the gate-level backends' joint oracle.
 
     Notes
     -----
@@ -90,13 +89,7 @@ class StatevectorBackend(GroverBackend, MarkedCounter):
     properties: ClassVar[dict[str, Any]] = {"exact": True, "seeded": True, "max_qubits": 34, "needs_credentials": False}
 
     def __init__(self, method: str = "auto", dtype=np.float32, max_memory: float | None = None,
-                 index_state: str = "uniform", **legacy: Any):
-        if "pad_data" in legacy:
-            warnings.warn("'pad_data' is now index_state='padded' (or 'uniform')", DeprecationWarning, stacklevel=2)
-            index_state = "padded" if legacy.pop("pad_data") else "uniform"
-        if legacy:
-            raise TypeError(f"StatevectorBackend got unexpected options {sorted(legacy)}; its options: "
-                            f"{self._param_names()}")
+                 index_state: str = "uniform"):
         self.method = method
         self.dtype = dtype
         self.max_memory = max_memory

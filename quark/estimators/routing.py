@@ -7,6 +7,7 @@ from typing import Any
 
 from sklearn.base import clone
 
+from quark._params import unknown_names_error
 from quark.estimators.checks import SHARED
 from quark.optimizers import OPTIMIZERS, Optimizer, get_optimizer
 
@@ -43,6 +44,16 @@ def build_optimizer(params: dict, random_state=None) -> Optimizer:
         return opt
     cls = OPTIMIZERS[optimizer]
     accepted = set(cls._param_names())
+    options = dict(params["optimizer_options"] or {})
+    for param in ("random_state", "verbose"):  # the classifier's own: one route each
+        if param in options:
+            raise ValueError(f"'{param}' is set on QuarkClassifier itself, not in optimizer_options "
+                             f"(got optimizer_options={{{param!r}: {options[param]!r}}})")
+    own = sorted(accepted - {"random_state", "verbose", "callback"})
+    unknown = [k for k in options if k not in own]
+    if unknown:
+        exc = unknown_names_error(f"optimizer={optimizer!r} (in 'optimizer_options')", "option", unknown, own)
+        raise ValueError(str(exc))
     kwargs: dict[str, Any] = {}
     for param in SHARED:
         value = params[param]
@@ -51,11 +62,9 @@ def build_optimizer(params: dict, random_state=None) -> Optimizer:
         if param not in accepted:
             takes = sorted(name for name, c in OPTIMIZERS.items() if param in c._param_names())
             raise ValueError(f"'{param}' does not apply to optimizer={optimizer!r} (it applies to {takes})")
+        if param in options:
+            raise ValueError(f"'{param}' is given twice: QuarkClassifier({param}={value!r}) and "
+                             f"optimizer_options={{{param!r}: {options[param]!r}}}; give it once")
         kwargs[param] = value
-    options = params["optimizer_options"] or {}
-    unknown = sorted(set(options) - accepted - {"random_state", "verbose", "callback"})
-    if unknown and "backend_options" not in accepted and "sample_options" not in accepted:
-        raise ValueError(f"unknown optimizer_options {unknown} for optimizer={optimizer!r}; its options: "
-                         f"{sorted(accepted - {'random_state', 'verbose', 'callback'})}")
     kwargs.update(options)
     return get_optimizer(optimizer, random_state=seed, verbose=bool(params["verbose"]), **kwargs)

@@ -7,8 +7,6 @@ decodes the samples back to bit strings and checks each decoded bit string's los
 itself — never trusting the sampler's energy. With the reduction's automatic penalty it starts far
 below the proved bound (small penalties anneal far better) and doubles it while the sampler's lowest
 energy belongs to a state that breaks a product constraint.
-
-The compilation functions used to live here and are still importable from this module.
 """
 
 from __future__ import annotations
@@ -18,25 +16,12 @@ from typing import Any, Callable
 import numpy as np
 
 from quark._validation import check_bool, check_choice, check_int, check_mapping, check_number
-from quark.encoding.compile import CompiledModel, compile_problem, problem_polynomial, quadratic_surrogate
+from quark.encoding.compile import CompiledModel, compile_problem
 from quark.encoding.compiled import ENCODINGS
-from quark.encoding.reduction import MAX_REDUCTION_TERMS, PENALTY_MARGIN, penalty_bound, reduce_polynomial, sparse_polynomial
-from quark.optimizers.base import Optimizer, _legacy
+from quark.encoding.reduction import MAX_REDUCTION_TERMS, PENALTY_MARGIN
+from quark.optimizers.base import Optimizer
 
-__all__ = [
-    "AnnealingSearch",
-    "CompiledModel",
-    "compile_problem",
-    "reduce_polynomial",
-    "sparse_polynomial",
-    "penalty_bound",
-    "quadratic_surrogate",
-    "problem_polynomial",
-    "ENCODINGS",
-    "DEFAULT_NUM_READS",
-    "DEFAULT_REDUCED_NUM_READS",
-    "MAX_REDUCTION_TERMS",
-]
+__all__ = ["AnnealingSearch", "DEFAULT_NUM_READS", "DEFAULT_REDUCED_NUM_READS"]
 
 #: Reads per sampler call when ``shots`` is not given: exact QUBOs, and reduced HUBOs, whose
 #: auxiliary variables and penalties make each read less likely to land on the optimum (measured,
@@ -59,11 +44,10 @@ class AnnealingSearch(Optimizer):
     backend : str or dimod sampler, default="neal"
         A backend name of kind ``"sampler"`` (``"neal"``, ``"sqa"``, ``"exact"``, ``"tabu"``,
         ``"steepest-descent"``, ``"dwave"``; see :func:`quark.backends.available_backends`) or any
-        object with dimod's ``sample(bqm, **kwargs)``. (``sampler`` is the old name.)
+        object with dimod's ``sample(bqm, **kwargs)``.
     shots : int, optional
         Reads per sampler call (dimod's ``num_reads``; default 100 for exact QUBOs, 1000 for reduced
         HUBOs); ignored by samplers without ``num_reads`` (``exact`` returns every state).
-        (``num_reads`` is the old name.)
     encoding : {"auto", "qubo", "reduced", "surrogate", "hubo"}
         What to send (see the module docstring). ``"auto"``: the exact QUBO when the loss is
         quadratic, else the polynomial (reduced to a QUBO, or as is for a ``sample_poly`` sampler).
@@ -71,7 +55,7 @@ class AnnealingSearch(Optimizer):
         AND-gate strength of the reduction. ``None`` (automatic): start at the proved bound / 64
         and double, resampling (every read counted), while the sampler's lowest energy belongs to a
         state with a wrong product, up to the bound — small penalties anneal far better, and the
-        bound always keeps the minimum (see :func:`penalty_bound`). ``"bound"``: just above the
+        bound always keeps the minimum (see :func:`quark.encoding.reduction.penalty_bound`). ``"bound"``: just above the
         bound, one round. A number: that strength (a warning when it is not above the bound).
     polish : bool
         Greedy single-bit-flip descent on the true loss from the best decoded samples (every
@@ -86,8 +70,8 @@ class AnnealingSearch(Optimizer):
         polynomial (the error suggests ``encoding="surrogate"`` or the ``max_terms`` that would do).
     sample_options : dict, optional
         Passed to ``sampler.sample`` (``num_sweeps``, ``beta_range``, ``timeout``, ``chain_strength``...),
-        checked against the sampler's declared parameters (a misspelt option is an error). Further
-        keyword arguments are collected here too.
+        checked against the sampler's declared parameters (a misspelt option is an error: at
+        construction when ``backend`` is a sampler instance, else when the search starts).
     random_state, verbose, callback
         See :class:`~quark.optimizers.base.Optimizer`. ``random_state`` seeds samplers that take a
         ``seed`` and minorminer's embedding (a QPU has no seed, so its runs do not repeat).
@@ -132,12 +116,7 @@ class AnnealingSearch(Optimizer):
         random_state=None,
         verbose: bool = False,
         callback: Callable[[dict[str, Any]], None] | None = None,
-        **more_sample_options: Any,
     ) -> None:
-        if "sampler" in more_sample_options:
-            backend = _legacy(more_sample_options, "sampler", "backend", "AnnealingSearch")
-        if "num_reads" in more_sample_options:
-            shots = _legacy(more_sample_options, "num_reads", "shots", "AnnealingSearch")
         super().__init__(random_state=random_state, verbose=verbose, callback=callback)
         self.backend = backend
         self.shots = shots
@@ -147,7 +126,7 @@ class AnnealingSearch(Optimizer):
         self.n_verify = n_verify
         self.n_polish = n_polish
         self.max_terms = max_terms
-        self.sample_options = {**(sample_options or {}), **more_sample_options} if more_sample_options else sample_options
+        self.sample_options = sample_options
 
     def _validate(self) -> None:
         super()._validate()

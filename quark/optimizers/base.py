@@ -15,7 +15,7 @@ from typing import Any, Callable, ClassVar
 
 import numpy as np
 
-from quark._params import ParamsMixin
+from quark._params import ParamsMixin, unknown_names_error
 from quark._progress import progress_bar
 from quark._memory import check_fits
 from quark._random import as_generator
@@ -26,7 +26,8 @@ from quark.encoding.problem import SearchProblem, as_problem
 from quark.optimizers.ledger import CostLedger
 from quark.optimizers.result import SearchResult
 
-__all__ = ["Optimizer", "check_positive_int", "SearchWarning", "CLASSIFIER_SHARED", "spell_settings"]
+__all__ = ["Optimizer", "check_positive_int", "SearchWarning", "CLASSIFIER_SHARED", "spell_settings",
+           "check_backend_option_names"]
 
 #: Optimizer parameters that QuarkClassifier (and the command line) take as their own parameters
 #: (``QuarkClassifier(shots=...)``, ``--shots``); every other option goes in ``optimizer_options``.
@@ -76,12 +77,6 @@ def spell_settings(cls_name: str, name: str, settings: dict, *, nested_in: tuple
     cli = [f"--optimizer {name}"] + [f"--{k.replace('_', '-')} {_cli_value(v)}" for k, v in shared.items()]
     cli += [f"--option {_cli_value(f'{k}={v}' if isinstance(v, str) else f'{k}={v!r}')}" for k, v in options.items()]
     return f"{plain} ({cls_name}({plain}); QuarkClassifier({', '.join(clf_args)}); command line: {' '.join(cli)})"
-
-
-def _legacy(kwargs: dict, old: str, new: str, cls: str) -> Any:
-    """Pop an old parameter name, warning once that it moved."""
-    warnings.warn(f"{cls}({old}=...) is now {cls}({new}=...)", DeprecationWarning, stacklevel=4)
-    return kwargs.pop(old)
 
 
 class Optimizer(ParamsMixin, ABC):
@@ -241,6 +236,29 @@ class Optimizer(ParamsMixin, ABC):
             losses = np.atleast_1d(np.asarray(losses, dtype=np.float64))
         ledger.charge_evaluations(losses.size * problem.evaluation_cost)
         return losses
+
+
+def check_backend_option_names(owner: Any, backend: Any, options: Any, kind: str = "grover") -> None:
+    """Refuse, at construction, backend options the named backend does not take (names only; nothing built).
+
+    Options apply only to a backend given by name; an instance carries its own.
+    """
+    from collections.abc import Mapping
+
+    if not options or not isinstance(options, Mapping):
+        return  # empty, or not a mapping: _validate says so when the search starts
+    if not isinstance(backend, str):
+        raise TypeError(f"'backend_options' of {type(owner).__name__} apply only when 'backend' is given by name; "
+                        f"set them on the backend instance ({type(backend).__name__}) instead")
+    from quark.backends.registry import backend_parameters
+
+    valid = backend_parameters(backend)
+    if valid is None:  # an unknown name or a backend whose options cannot be listed: checked when built
+        return
+    unknown = [k for k in options if k not in valid]
+    if unknown:
+        raise unknown_names_error(f"backend {backend!r} (in 'backend_options' of {type(owner).__name__})", "option",
+                                  unknown, valid)
 
 
 def _resolve_backend(owner: Any, backend: Any, options: dict | None, kind: str = "grover") -> Any:

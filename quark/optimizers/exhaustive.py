@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from quark._validation import check_int, check_number
-from quark.optimizers.base import Optimizer, _legacy
+from quark.optimizers.base import Optimizer
 
 __all__ = ["ExhaustiveSearch", "RandomSearch"]
 
@@ -56,7 +56,6 @@ class RandomSearch(Optimizer):
     max_queries : int, optional
         Bit strings to draw; default ``ceil(sqrt(2**n))`` — the query budget of a Grover search. Never
         more than ``4 N`` (``N = 2**n``; a warning says so): past that, exhaustive search is cheaper.
-        (``max_evaluations`` is the old name.)
     target_loss : float, optional
         Stop as soon as a drawn bit string reaches it.
     """
@@ -65,11 +64,7 @@ class RandomSearch(Optimizer):
     progress_unit = "model_evaluations"
 
     def __init__(self, max_queries: int | None = None, target_loss: float | None = None, *, random_state=None,
-                 verbose: bool = False, callback=None, **legacy: Any) -> None:
-        if "max_evaluations" in legacy:
-            max_queries = _legacy(legacy, "max_evaluations", "max_queries", "RandomSearch")
-        if legacy:
-            raise TypeError(f"RandomSearch got unexpected arguments {sorted(legacy)}")
+                 verbose: bool = False, callback=None) -> None:
         super().__init__(random_state=random_state, verbose=verbose, callback=callback)
         self.max_queries = max_queries
         self.target_loss = target_loss

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import Any
 
 import numpy as np
 
@@ -12,7 +11,7 @@ from quark._params import mask_secrets
 from quark._validation import check_bool, check_int, check_mapping, check_number
 from quark.backends.base import GroverBackend, MarkedCounter, Samples
 from quark.optimizers._stopping import PosteriorWalk
-from quark.optimizers.base import Optimizer, _resolve_backend
+from quark.optimizers.base import Optimizer, _resolve_backend, check_backend_option_names
 
 __all__ = ["GroverAdaptiveSearch", "DEFAULT_BUDGET_FACTOR"]
 
@@ -78,8 +77,8 @@ class GroverAdaptiveSearch(Optimizer):
         ``True`` runs textbook Dürr–Høyer: the BBHT range restarts at 1 after every improvement and
         the search runs to the budget (``confidence`` is not used; kept for comparison, docs/grover.md).
     backend_options : dict, optional
-        Passed to the backend when it is given by name (e.g. ``{"method": "statevector"}``); further
-        keyword arguments are collected here too.
+        Passed to the backend when it is given by name (e.g. ``{"method": "statevector"}``); names the
+        backend does not take are refused here, at construction.
     random_state, verbose, callback
         See :class:`~quark.optimizers.Optimizer`; ``verbose`` shows a tqdm bar of queries.
 
@@ -126,7 +125,6 @@ class GroverAdaptiveSearch(Optimizer):
         random_state=None,
         verbose: bool = False,
         callback=None,
-        **more_backend_options: Any,
     ) -> None:
         super().__init__(random_state=random_state, verbose=verbose, callback=callback)
         self.backend = backend
@@ -138,9 +136,8 @@ class GroverAdaptiveSearch(Optimizer):
         self.shots = shots
         self.budget_factor = budget_factor
         self.restart = restart
-        options = {**(backend_options or {}), **more_backend_options} if more_backend_options else backend_options
-        self.backend_options = mask_secrets(options)  # credentials never print
-        self._validate()
+        check_backend_option_names(self, backend, backend_options)  # names only: a typo fails here
+        self.backend_options = mask_secrets(backend_options)  # credentials never print
 
     def _validate(self) -> None:
         super()._validate()

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 
 from quark._params import mask_secrets
 from quark._validation import check_int, check_mapping
 from quark.backends.base import MarkedCounter, Samples
-from quark.optimizers.base import Optimizer, _resolve_backend
+from quark.optimizers.base import Optimizer, _resolve_backend, check_backend_option_names
 
 __all__ = ["QuarkSearch", "choose_iterations"]
 
@@ -82,7 +81,8 @@ class QuarkSearch(Optimizer):
     estimation_shots : int, default=4096
         Samples of the marked-fraction estimate (only when ``iterations`` is ``None``).
     backend_options : dict, optional
-        Passed to the backend when it is given by name; further keyword arguments are collected here.
+        Passed to the backend when it is given by name; names the backend does not take are refused
+        here, at construction.
     random_state, verbose, callback
         See :class:`~quark.optimizers.Optimizer`.
 
@@ -125,7 +125,6 @@ class QuarkSearch(Optimizer):
         random_state=None,
         verbose: bool = False,
         callback=None,
-        **more_backend_options: Any,
     ) -> None:
         super().__init__(random_state=random_state, verbose=verbose, callback=callback)
         self.backend = backend
@@ -133,9 +132,8 @@ class QuarkSearch(Optimizer):
         self.shots = shots
         self.copies = copies
         self.estimation_shots = estimation_shots
-        options = {**(backend_options or {}), **more_backend_options} if more_backend_options else backend_options
-        self.backend_options = mask_secrets(options)  # credentials never print
-        self._validate()
+        check_backend_option_names(self, backend, backend_options)  # names only: a typo fails here
+        self.backend_options = mask_secrets(backend_options)  # credentials never print
 
     def _validate(self) -> None:
         super()._validate()

@@ -22,7 +22,7 @@ SHOTS = 4000
 
 @pytest.fixture(scope="module")
 def backend():
-    return AerBackend(max_parallel_threads=1)
+    return AerBackend(aer_options={"max_parallel_threads": 1})
 
 
 def _tv_bound(outcomes, shots=SHOTS):
@@ -52,7 +52,7 @@ def test_passes_the_conformance_kit(backend):
 
 @pytest.mark.parametrize("name", sorted(LANDSCAPES))
 def test_counting_oracle_distribution_matches_closed_form(name):
-    backend = AerBackend(max_parallel_threads=1, compact=False)  # the hardware form: one transpile
+    backend = AerBackend(aer_options={"max_parallel_threads": 1}, compact=False)  # the hardware form: one transpile
     land = LANDSCAPES[name]()
     assert backend.threshold_oracle(as_problem(land)).kind == "counting"
     table = land.table()
@@ -143,10 +143,16 @@ def test_bad_input(backend):
         backend.sample_joint(land, 1, 10, 0, rng)
     with pytest.raises(TypeError, match="'rng'"):
         backend.sample_threshold(land, 0.3, 1, 10, 1234)
+    # values are checked when the backend runs (scikit-learn's rule: __init__ only stores) ...
     with pytest.raises(ValueError, match="'method'"):
-        AerBackend(method="stabilizer")
+        AerBackend(method="stabilizer").sample_threshold(land, 0.3, 1, 10, rng)
     with pytest.raises(ValueError, match="'oracle'"):
-        AerBackend(oracle="grover")
+        AerBackend(oracle="grover").threshold_oracle(land)
+    # ... names where they are written, with the nearest valid one
+    with pytest.raises(TypeError, match="'methd' \\(did you mean 'method'\\?\\)"):
+        AerBackend(methd="statevector")
+    with pytest.raises(TypeError, match="'max_parallel_thread' \\(did you mean 'max_parallel_threads'\\?\\)"):
+        AerBackend(aer_options={"max_parallel_thread": 1})
     with pytest.raises(ValueError, match="unknown backend"):
         get_backend("aer-cpu")
 
@@ -154,7 +160,7 @@ def test_bad_input(backend):
 def test_models_without_a_reversible_form(backend):
     X, y = load_edge_detection(size=2)
     land = LossLandscape("sign-mlp", None, X[:, :2], y)  # 3 spin weights
-    with pytest.raises(ValueError, match="'perceptron'.*'line-detector'"):
+    with pytest.raises(ValueError, match="'line-detector'.*'perceptron'"):
         AerBackend(oracle="counting").sample_threshold(land, 0.5, 1, 10, np.random.default_rng(0))
     # 'auto' falls back to the table oracle on small landscapes, and refuses large ones by name
     assert backend.threshold_oracle(as_problem(land)).kind == "table"
@@ -164,7 +170,7 @@ def test_models_without_a_reversible_form(backend):
 
 def test_too_large_for_memory_names_qubits_and_memory():
     land = LANDSCAPES["edge2-lines"]()
-    be = AerBackend(method="statevector", max_memory=1024.0, max_parallel_threads=1, compact=False)
+    be = AerBackend(method="statevector", max_memory=1024.0, aer_options={"max_parallel_threads": 1}, compact=False)
     with pytest.raises(ProblemTooLargeError, match=r"13 qubits.*GiB|GiB.*13 qubits"):
         be.sample_threshold(land, 0.3, 1, 10, np.random.default_rng(0))
 
@@ -178,7 +184,7 @@ def test_registry_and_gpu():
     if reason:
         assert "gpu" in reason.lower()
         with pytest.raises((MissingDependencyError, RuntimeError), match="gpu|GPU"):
-            get_backend("aer-gpu")
+            get_backend("aer-gpu").sample_threshold(np.array([1.0, 0.0]), 0.5, 0, 1, np.random.default_rng(0))  # checked when it runs
     else:  # pragma: no cover - only on a machine with a CUDA GPU and qiskit-aer-gpu
         be = get_backend("aer-gpu")
         shots = be.sample_threshold(np.r_[np.ones(7), 0.0], 0.5, 2, 100, np.random.default_rng(0)).indices
@@ -186,7 +192,7 @@ def test_registry_and_gpu():
 
 
 def test_matrix_product_state_method_agrees():
-    be = AerBackend(method="matrix_product_state", max_parallel_threads=1)
+    be = AerBackend(method="matrix_product_state", aer_options={"max_parallel_threads": 1})
     land = LANDSCAPES["edge3-rows-paper"]()
     table = land.table()
     threshold = float(np.unique(table)[1])

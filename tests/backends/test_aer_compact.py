@@ -44,13 +44,13 @@ def _random_qubo(n, seed):
 
 @pytest.mark.parametrize("oracle", ["auto", "cheapest"])
 def test_compact_backend_passes_the_conformance_kit(oracle):
-    report = check_grover_backend(AerBackend(max_parallel_threads=1, compact=True, oracle=oracle), shots=SHOTS)
+    report = check_grover_backend(AerBackend(aer_options={"max_parallel_threads": 1}, compact=True, oracle=oracle), shots=SHOTS)
     assert report["passed"], report["cases"]
 
 
 @pytest.mark.parametrize("name", sorted(LANDSCAPES))
 def test_compact_counting_distribution_matches_closed_form(name):
-    backend = AerBackend(max_parallel_threads=1, compact=True)
+    backend = AerBackend(aer_options={"max_parallel_threads": 1}, compact=True)
     land = LANDSCAPES[name]()
     orc = backend.threshold_oracle(as_problem(land))
     assert orc.kind == "counting" and orc.info["form"] == "phase" and orc.info["ancillas"] == 0
@@ -68,7 +68,7 @@ def test_compact_counting_distribution_matches_closed_form(name):
 
 @pytest.mark.parametrize("options", [{"compact": True}, {"compact": True, "oracle": "cheapest"}, {"lean": False}])
 def test_qubo_distribution_matches_closed_form(options):
-    backend = AerBackend(max_parallel_threads=1, **options)
+    backend = AerBackend(aer_options={"max_parallel_threads": 1}, **options)
     prob = as_problem(_random_qubo(6, 3))
     table = prob.table()
     want = "table" if options.get("oracle") == "cheapest" else "qubo"
@@ -84,8 +84,8 @@ def test_direct_path_and_sampler_give_the_same_shots():
     land = LANDSCAPES["edge2-lines"]()
     threshold = float(np.unique(land.table())[2])
     for compact in (False, True):
-        lean = AerBackend(max_parallel_threads=1, compact=compact)
-        slow = AerBackend(max_parallel_threads=1, compact=compact, lean=False)
+        lean = AerBackend(aer_options={"max_parallel_threads": 1}, compact=compact)
+        slow = AerBackend(aer_options={"max_parallel_threads": 1}, compact=compact, lean=False)
         for r in (0, 1, 3):
             a = lean.sample_threshold(land, threshold, r, 300, np.random.default_rng(r)).indices
             b = slow.sample_threshold(land, threshold, r, 300, np.random.default_rng(r)).indices
@@ -94,7 +94,7 @@ def test_direct_path_and_sampler_give_the_same_shots():
 
 
 def test_a_failing_direct_path_falls_back_to_the_sampler_once(monkeypatch):
-    backend = AerBackend(max_parallel_threads=1, compact=True)
+    backend = AerBackend(aer_options={"max_parallel_threads": 1}, compact=True)
     land = LANDSCAPES["mnist2-perceptron"]()
     threshold = float(np.unique(land.table())[1])
 
@@ -109,7 +109,7 @@ def test_a_failing_direct_path_falls_back_to_the_sampler_once(monkeypatch):
 
 
 def test_round_counts_share_the_transpiled_pieces():
-    backend = AerBackend(max_parallel_threads=1, compact=True)
+    backend = AerBackend(aer_options={"max_parallel_threads": 1}, compact=True)
     land = LANDSCAPES["edge2-lines"]()
     for r in (0, 1, 5):
         s = backend.sample_threshold(land, 0.3, r, 10, np.random.default_rng(r))
@@ -126,6 +126,6 @@ def test_grover_adaptive_search_on_compact_and_cheapest_reaches_the_optimum():
     land = LANDSCAPES["mnist2-perceptron"]()
     best = float(land.table().min())
     for options in ({"compact": True}, {"compact": True, "oracle": "cheapest"}):
-        backend = AerBackend(max_parallel_threads=1, **options)
+        backend = AerBackend(aer_options={"max_parallel_threads": 1}, **options)
         res = GroverAdaptiveSearch(backend=backend, random_state=0).minimize(land)
         assert res.loss == best, (options, res.loss, best)

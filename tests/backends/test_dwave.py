@@ -21,7 +21,7 @@ from quark.datasets import load_edge_detection
 from quark.encoding import LossLandscape, WeightEncoding
 from quark.exceptions import MissingDependencyError
 from quark.optimizers import AnnealingSearch, as_problem
-from quark.optimizers.annealing import compile_problem
+from quark.encoding.compile import compile_problem
 
 
 class _Recorder(dimod.Sampler):
@@ -98,7 +98,7 @@ def test_embedding_and_unembedding_on_pegasus():
 def test_annealing_search_through_the_qpu_path_finds_the_optimum():
     land = _edge2()
     sampler = dwave_sampler(child=structured_stand_in("pegasus", 6))
-    res = AnnealingSearch(sampler, shots=50, random_state=0, return_embedding=True).minimize(land)
+    res = AnnealingSearch(sampler, shots=50, random_state=0, sample_options={"return_embedding": True}).minimize(land)
     assert res.loss == pytest.approx(land.table().min())
     assert res.loss == pytest.approx(land.evaluate(res.bits))
     assert 0.0 <= res.info["chain_break_fraction"] <= 1.0

@@ -67,9 +67,9 @@ def test_aer_gpu_without_the_gpu_package_names_the_gpu_extra(monkeypatch, no_gpu
 
     monkeypatch.setattr(aer, "_gpu_package_installed", lambda: False)
     with pytest.raises(MissingDependencyError, match=r"pip install 'quark-qml\[gpu\]'"):
-        get_backend("aer-gpu")
+        get_backend("aer-gpu").sample_threshold(np.array([1.0, 0.0]), 0.5, 0, 1, np.random.default_rng(0))  # checked when it runs
     with pytest.raises(MissingDependencyError, match=r"quark-qml\[gpu\]"):
-        get_backend("aer", device="GPU")
+        get_backend("aer", device="GPU").sample_threshold(np.array([1.0, 0.0]), 0.5, 0, 1, np.random.default_rng(0))  # checked when it runs
     assert "quark-qml[gpu]" in _reason("aer-gpu")
 
 
@@ -78,7 +78,7 @@ def test_aer_gpu_with_the_package_but_no_gpu_says_so(monkeypatch, no_gpu):
 
     monkeypatch.setattr(aer, "_gpu_package_installed", lambda: True)
     with pytest.raises(RuntimeError, match="needs a CUDA GPU.*sees no CUDA GPU.*use backend 'aer'"):
-        get_backend("aer-gpu")
+        get_backend("aer-gpu").sample_threshold(np.array([1.0, 0.0]), 0.5, 0, 1, np.random.default_rng(0))  # checked when it runs
     assert "sees no CUDA GPU" in _reason("aer-gpu")
     assert _reason("aer") == ""  # the CPU backend stays usable
 
@@ -86,7 +86,7 @@ def test_aer_gpu_with_the_package_but_no_gpu_says_so(monkeypatch, no_gpu):
 def test_aer_without_qiskit_aer(monkeypatch):
     monkeypatch.setitem(sys.modules, "qiskit_aer", None)
     with pytest.raises(MissingDependencyError, match="qiskit-aer is not installed"):
-        get_backend("aer")
+        get_backend("aer").sample_threshold(np.array([1.0, 0.0]), 0.5, 0, 1, np.random.default_rng(0))
     assert "qiskit-aer" in _reason("aer") and "qiskit-aer" in _reason("aer-gpu")
 
 

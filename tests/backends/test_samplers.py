@@ -55,7 +55,7 @@ def test_available_backends_lists_every_sampler_with_a_reason():
 def test_each_sampler_solves_a_small_qubo_through_annealing_search(name):
     land = _qubo_landscape()
     kwargs = {"timeout": 5} if name == "tabu" else {}
-    res = AnnealingSearch(name, shots=20, random_state=0, **kwargs).minimize(land)
+    res = AnnealingSearch(name, shots=20, random_state=0, sample_options=kwargs).minimize(land)
     assert res.loss == pytest.approx(ExhaustiveSearch().minimize(land).loss)
     assert res.info["sampler"] == name
 
@@ -96,8 +96,8 @@ def test_sweeps_follow_arguments_and_defaults_through_composites():
 def test_sampler_seeds_are_drawn_from_random_state():
     land = _qubo_landscape()
     for name, kwargs in [("neal", {"num_sweeps": 5}), ("sqa", {"num_sweeps": 5}), ("steepest-descent", {})]:
-        a = AnnealingSearch(name, shots=10, random_state=3, **kwargs).minimize(land)
-        b = AnnealingSearch(name, shots=10, random_state=3, **kwargs).minimize(land)
+        a = AnnealingSearch(name, shots=10, random_state=3, sample_options=kwargs).minimize(land)
+        b = AnnealingSearch(name, shots=10, random_state=3, sample_options=kwargs).minimize(land)
         assert a.info["sample_kwargs"]["seed"] == b.info["sample_kwargs"]["seed"]
         assert np.array_equal(a.info["read_losses"], b.info["read_losses"])
 

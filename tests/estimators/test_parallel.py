@@ -60,7 +60,8 @@ def test_aer_chunked_statevector_options_pass_through():
 
     X, y = load_edge_detection(size=2)
     land = LossLandscape(LineDetector(grouping="paper"), None, X, y)
-    be = get_backend("aer", method="statevector", blocking_enable=True, blocking_qubits=6, max_parallel_threads=1)
+    be = get_backend("aer", method="statevector",
+                     aer_options={"blocking_enable": True, "blocking_qubits": 6, "max_parallel_threads": 1})
     assert be.aer_options == {"blocking_enable": True, "blocking_qubits": 6, "max_parallel_threads": 1}
     table = land.table()
     threshold = 0.1  # only the optimum (loss 0) is marked

@@ -15,12 +15,8 @@ from quark.datasets import load_edge_detection, load_tiny_mnist
 from quark.encoding import LossLandscape, WeightEncoding
 from quark.exceptions import ProblemTooLargeError
 from quark.optimizers import OPTIMIZERS, AnnealingSearch, ExhaustiveSearch, as_problem, get_optimizer
-from quark.optimizers.annealing import (
-    compile_problem,
-    quadratic_surrogate,
-    reduce_polynomial,
-    sparse_polynomial,
-)
+from quark.encoding.compile import compile_problem, quadratic_surrogate
+from quark.encoding.reduction import reduce_polynomial, sparse_polynomial
 
 
 def _edge(size, model):
@@ -134,7 +130,7 @@ def test_decoded_loss_is_verified_not_taken_from_the_energy():
 
 def test_ledger_counts_reads_sweeps_and_every_verification():
     land = _edge(2, "line-detector")
-    res = AnnealingSearch(shots=25, penalty="bound", num_sweeps=40, random_state=0).minimize(land)
+    res = AnnealingSearch(shots=25, penalty="bound", sample_options={"num_sweeps": 40}, random_state=0).minimize(land)
     assert len(res.info["rounds"]) == 1
     assert res.ledger.annealer_reads == 25
     assert res.ledger.annealer_sweeps == 25 * 40
@@ -147,8 +143,8 @@ def test_ledger_counts_reads_sweeps_and_every_verification():
 @pytest.mark.filterwarnings("ignore:penalty=")
 def test_polish_is_counted_and_never_worse():
     land = _mnist(3)
-    plain = AnnealingSearch(shots=5, penalty=2.0, num_sweeps=20, random_state=1).minimize(land)
-    pol = AnnealingSearch(shots=5, penalty=2.0, num_sweeps=20, polish=True, n_polish=3, random_state=1).minimize(land)
+    plain = AnnealingSearch(shots=5, penalty=2.0, sample_options={"num_sweeps": 20}, random_state=1).minimize(land)
+    pol = AnnealingSearch(shots=5, penalty=2.0, sample_options={"num_sweeps": 20}, polish=True, n_polish=3, random_state=1).minimize(land)
     assert pol.loss <= plain.loss
     extra = pol.ledger.model_evaluations - plain.ledger.model_evaluations
     assert extra > 0 and extra % (land.n_qubits * land.n_samples) == 0
@@ -158,7 +154,7 @@ def test_polish_is_counted_and_never_worse():
 @pytest.mark.filterwarnings("ignore:penalty=")
 def test_polish_reaches_a_single_flip_local_minimum():
     table = _random_table(6, 5)
-    res = AnnealingSearch(shots=1, penalty=0.01, num_sweeps=1, polish=True, random_state=0).minimize(table)
+    res = AnnealingSearch(shots=1, penalty=0.01, sample_options={"num_sweeps": 1}, polish=True, random_state=0).minimize(table)
     k = res.index
     assert all(table[k ^ (1 << i)] >= table[k] for i in range(6))
 
@@ -291,7 +287,7 @@ def test_a_sampler_returning_nothing_usable_is_an_error(mode, match):
         ({"shots": 0}, ValueError, "'shots' must be a positive integer"),
         ({"penalty": "big"}, TypeError, "'penalty'"),
         ({"penalty": -1.0}, ValueError, "'penalty' must be a finite number greater than 0"),
-        ({"num_sweep": 10}, ValueError, "takes no option 'num_sweep' \\(did you mean 'num_sweeps'\\?\\)"),
+        ({"sample_options": {"num_sweep": 10}}, ValueError, "takes no option 'num_sweep' \\(did you mean 'num_sweeps'\\?\\)"),
     ],
 )
 def test_bad_arguments_are_named(kwargs, exc, match):

@@ -514,7 +514,7 @@ def test_annealing_ledger_on_a_reduced_landscape(lines):
     """Reads and sweeps from the returned sample sets, the loss table behind the polynomial
     (2**n x m) as compile evaluations, m per distinct decoded bit string as model evaluations."""
     spy = SpySampler()
-    res = AnnealingSearch(backend=spy, shots=30, num_sweeps=20, random_state=0).minimize(lines)
+    res = AnnealingSearch(backend=spy, shots=30, sample_options={"num_sweeps": 20}, random_state=0).minimize(lines)
     assert res.info["encoding"] == "reduced" and len(spy.calls) == len(res.info["rounds"]) >= 1
     assert "polish_steps" not in res.info  # nothing but reads and verifications
     assert all(kw["num_reads"] == 30 and kw["num_sweeps"] == 20 for kw, _ in spy.calls)
@@ -531,7 +531,7 @@ def test_annealing_ledger_on_a_reduced_landscape(lines):
 def test_annealing_adaptive_penalty_pays_for_every_round(perceptron):
     """Each penalty round is a sampler call: all of their reads are charged and all verified."""
     spy = SpySampler()
-    res = AnnealingSearch(backend=spy, shots=20, num_sweeps=10, random_state=0).minimize(perceptron)
+    res = AnnealingSearch(backend=spy, shots=20, sample_options={"num_sweeps": 10}, random_state=0).minimize(perceptron)
     assert len(spy.calls) >= 2  # the test is about several rounds
     m, n = perceptron.n_samples, perceptron.n_qubits
     assert counted(res.ledger) == anneal_costs(perceptron, spy, res, sweeps=10, compile_evaluations=(1 << n) * m)
@@ -553,7 +553,7 @@ def test_annealing_default_sweeps_and_reads(lines):
 def test_annealing_verifies_only_n_verify(lines):
     spy = SpySampler()
     m, n = lines.n_samples, lines.n_qubits
-    res = AnnealingSearch(backend=spy, shots=40, num_sweeps=50, penalty="bound", n_verify=3,
+    res = AnnealingSearch(backend=spy, shots=40, sample_options={"num_sweeps": 50}, penalty="bound", n_verify=3,
                           random_state=2).minimize(lines)
     assert decoded_distinct(spy, n) > 3 and "polish_steps" not in res.info
     assert res.ledger.model_evaluations == 3 * m and res.info["n_verified"] == 3
@@ -565,7 +565,7 @@ def test_annealing_counts_every_polish_step(lines, n_polish):
     """Polishing checks all n single-bit flips per step from each start, the last step included."""
     spy = SpySampler()
     m, n = lines.n_samples, lines.n_qubits
-    res = AnnealingSearch(backend=spy, shots=4, num_sweeps=1, penalty="bound", polish=True, n_polish=n_polish,
+    res = AnnealingSearch(backend=spy, shots=4, sample_options={"num_sweeps": 1}, penalty="bound", polish=True, n_polish=n_polish,
                           random_state=3).minimize(lines)
     assert res.info["polish_steps"] >= 1
     costs = anneal_costs(lines, spy, res, sweeps=1, compile_evaluations=(1 << n) * m, n_polish=n_polish)
@@ -583,26 +583,26 @@ def test_annealing_compile_evaluations_by_encoding(lines):
     assert exact.ledger.annealer_sweeps == 0  # an enumerating solver does not sweep
     assert exact.ledger.annealer_reads == 2**6 == exact.ledger.model_evaluations
     spy = SpySampler()
-    red = AnnealingSearch(backend=spy, shots=10, num_sweeps=5, penalty="bound", random_state=0).minimize(table)
+    red = AnnealingSearch(backend=spy, shots=10, sample_options={"num_sweeps": 5}, penalty="bound", random_state=0).minimize(table)
     assert counted(red.ledger) == anneal_costs(as_problem(table), spy, red, sweeps=5, compile_evaluations=0)
     spy = SpySampler()
-    sur = AnnealingSearch(backend=spy, encoding="surrogate", shots=10, num_sweeps=5, random_state=0).minimize(table)
+    sur = AnnealingSearch(backend=spy, encoding="surrogate", shots=10, sample_options={"num_sweeps": 5}, random_state=0).minimize(table)
     assert counted(sur.ledger) == anneal_costs(as_problem(table), spy, sur, sweeps=5, compile_evaluations=2**6)
     spy = SpySampler()
-    sur = AnnealingSearch(backend=spy, encoding="surrogate", shots=10, num_sweeps=5, random_state=0).minimize(lines)
+    sur = AnnealingSearch(backend=spy, encoding="surrogate", shots=10, sample_options={"num_sweeps": 5}, random_state=0).minimize(lines)
     m, n = lines.n_samples, lines.n_qubits
     assert counted(sur.ledger) == anneal_costs(lines, spy, sur, sweeps=5, compile_evaluations=(1 << n) * m)
     X, y = load_edge_detection(lines="rows")
     quadratic = LossLandscape("spin-perceptron", None, X, y, loss="squared")
     spy = SpySampler()
-    qubo = AnnealingSearch(backend=spy, shots=10, num_sweeps=5, random_state=0).minimize(quadratic)
+    qubo = AnnealingSearch(backend=spy, shots=10, sample_options={"num_sweeps": 5}, random_state=0).minimize(quadratic)
     assert qubo.info["encoding"] == "qubo"
     assert counted(qubo.ledger) == anneal_costs(quadratic, spy, qubo, sweeps=5, compile_evaluations=0)
 
 
 def test_annealing_qpu_seconds_are_what_the_sampler_billed(lines):
     spy = SpySampler(qpu_access_us=1500.0)
-    res = AnnealingSearch(backend=spy, shots=10, num_sweeps=5, penalty="bound", random_state=0).minimize(lines)
+    res = AnnealingSearch(backend=spy, shots=10, sample_options={"num_sweeps": 5}, penalty="bound", random_state=0).minimize(lines)
     assert res.ledger.qpu_time_s == pytest.approx(1500e-6 * len(spy.calls))
 
 
@@ -657,7 +657,7 @@ def test_block_search_counts_evaluation_cost_per_own_check(lines):
 
 
 def test_block_search_with_annealing_inside_adds_reads_and_compile_costs(lines):
-    inner = recording(AnnealingSearch)(shots=5, num_sweeps=5, penalty="bound")
+    inner = recording(AnnealingSearch)(shots=5, sample_options={"num_sweeps": 5}, penalty="bound")
     res = BlockSearch(inner=inner, block_size=4, order="cyclic", max_sweeps=2, random_state=2).minimize(lines)
     blocks = type(inner).results
     m = lines.n_samples
