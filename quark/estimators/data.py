@@ -46,7 +46,7 @@ def resolve_model(model, model_options, weight_bits, loss, alpha, X: np.ndarray)
     if weight_bits is not None:
         weight_encoding(model, X.shape[1], weight_bits)  # says now if the model takes no k
     if loss == "auto":
-        loss = "squared" if model.linear and model.weight_kind != "spin" else "zero_one"
+        loss = model.auto_loss()  # the model's hook: squared where that is an exact QUBO, else 0-1
     return model, loss, alpha if alpha == "auto" else float(alpha)
 
 

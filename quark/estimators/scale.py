@@ -23,8 +23,9 @@ SCALE_FRACTIONS = (1.0, 0.8, 0.65, 0.5, 0.4, 0.3, 0.2)
 
 
 def scalable(model) -> bool:
-    """Whether the classifier fits the scale of this model's weights (linear, k-bit or ternary)."""
-    return bool(model.linear and model.weight_kind in ("fixed", "ternary"))
+    """Whether the classifier fits the scale of this model's weights (the model's
+    :meth:`~quark.models.base.QuantizedModel.fits_weight_scale` hook)."""
+    return bool(model.fits_weight_scale())
 
 
 class ScaleFit:
@@ -72,10 +73,10 @@ def scaled_encoding(model, n_features: int, weight_bits, s: float):
     scales = np.full(n_w, s)
     if bias:
         scales[-1] = 1.0
-    if model.weight_kind == "ternary":
+    plain = weight_encoding(model, n_features, weight_bits)  # the levels' kind and bits, read from the encoding
+    if plain.kind == "ternary":
         return weight_encoding(model, n_features, weight_bits, scale=scales)
-    k = model.default_weight_bits if weight_bits is None else weight_bits
-    step = 2.0 / max(2**k - 1, 1)
+    step = 2.0 / max(2**plain.bits_per_weight - 1, 1)
     return weight_encoding(model, n_features, weight_bits, scale=scales * step, offset=-scales)
 
 

@@ -8,7 +8,10 @@ the hooks defined here — never by its type:
 - :meth:`~QuantizedModel.reversible_form` — the gated-OR circuit form of Boolean models (oracles);
 - :meth:`~QuantizedModel.or_form` — the same structure as bit masks (the fast loss-table kernel);
 - :meth:`~QuantizedModel.quadratic_surrogate` — a quadratic stand-in of the loss (annealing);
-- :meth:`~QuantizedModel.weight_images` — how learned weights draw on the image grid (plots).
+- :meth:`~QuantizedModel.weight_images` — how learned weights draw on the image grid (plots);
+- :meth:`~QuantizedModel.prepare` — parameters set from the training data before any search (stumps);
+- :meth:`~QuantizedModel.auto_loss`, :meth:`~QuantizedModel.fits_weight_scale` — what the classifier's
+  ``"auto"`` settings mean for this model.
 """
 
 from __future__ import annotations
@@ -159,6 +162,16 @@ class QuantizedModel(ParamsMixin, ABC):
         """The model ready for this training data: itself, or a fitted copy for models with parameters
         set before any search (decision stumps choose their thresholds here)."""
         return self
+
+    def auto_loss(self) -> str:
+        """The loss ``loss="auto"`` trains: ``"squared"`` for linear models whose weights are not spins (the
+        squared loss is then an exact QUBO), ``"zero_one"`` otherwise. Override to choose another."""
+        return "squared" if self.linear and self.weight_kind != "spin" else "zero_one"
+
+    def fits_weight_scale(self) -> bool:
+        """Whether the classifier fits the scale of the quantized weights (the ridge start and the scale
+        alternation, ``alpha="auto"``): linear models with k-bit or ternary weights. Override to opt in or out."""
+        return bool(self.linear and self.weight_kind in ("fixed", "ternary"))
 
     def penalized(self, n_features: int) -> np.ndarray:
         """Which weights a ridge penalty (``alpha``) applies to: all but a bias (bool per weight)."""

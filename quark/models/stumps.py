@@ -38,7 +38,7 @@ class DecisionStumps(QuantizedModel):
     def __init__(self, thresholds=None, directions=None, max_thresholds: int = 32) -> None:
         self.thresholds = thresholds
         self.directions = directions
-        self.max_thresholds = check_int(max_thresholds, "max_thresholds", minimum=2)
+        self.max_thresholds = max_thresholds
 
     def n_weights(self, n_features: int) -> int:
         if n_features < 1:
@@ -50,6 +50,7 @@ class DecisionStumps(QuantizedModel):
     def prepare(self, X, y, sample_weight=None) -> "DecisionStumps":
         """A copy with one stump per feature fitted to ``(X, y)``: the best of up to ``max_thresholds``
         quantile thresholds and both directions, by weighted training accuracy."""
+        check_int(self.max_thresholds, "max_thresholds", minimum=2)
         X = np.asarray(X, dtype=np.float64)
         t = 2.0 * np.asarray(y, dtype=np.float64) - 1.0
         sw = np.ones(len(t)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)

@@ -135,7 +135,7 @@ def test_textbook_schedule_restarts_the_range_after_an_improvement():
         else:
             assert any(k > 0 for k in after)
     with pytest.raises(TypeError, match="'restart'"):
-        GroverAdaptiveSearch(restart="yes")
+        GroverAdaptiveSearch(restart="yes").minimize(table)
 
 
 def test_budget_patience_and_target_loss(mnist):
@@ -154,7 +154,7 @@ def test_budget_patience_and_target_loss(mnist):
 def test_explicit_statevector_path_finds_the_optimum():
     table = np.random.default_rng(1).permutation(256).astype(float)
     hits = [
-        GroverAdaptiveSearch(method="statevector", dtype=np.float64, random_state=s).minimize(table).loss == 0.0
+        GroverAdaptiveSearch(backend_options={"method": "statevector", "dtype": np.float64}, random_state=s).minimize(table).loss == 0.0
         for s in range(20)
     ]
     assert np.mean(hits) >= 0.9
@@ -200,14 +200,29 @@ def test_classifier_passes_backend_shots_and_max_queries(edges_rows):
         ({"target_loss": float("nan")}, ValueError, "'target_loss'"),
         ({"restart": "yes"}, TypeError, "'restart' must be True or False"),
         ({"backend": "qasm"}, ValueError, "'backend' of GroverAdaptiveSearch must be one of .*got 'qasm'"),
-        ({"method": "magic"}, ValueError, "'method'"),
+        ({"backend_options": {"method": "magic"}}, ValueError, "'method'"),
     ],
 )
 def test_bad_input(kwargs, exc, match):
+    opt = GroverAdaptiveSearch(**kwargs)  # __init__ only stores (scikit-learn's rule); the search checks
     with pytest.raises(exc, match=match):
-        GroverAdaptiveSearch(**kwargs)
+        opt.minimize(np.arange(8.0))
 
 
 def test_a_backend_without_grover_circuits_is_refused():
     with pytest.raises(TypeError, match="sample_threshold"):
-        GroverAdaptiveSearch(backend=object())
+        GroverAdaptiveSearch(backend=object()).minimize(np.arange(8.0))
+
+
+def test_unknown_options_are_refused_at_construction_with_the_nearest_name():
+    # GroverAdaptiveSearch(backend="aer", shot=5) once built and failed inside qiskit-aer
+    with pytest.raises(TypeError, match="'shot' \\(did you mean 'shots'\\?\\)"):
+        GroverAdaptiveSearch(backend="aer", shot=5)
+    with pytest.raises(TypeError, match="backend 'aer'.*'shot'"):
+        GroverAdaptiveSearch(backend="aer", backend_options={"shot": 5})
+    with pytest.raises(TypeError, match="'max_parallel_thread' \\(did you mean 'max_parallel_threads'\\?\\)"):
+        GroverAdaptiveSearch(backend="aer", backend_options={"aer_options": {"max_parallel_thread": 1}}).minimize(
+            np.arange(4.0))
+    # backend options go with a backend named here; an instance carries its own
+    with pytest.raises(TypeError, match="apply only when 'backend' is given by name"):
+        GroverAdaptiveSearch(backend=StatevectorBackend(), backend_options={"method": "auto"})

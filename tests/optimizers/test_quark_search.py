@@ -67,7 +67,7 @@ def test_paper_figures_from_shots(rows_paper):
 
 def test_explicit_backend_gives_the_same_distribution(rows_paper):
     shots = 40_000
-    res = QuarkSearch(iterations=3, shots=shots, copies=2, method="statevector", random_state=1).minimize(rows_paper)
+    res = QuarkSearch(iterations=3, shots=shots, copies=2, backend_options={"method": "statevector"}, random_state=1).minimize(rows_paper)
     _, exact = paper_formula(rows_paper, 3, 2)
     counts = np.repeat(list(res.info["counts"]), list(res.info["counts"].values()))
     assert total_variation(counts, exact) < 0.5 * np.sqrt(8 / shots) + 0.005
@@ -145,8 +145,16 @@ def test_needs_a_landscape():
     ],
 )
 def test_bad_input(kwargs, match):
+    opt = QuarkSearch(**kwargs)  # __init__ only stores; the search checks
     with pytest.raises(ValueError, match=match):
-        QuarkSearch(**kwargs)
+        opt.minimize(np.arange(8.0))
+
+
+def test_unknown_names_are_refused_where_they_are_written():
+    with pytest.raises(TypeError, match="'shot' \\(did you mean 'shots'\\?\\)"):
+        QuarkSearch(shot=5)
+    with pytest.raises(TypeError, match="backend 'statevector'.*'methd' \\(did you mean 'method'\\?\\)"):
+        QuarkSearch(backend_options={"methd": "auto"})
 
 
 def test_a_backend_without_the_joint_oracle_is_refused():
@@ -155,4 +163,4 @@ def test_a_backend_without_the_joint_oracle_is_refused():
             raise AssertionError
 
     with pytest.raises(TypeError, match="sample_joint"):
-        QuarkSearch(backend=ThresholdOnly())
+        QuarkSearch(backend=ThresholdOnly()).minimize(np.arange(8.0))

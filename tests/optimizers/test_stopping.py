@@ -141,7 +141,7 @@ def test_ties_make_the_search_longer_not_wrong():
 @pytest.mark.parametrize("value", [0.0, 1.0, 1.5, -0.1, float("nan"), "high"])
 def test_confidence_must_lie_strictly_between_0_and_1(value):
     with pytest.raises((ValueError, TypeError), match="confidence"):
-        GroverAdaptiveSearch(confidence=value)
+        GroverAdaptiveSearch(confidence=value).minimize(np.arange(8.0))
 
 
 def test_shared_decisions_equal_a_fresh_posterior_and_survive_a_full_tree(monkeypatch):

@@ -1,4 +1,4 @@
-"""Conformance kit: check any Grover backend — built-in or plug-in — against exact theory.
+"""Conformance kit for backends: check any Grover backend — built-in or plug-in — against exact theory.
 
 A backend's measured distribution after ``r`` rounds of the threshold oracle must match the
 closed form (uniform start, phase flip of the marked set ``loss < threshold``):
