@@ -108,15 +108,6 @@ class GroverBackend(ParamsMixin, ABC):
     name: ClassVar[str]
     properties: ClassVar[dict[str, Any]] = {}
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        # Plug-ins written against the first interface override the public methods and return bare
-        # index arrays: serve them through the template methods, which validate and wrap.
-        super().__init_subclass__(**kwargs)
-        for public in ("sample_threshold", "sample_joint"):
-            if public in cls.__dict__ and f"_{public}" not in cls.__dict__:
-                setattr(cls, f"_{public}", cls.__dict__[public])
-                setattr(cls, public, getattr(GroverBackend, public))
-
     # -- the template methods --------------------------------------------------------------------
     def sample_threshold(self, problem, threshold: float, iterations: int, shots: int, rng: np.random.Generator) -> Samples:
         """Measure the weight register after ``iterations`` Grover rounds, ``shots`` times.

@@ -36,7 +36,7 @@ class ToyBackend(GroverBackend):
     def __init__(self, scale=1.0):
         self.scale = scale  # options from get_backend("toy", scale=...) arrive here
 
-    def sample_threshold(self, problem, threshold, iterations, shots, rng):
+    def _sample_threshold(self, problem, threshold, iterations, shots, rng):
         table = problem.table()                       # loss of every setting (index k: bit i = (k >> i) & 1)
         marked = table < threshold
         amps = np.full(table.size, table.size ** -0.5)
@@ -44,7 +44,7 @@ class ToyBackend(GroverBackend):
             amps[marked] *= -1.0
             amps = 2.0 * amps.mean() - amps
         probs = amps**2 / np.sum(amps**2)
-        return rng.choice(table.size, size=shots, p=probs)    # measured shots, never an argmax
+        return rng.choice(table.size, size=shots, p=probs)    # measured shots, never an argmax (wrapped in Samples)
 '''
 
 

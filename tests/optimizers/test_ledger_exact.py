@@ -147,7 +147,7 @@ class DuckSpy:
         self.requests.append(Request("threshold", float(threshold), int(iterations), int(shots)))
         out = self.inner.sample_threshold(problem, threshold, iterations, shots, rng)
         self.returned.append(out)
-        return out.indices  # a bare index array, as plug-ins of the first interface return
+        return out.indices  # a bare index array: the search coerces it into Samples
 
 
 def grover_costs(problem, spy) -> dict[str, int]:
