@@ -43,7 +43,7 @@ MODULES: tuple[str, ...] = (
     "quark/optimizers/quark_search.py",
     "quark/optimizers/annealing.py",
     "quark/optimizers/ledger.py",
-    "quark/backends/sampling.py",
+    "quark/backends/sampler_run.py",
     "quark/baselines/counting.py",
 )
 

@@ -45,7 +45,7 @@ def _no_options(name: str, options: dict) -> None:
     if options:
         raise TypeError(
             f"sampler {name!r} takes no construction options; got {sorted(options)}. "
-            "Pass sampling parameters (num_sweeps, beta_range, ...) to AnnealingSearch(**sample_kwargs)"
+            "Pass sampling parameters (num_sweeps, beta_range, ...) to AnnealingSearch(sample_options={...})"
         )
 
 

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from quark.encoding._terms import DEFAULT_MAX_TERMS, terms_to_bqm
-from quark.encoding.compiled import ENCODINGS, CompiledModel
+from quark.encoding.compiled_model import ENCODINGS, CompiledModel
 from quark.encoding.hamiltonians import penalized_surrogate, weight_quadratic_terms
 from quark.encoding.landscape import LossLandscape
 from quark.encoding.problem import DEFAULT_MAX_TABLE_QUBITS, PolynomialProblem, RestrictedProblem, SearchProblem, as_problem

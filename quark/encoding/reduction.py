@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 
 from quark.encoding._terms import RELATIVE_TOLERANCE, coefficient_terms, terms_to_bqm
-from quark.encoding.compiled import CompiledModel
+from quark.encoding.compiled_model import CompiledModel
 from quark.encoding.transforms import mobius_transform
 from quark.exceptions import ProblemTooLargeError, advised
 

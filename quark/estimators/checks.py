@@ -12,10 +12,7 @@ from quark.models import MODELS, QuantizedModel
 from quark.estimators.schemes import SCHEMES
 from quark.optimizers import OPTIMIZERS, Optimizer
 
-__all__ = ["PARAMETER_CONSTRAINTS", "SHARED"]
-
-#: Classifier parameters passed on to an optimizer given by name, when its constructor takes them.
-SHARED = ("backend", "shots", "max_queries", "copies")
+__all__ = ["PARAMETER_CONSTRAINTS"]
 
 
 def _one_of(options: Callable[[], Any], allow_object: type | None = None, extra: tuple = ()) -> Callable:

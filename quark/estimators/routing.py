@@ -8,8 +8,8 @@ from typing import Any
 from sklearn.base import clone
 
 from quark._params import unknown_names_error
-from quark.estimators.checks import SHARED
 from quark.optimizers import OPTIMIZERS, Optimizer, get_optimizer
+from quark.optimizers.base import CLASSIFIER_SHARED
 
 __all__ = ["build_optimizer", "optimizer_name"]
 
@@ -55,7 +55,7 @@ def build_optimizer(params: dict, random_state=None) -> Optimizer:
         exc = unknown_names_error(f"optimizer={optimizer!r} (in 'optimizer_options')", "option", unknown, own)
         raise ValueError(str(exc))
     kwargs: dict[str, Any] = {}
-    for param in SHARED:
+    for param in CLASSIFIER_SHARED:  # the convenience parameters QuarkClassifier passes on
         value = params[param]
         if value is None or (param == "copies" and value == 1):
             continue

@@ -2,7 +2,7 @@
 
 :class:`AnnealingSearch` compiles a problem for a sampler (:mod:`quark.encoding.compile`: an exact
 QUBO, the exact polynomial reduced to a QUBO with a proved penalty, a quadratic surrogate, or the
-polynomial itself for ``sample_poly`` samplers), runs the sampler (:mod:`quark.backends.sampling`),
+polynomial itself for ``sample_poly`` samplers), runs the sampler (:mod:`quark.backends.sampler_run`),
 decodes the samples back to bit strings and checks each decoded bit string's loss on the problem
 itself — never trusting the sampler's energy. With the reduction's automatic penalty it starts far
 below the proved bound (small penalties anneal far better) and doubles it while the sampler's lowest
@@ -17,7 +17,7 @@ import numpy as np
 
 from quark._validation import check_bool, check_choice, check_int, check_mapping, check_number
 from quark.encoding.compile import CompiledModel, compile_problem
-from quark.encoding.compiled import ENCODINGS
+from quark.encoding.compiled_model import ENCODINGS
 from quark.encoding.reduction import MAX_REDUCTION_TERMS, PENALTY_MARGIN
 from quark.optimizers.base import Optimizer
 
@@ -181,7 +181,7 @@ class AnnealingSearch(Optimizer):
 
     def _round(self, sampler, compiled: CompiledModel, rng, sampler_name: str):
         """One sampler call, decoded: the run, the problem's bit strings and the broken products."""
-        from quark.backends.sampling import run_sampler
+        from quark.backends.sampler_run import run_sampler
 
         default_reads = DEFAULT_REDUCED_NUM_READS if compiled.encoding == "reduced" else DEFAULT_NUM_READS
         run = run_sampler(

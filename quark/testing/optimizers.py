@@ -141,8 +141,9 @@ def check_optimizer(opt_or_cls: Any, *, n_qubits: int = 6, trials: int = 20, min
             raise _fail(name, f"reported reached_optimum=True with loss {r.loss} above the minimum {best}")
         found += hit
         for f, v in _counts(r).items():
-            costs[f] += v / trials
+            costs[f] += v
     rate = found / trials
+    costs = {f: v / trials for f, v in costs.items()}
     if rate < min_success:
         raise _fail(name, f"found the optimum on {found} of {trials} random {n_qubits}-qubit {problems} "
                           f"({rate:.0%} < min_success {min_success:.0%})")

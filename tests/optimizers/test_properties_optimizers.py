@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from quark import QuarkClassifier
 from quark.datasets import load_edge_detection
 from quark.encoding import LossLandscape
-from quark.encoding.compiled import ENCODINGS
+from quark.encoding.compiled_model import ENCODINGS
 from quark.encoding.problem import as_problem
 from quark.exceptions import ProblemTooLargeError
 from quark.optimizers import OPTIMIZERS, AnnealingSearch, BlockSearch, SearchWarning, get_optimizer
