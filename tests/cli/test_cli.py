@@ -170,7 +170,9 @@ def test_named_real_data_sets_fit_many_features_and_classes(capsys):
 @pytest.mark.parametrize(("argv", "pattern"), [
     (["fit", "--dataset", "iris", "--digits", "1", "2"], r"'digits' \(--digits\) does not apply to data set 'iris'"),
     (["fit", "--data", "/no/such.csv"], r"no data file '/no/such.csv'"),
-    (["fit", "--dataset", "iris", "--option", "nonsense=1"], r"unknown option\(s\) \['nonsense'\] for GroverAdaptiveSearch"),
+    (["fit", "--dataset", "iris", "--option", "nonsense=1"], r"optimizer='grover' \(in 'optimizer_options'\) got an unknown option 'nonsense'"),
+    (["fit", "--dataset", "iris", "--option", "shot=5"], r"unknown option 'shot' \(did you mean 'shots'\?\)"),
+    (["fit", "--dataset", "iris", "--shots", "3", "--option", "shots=5"], r"'shots' is given twice"),
     (["predict", "--model", "/no/model.joblib", "--data", "/no/such.csv"], r"no model file"),
 ])
 def test_user_data_errors_are_one_line(capsys, argv, pattern):
