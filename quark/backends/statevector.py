@@ -25,7 +25,6 @@ loss); the explicit path adds the amplitudes (4 bytes per setting in float32) an
 from __future__ import annotations
 
 import math
-import warnings
 import weakref
 from typing import Any, ClassVar
 
