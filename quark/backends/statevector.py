@@ -93,8 +93,14 @@ class StatevectorBackend(GroverBackend, MarkedCounter):
         self.dtype = dtype
         self.max_memory = max_memory
         self.index_state = index_state
-        self._validate()
-        self._cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    @property
+    def _cache(self) -> weakref.WeakKeyDictionary:
+        """Loss data per problem, made on first use (``__init__`` only stores the parameters)."""
+        cache = self.__dict__.get("_loss_cache")
+        if cache is None:
+            cache = self.__dict__["_loss_cache"] = weakref.WeakKeyDictionary()
+        return cache
 
     def _validate(self) -> None:
         check_choice(self.method, "method", _METHODS)
@@ -114,18 +120,18 @@ class StatevectorBackend(GroverBackend, MarkedCounter):
     # the cache holds weak references and large tables: neither is worth pickling or copying
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state["_cache"] = None
+        state.pop("_loss_cache", None)
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self._cache = weakref.WeakKeyDictionary()
 
     def __deepcopy__(self, memo) -> "StatevectorBackend":
         return StatevectorBackend(self.method, self.dtype, self.max_memory, self.index_state)
 
     # -- loss data ---------------------------------------------------------------------------------
     def _data(self, problem, progress=None) -> LossData:
+        self._validate()  # every threshold path starts here: parameters are checked on use
         data = self._cache.get(problem)
         if data is None:
             data = LossData(problem, self.max_memory, progress)
@@ -281,6 +287,7 @@ class StatevectorBackend(GroverBackend, MarkedCounter):
         from quark._validation import check_int
         from quark.encoding.problem import as_problem
 
+        self._validate()
         method = check_choice(self.method if method is None else method, "method", _METHODS)
         iterations = check_int(iterations, "iterations", minimum=0)
         copies = check_int(copies, "copies")
@@ -310,6 +317,7 @@ class StatevectorBackend(GroverBackend, MarkedCounter):
         (else to its unmarked mass). Explicit: the joint statevector is evolved and the weight
         register measured (its marginal, by inverse CDF).
         """
+        self._validate()
         if self._explicit():
             a = self._joint_amplitudes(landscape, iterations, copies).astype(np.float64)
             return inverse_cdf(np.einsum("ij,ij->i", a, a), rng.random(shots)).astype(np.int64)

@@ -170,8 +170,11 @@ def test_memory_guard_names_the_gib_needed():
     ],
 )
 def test_bad_options(kwargs, match):
+    backend = StatevectorBackend(**kwargs)  # __init__ only stores; the backend checks when it runs
     with pytest.raises(ValueError, match=match):
-        StatevectorBackend(**kwargs)
+        backend.sample_threshold(np.arange(8.0), 3.0, 1, 4, np.random.default_rng(0))
+    with pytest.raises(ValueError, match=match):
+        backend.threshold_probabilities(np.arange(8.0), 3.0, 1)
 
 
 def test_bad_arguments():
