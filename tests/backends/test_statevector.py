@@ -208,16 +208,16 @@ def test_registry_copy_and_pickle():
 
 # -- the paper's joint oracle ----------------------------------------------------------------------
 @pytest.mark.parametrize("copies", [1, 2])
-@pytest.mark.parametrize("pad_data", [False, True])
-def test_joint_closed_form_equals_explicit_statevector(rows_paper, mnist, copies, pad_data):
-    b = StatevectorBackend(index_state="padded" if pad_data else "uniform", dtype=np.float64)
+@pytest.mark.parametrize("padded", [False, True])
+def test_joint_closed_form_equals_explicit_statevector(rows_paper, mnist, copies, padded):
+    b = StatevectorBackend(index_state="padded" if padded else "uniform", dtype=np.float64)
     lands = [rows_paper] if copies == 2 else [rows_paper, mnist]
     for land in lands:
         for r in (0, 1, 3, 6):
             closed = b.joint_probabilities(land, r, copies)
             explicit = b.joint_probabilities(land, r, copies, method="statevector")
             np.testing.assert_allclose(closed, explicit, atol=1e-10)
-            if not pad_data:
+            if not padded:
                 _, formula = paper_formula(land.correct_counts(np.arange(1 << land.n_qubits)), land.n_samples, r, copies)
                 np.testing.assert_allclose(closed, formula, atol=1e-12)
 
