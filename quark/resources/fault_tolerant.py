@@ -45,7 +45,7 @@ def logical_counts(compiled, key: str) -> dict[str, int]:
 
         plain = QuantumCircuit(compiled.num_qubits)  # registers without a layout: the estimator's QASM import
         plain.compose(compiled, inplace=True)        # takes virtual qubits only
-        with warnings.catch_warnings():  # qdk 1.2x marks this estimator API for a successor (qdk.qre); same counts
+        with warnings.catch_warnings():  # qdk 1.33 marks this estimator API for a successor (qdk.qre); same counts
             warnings.simplefilter("ignore", DeprecationWarning)
             res = qk.estimate(plain, optimization_level=0)
         return {k: int(v) for k, v in dict(res.logical_counts).items()}
