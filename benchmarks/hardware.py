@@ -41,6 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from quark.encoding import LossLandscape
+from quark.encoding.oracles import ORACLE_KINDS
 from quark.optimizers import ExhaustiveSearch, GroverAdaptiveSearch
 from quark.resources import estimate
 from quark.resources.counting import count_query, fingerprint, query_circuit
@@ -48,6 +49,8 @@ from quark.resources.fault_tolerant import LOGICAL_FIELDS, logical_counts, physi
 from quark.resources.targets import resolve_target
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The arithmetic (QUBO) oracle's name among the gate-level oracle kinds ("qubo" before it was renamed).
+ARITHMETIC = "arithmetic" if "arithmetic" in ORACLE_KINDS else "qubo"
 YEAR_S = 365.25 * 86400
 #: The resource estimator keeps times in integer nanoseconds and wraps past ~1e19 ns (measured: runtimes that fall
 #: as registers grow); a search longer than this is estimated for as many queries as fit in it and its runtime
@@ -138,7 +141,8 @@ def digit_blocks(sizes, max_built: int, max_table: int, max_classical: int, coef
         sub = land.restrict(block, base)
         row = {"bits": b}
         if b <= max_built:
-            for label, problem, kind in (("auto", sub, "auto"), ("arithmetic", rounded_block_bqm(bqm, block, base, coef_bits), "qubo")):
+            for label, problem, kind in (("auto", sub, "auto"),
+                                         ("arithmetic", rounded_block_bqm(bqm, block, base, coef_bits), ARITHMETIC)):
                 if label == "auto" and b > max_table:
                     continue
                 t0 = time.perf_counter()

@@ -45,6 +45,17 @@ _MAX_SCALE_ROUNDS = 200
 STARTS = ("ridge", "hebbian")
 
 
+#: Largest landscape (bytes of its arrays: the problem's training data) a pickled fit keeps.
+KEEP_PROBLEM_BYTES = 32 * 2**20
+
+
+def _array_bytes(problem) -> int:
+    """Bytes of the NumPy arrays a problem holds (one level deep: its data, weights, cached scores)."""
+    if problem is None:
+        return 0
+    return sum(v.nbytes for v in vars(problem).values() if isinstance(v, np.ndarray))
+
+
 @dataclass
 class BinaryFit:
     """One fitted two-class problem."""
@@ -56,7 +67,18 @@ class BinaryFit:
     result: SearchResult
     info: dict = field(default_factory=dict)
     #: the landscape the (last) search ran on: what :func:`quark.resources.estimate` builds circuits for
+    #: (saved with the model only up to :data:`KEEP_PROBLEM_BYTES` of arrays; see :meth:`__getstate__`)
     problem: Any = None
+
+    def __getstate__(self) -> dict:
+        """Pickle without a landscape whose arrays (the training data) exceed :data:`KEEP_PROBLEM_BYTES`:
+        a saved model stays small; its resource estimate then needs the training data again."""
+        state = dict(self.__dict__)
+        size = _array_bytes(self.problem)
+        if size > KEEP_PROBLEM_BYTES:
+            state["problem"] = None
+            state["info"] = {**self.info, "problem_not_saved_bytes": size}
+        return state
 
 
 def _searcher(optimizer: Optimizer, land: LossLandscape, max_qubits: int | None, init=None,

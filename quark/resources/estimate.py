@@ -150,16 +150,21 @@ def _queries_of(result, problem) -> list[Query]:
     return [Query(p, led.oracle_queries, led.shots, threshold, 1, copies)]
 
 
-def _searches(obj, problem) -> tuple[list[Query], list[str]]:
+def _searches(obj, problem, data) -> tuple[list[Query], list[str]]:
     """``(queries, optimizer names)`` of a fitted classifier or a search result with its problem."""
     if hasattr(obj, "fits_"):
         if problem is not None:
-            raise ValueError("a fitted classifier carries its problems; do not pass 'problem'")
+            raise ValueError("a fitted classifier carries its problems; do not pass 'problem' (pass X, y instead)")
         queries, names = [], []
         for i, fit in enumerate(obj.fits_):
-            if fit.problem is None:
-                raise ValueError(f"problem {i} of the classifier kept no landscape (fitted by an older Quark?); refit it")
-            queries += _queries_of(fit.result, fit.problem)
+            land = obj.landscape(*data, problem=i) if data is not None else fit.problem
+            if land is None:
+                size = fit.info.get("problem_not_saved_bytes")
+                why = (f"its training data ({size / 2**20:.0f} MiB) was not saved with the model" if size else
+                       "it was fitted by an older Quark")
+                raise ValueError(f"problem {i} of the classifier kept no landscape: {why}; pass the training data, "
+                                 "estimate(clf, X=X, y=y) (and sample_weight), to rebuild it")
+            queries += _queries_of(fit.result, land)
             names.append(str(fit.result.info.get("optimizer", "?")))
         return queries, names
     if hasattr(obj, "ledger") and hasattr(obj, "bits"):
@@ -179,8 +184,9 @@ def _oracle_of(obj, oracle):
 
 
 # -- the estimate ---------------------------------------------------------------------------------
-def estimate(obj, problem=None, *, target: Any = "aer", oracle: str | None = None, optimization_level: int = 1,
-             seed_transpiler: int = 0, params: dict | None = None, max_table_qubits: int = 16) -> ResourceEstimate:
+def estimate(obj, problem=None, *, target: Any = "aer", X=None, y=None, sample_weight=None, oracle: str | None = None,
+             optimization_level: int = 1, seed_transpiler: int = 0, params: dict | None = None,
+             max_table_qubits: int = 16) -> ResourceEstimate:
     """Resources a fitted classifier's searches (or one search) would need on ``target``.
 
     Parameters
@@ -189,6 +195,10 @@ def estimate(obj, problem=None, *, target: Any = "aer", oracle: str | None = Non
         A fitted classifier (every two-class problem it searched is counted) or a search result.
     problem : optional
         The problem a :class:`~quark.optimizers.SearchResult` searched (anything ``minimize`` takes).
+    X, y, sample_weight : optional
+        A classifier's training data: its problems are rebuilt from them (``clf.landscape(X, y,
+        problem=i)``) instead of read from the fit — needed where a saved model did not keep its
+        landscapes (training data over 32 MiB).
     target : str or qiskit BackendV2, default="aer"
         ``"aer"`` (Aer's basis: multi-qubit gates Aer runs natively count as one operation),
         an IBM device by name (``"fake_brisbane"``: offline, qiskit-ibm-runtime's fake devices) or as
@@ -221,7 +231,9 @@ def estimate(obj, problem=None, *, target: Any = "aer", oracle: str | None = Non
     True
     """
     spec = resolve_target(target, optimization_level=optimization_level, seed_transpiler=seed_transpiler)
-    queries, optimizers = _searches(obj, problem)
+    if (X is None) != (y is None):
+        raise ValueError("pass both X and y (the classifier's training data), or neither")
+    queries, optimizers = _searches(obj, problem, None if X is None else (X, y, sample_weight))
     kind = _oracle_of(obj, oracle)
     queries = [q for q in queries if q.queries > 0]
     if not queries:

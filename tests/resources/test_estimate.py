@@ -138,3 +138,27 @@ def test_missing_qdk_names_the_extra(edge_fit, monkeypatch):
     monkeypatch.setitem(sys.modules, "qdk.qiskit", None)
     with pytest.raises(MissingDependencyError, match=r"quark-qml\[resources\]"):
         estimate(edge_fit, target="fault-tolerant")
+
+
+def test_training_data_rebuilds_the_landscapes(edge_fit):
+    X, y = load_edge_detection(size=2)
+    kept = estimate(edge_fit, target="aer")
+    rebuilt = estimate(edge_fit, target="aer", X=X, y=y)
+    assert rebuilt.parts == kept.parts
+    with pytest.raises(ValueError, match="pass both X and y"):
+        estimate(edge_fit, X=X)
+
+
+def test_a_large_landscape_is_not_pickled_and_the_estimate_says_why(monkeypatch):
+    import pickle
+
+    from quark.estimators import binary
+
+    X, y = load_edge_detection(size=2)
+    clf = QuarkClassifier(model="line-detector", random_state=0).fit(X, y)
+    monkeypatch.setattr(binary, "KEEP_PROBLEM_BYTES", 16)
+    loaded = pickle.loads(pickle.dumps(clf))
+    assert loaded.fits_[0].problem is None
+    with pytest.raises(ValueError, match=r"training data \(0 MiB\) was not saved.*estimate\(clf, X=X, y=y\)"):
+        estimate(loaded, target="aer")
+    assert estimate(loaded, target="aer", X=X, y=y).oracle_queries == clf.result_.ledger.oracle_queries
