@@ -44,7 +44,7 @@ from quark.encoding import LossLandscape
 from quark.encoding.oracles import ORACLE_KINDS
 from quark.optimizers import ExhaustiveSearch, GroverAdaptiveSearch
 from quark.resources import estimate
-from quark.resources.counting import count_query, fingerprint, query_circuit
+from quark.resources.counting import count_query, query_oracle
 from quark.resources.fault_tolerant import LOGICAL_FIELDS, logical_counts, physical_estimate
 from quark.resources.targets import resolve_target
 
@@ -146,10 +146,10 @@ def digit_blocks(sizes, max_built: int, max_table: int, max_classical: int, coef
                 if label == "auto" and b > max_table:
                     continue
                 t0 = time.perf_counter()
-                circ, okind, n_w = query_circuit(problem, oracle=kind, threshold=0.0)
-                counts = count_query(circ, ft)
-                lc = logical_counts(counts["circuit"], fingerprint(circ))
-                row[label] = {"oracle": okind, "qubits": circ.num_qubits, "two_qubit_gates": counts["two_qubit_gates"],
+                oq = query_oracle(problem, oracle=kind, threshold=0.0)
+                counts = count_query(oq, ft)
+                lc = logical_counts(counts["circuit"], oq.key())
+                row[label] = {"oracle": oq.kind, "qubits": counts["qubits"], "two_qubit_gates": counts["two_qubit_gates"],
                               "logical": lc, "build_s": time.perf_counter() - t0}
             print(f"b={b}: " + ", ".join(f"{k}: {row[k]['oracle']} {row[k]['qubits']}q T={row[k]['logical']['tCount']} "
                                         f"rot={row[k]['logical']['rotationCount']} ({row[k]['build_s']:.1f}s)"

@@ -18,9 +18,10 @@ query's circuit, compiled and counted, cached per distinct circuit),
 
 from __future__ import annotations
 
-from quark.resources.counting import clear_cache, count_query, query_circuit
+from quark.resources.counting import QueryOracle, clear_cache, count_query, query_circuit, query_oracle
 from quark.resources.estimate import ResourceEstimate, estimate
 from quark.resources.targets import TARGET_KINDS, resolve_target
 
-__all__ = ["estimate", "ResourceEstimate", "resolve_target", "query_circuit", "count_query", "clear_cache",
+__all__ = ["estimate", "ResourceEstimate", "resolve_target", "query_oracle", "QueryOracle", "query_circuit",
+           "count_query", "clear_cache",
            "TARGET_KINDS"]

@@ -17,7 +17,7 @@ import numpy as np
 
 from quark.resources.targets import TargetSpec
 
-__all__ = ["query_circuit", "count_query", "fingerprint", "clear_cache"]
+__all__ = ["CACHE_MODES", "QueryOracle", "query_oracle", "query_circuit", "count_query", "fingerprint", "clear_cache"]
 
 _CACHE: dict[tuple, dict[str, Any]] = {}
 _CACHE_SIZE = 512
@@ -39,9 +39,56 @@ def cached(key: tuple, build):
     return hit
 
 
-def query_circuit(problem, *, oracle: str = "auto", threshold: float | None = None, joint_copies: int | None = None,
-                  max_table_qubits: int = 16):
-    """``(Grover iterate, oracle kind, weight qubits)`` of one query on ``problem``.
+#: How queries are recognised as already counted: ``"shape"`` — the same gates on the same qubits (rotation
+#: angles and the table oracle's marks ignored: they change no gate count except where an angle happens to be
+#: a Clifford one); ``"exact"`` — the same gates with the same parameters.
+CACHE_MODES = ("shape", "exact")
+
+
+class QueryOracle:
+    """The oracle of one query (threshold bound, built on first use) and what the Grover iterate needs.
+
+    Attributes
+    ----------
+    kind : str
+        The oracle kind (``"counting"``, ``"qubo"``/``"arithmetic"``, ``"table"``, ``"joint"``).
+    n_weights : int
+        Weight qubits.
+    """
+
+    def __init__(self, build, kind: str, n_weights: int, search_qubits: list, state_preparation=None) -> None:
+        self._build, self._circuit = build, None
+        self.kind, self.n_weights = kind, int(n_weights)
+        self.search_qubits, self.state_preparation = list(search_qubits), state_preparation
+        self._keys: dict[str, str] = {}
+
+    @property
+    def circuit(self):
+        """The oracle circuit, threshold bound."""
+        if self._circuit is None:
+            self._circuit = self._build()
+        return self._circuit
+
+    def key(self, mode: str = "exact") -> str:
+        """What identifies the query in the count cache (see :data:`CACHE_MODES`)."""
+        if mode not in self._keys:
+            if mode == "shape" and self.kind == "table":  # a diagonal of +-1 on n qubits: its shape is n
+                self._keys[mode] = f"table:{self.n_weights}"
+            else:
+                self._keys[mode] = f"{self.kind}:{mode}:{fingerprint(self.circuit, parameters=mode == 'exact')}"
+        return self._keys[mode]
+
+    def iterate(self):
+        """The Grover iterate: the oracle, then the reflection about the start state on the search qubits."""
+        from qiskit.circuit.library import grover_operator
+
+        return grover_operator(self.circuit, state_preparation=self.state_preparation,
+                               reflection_qubits=self.search_qubits)
+
+
+def query_oracle(problem, *, oracle: str = "auto", threshold: float | None = None, joint_copies: int | None = None,
+                 max_table_qubits: int = 16) -> QueryOracle:
+    """The :class:`QueryOracle` of one query on ``problem``.
 
     Parameters
     ----------
@@ -50,27 +97,27 @@ def query_circuit(problem, *, oracle: str = "auto", threshold: float | None = No
     oracle : str
         Oracle kind, as for the gate-level backends (``"auto"``: what they pick).
     threshold : float, optional
-        The threshold bound into the oracle (it changes rotation angles only); default: the
-        problem's loss midway between its bounds is not known cheaply, so the caller passes the
-        search's final loss.
+        The threshold bound into the oracle (it changes rotation angles, not the gate structure);
+        the caller passes the search's final loss. Default 0.
     joint_copies : int, optional
-        Count the paper's joint oracle with this many data copies instead of a threshold oracle.
+        The paper's joint oracle with this many data copies instead of a threshold oracle.
     """
-    from qiskit.circuit.library import grover_operator
-
     if joint_copies is not None:
         from quark.encoding.oracles import joint_oracle
 
         jo = joint_oracle(problem, int(joint_copies))
-        Q = grover_operator(jo.circuit, state_preparation=jo.state_preparation, reflection_qubits=jo.search_qubits)
-        return Q, "joint", jo.n_weights
+        return QueryOracle(lambda: jo.circuit, "joint", jo.n_weights, list(jo.search_qubits), jo.state_preparation)
     from quark.encoding.oracles import choose_threshold_oracle
 
     orc = choose_threshold_oracle(problem, oracle, max_table_qubits=max_table_qubits, compact=False)
-    qc = orc.bound(0.0 if threshold is None else float(threshold))
-    n = orc.n_weights
-    Q = grover_operator(qc, reflection_qubits=list(range(n)))
-    return Q, orc.kind, n
+    t = 0.0 if threshold is None else float(threshold)
+    return QueryOracle(lambda: orc.bound(t), orc.kind, orc.n_weights, list(range(orc.n_weights)))
+
+
+def query_circuit(problem, **options):
+    """``(Grover iterate, oracle kind, weight qubits)`` of one query on ``problem`` (options of :func:`query_oracle`)."""
+    q = query_oracle(problem, **options)
+    return q.iterate(), q.kind, q.n_weights
 
 
 def _standard_names() -> frozenset:
@@ -82,8 +129,8 @@ def _standard_names() -> frozenset:
 _STANDARD: frozenset = frozenset()
 
 
-def fingerprint(circuit) -> str:
-    """A digest of a circuit's instructions, their qubits and parameters: equal circuits, equal digests."""
+def fingerprint(circuit, *, parameters: bool = True) -> str:
+    """A digest of a circuit's instructions, their qubits and (``parameters=True``) their parameters."""
     global _STANDARD
     if not _STANDARD:
         _STANDARD = _standard_names()
@@ -94,13 +141,13 @@ def fingerprint(circuit) -> str:
         op = inst.operation
         h.update(op.name.encode())
         h.update(np.asarray([index[q] for q in inst.qubits], dtype=np.int32).tobytes())
-        for p in op.params:
-            try:
-                h.update(np.asarray(p, dtype=np.complex128).round(12).tobytes())
+        if op.params and parameters:
+            try:  # one conversion for all parameters (a diagonal gate has 2**n of them)
+                h.update(np.asarray(op.params, dtype=np.complex128).round(12).tobytes())
             except (TypeError, ValueError):
-                h.update(repr(p).encode())
+                h.update(repr(op.params).encode())
         if op.name not in _STANDARD and getattr(op, "definition", None) is not None:
-            h.update(fingerprint(op.definition).encode())
+            h.update(fingerprint(op.definition, parameters=parameters).encode())
     return h.hexdigest()
 
 
@@ -113,16 +160,20 @@ def _depth(circuit) -> int:
     return int(circuit.depth(lambda inst: not getattr(inst.operation, "_directive", False)))
 
 
-def count_query(circuit, spec: TargetSpec, key: str | None = None) -> dict[str, Any]:
-    """Counts of one query circuit compiled for ``spec`` (cached by the circuit's :func:`fingerprint`).
+def count_query(query, spec: TargetSpec, key: str | None = None) -> dict[str, Any]:
+    """Counts of one query compiled for ``spec``, cached per distinct query.
+
+    ``query`` is a :class:`QueryOracle` (cached by its oracle's key; the iterate is built only on a
+    miss) or a circuit (cached by its :func:`fingerprint`, or ``key``).
 
     Returns ``qubits`` (logical), ``two_qubit_gates``, ``depth``, ``ops`` (gate counts after
     compilation), ``duration_s`` (IBM devices: the scheduled length from the device's gate
     durations; else ``None``) and, for the fault-tolerant target, ``toffolis`` and ``t_gates``.
     """
-    key = key or fingerprint(circuit)
+    key = key or (query.key() if isinstance(query, QueryOracle) else fingerprint(query))
 
     def build():
+        circuit = query.iterate() if isinstance(query, QueryOracle) else query
         n_dev = spec.n_device_qubits
         if n_dev is not None and circuit.num_qubits > n_dev:
             raise ValueError(f"one query needs {circuit.num_qubits} qubits; the device {spec.name!r} has {n_dev}")

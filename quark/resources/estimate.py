@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from quark.resources.counting import count_query, fingerprint, query_circuit
+from quark.resources.counting import count_query, query_oracle
 from quark.resources.targets import resolve_target
 
 __all__ = ["ResourceEstimate", "estimate", "Query"]
@@ -186,7 +186,7 @@ def _oracle_of(obj, oracle):
 # -- the estimate ---------------------------------------------------------------------------------
 def estimate(obj, problem=None, *, target: Any = "aer", X=None, y=None, sample_weight=None, oracle: str | None = None,
              optimization_level: int = 1, seed_transpiler: int = 0, params: dict | None = None,
-             max_table_qubits: int = 16) -> ResourceEstimate:
+             max_table_qubits: int = 16, cache: str = "shape") -> ResourceEstimate:
     """Resources a fitted classifier's searches (or one search) would need on ``target``.
 
     Parameters
@@ -213,6 +213,11 @@ def estimate(obj, problem=None, *, target: Any = "aer", X=None, y=None, sample_w
         ``errorBudget``, ...), over :data:`~quark.resources.fault_tolerant.DEFAULT_PARAMS`.
     max_table_qubits : int
         Largest register the table oracle may take (where the oracle choice falls back to it).
+    cache : {"shape", "exact"}, default="shape"
+        Which queries are counted once: those of the same gates on the same qubits (``"shape"``:
+        rotation angles and a table oracle's marks ignored — the blocks and problems of a fit share
+        counts) or only identical circuits (``"exact"``: angles that happen to be Clifford ones change
+        T counts and a few gates).
 
     Returns
     -------
@@ -230,6 +235,10 @@ def estimate(obj, problem=None, *, target: Any = "aer", X=None, y=None, sample_w
     >>> round(est.two_qubit_gates * est.oracle_queries) == round(est.total_two_qubit_gates)
     True
     """
+    from quark.resources.counting import CACHE_MODES
+
+    if cache not in CACHE_MODES:
+        raise ValueError(f"'cache' must be one of {CACHE_MODES}; got {cache!r}")
     spec = resolve_target(target, optimization_level=optimization_level, seed_transpiler=seed_transpiler)
     if (X is None) != (y is None):
         raise ValueError("pass both X and y (the classifier's training data), or neither")
@@ -243,17 +252,20 @@ def estimate(obj, problem=None, *, target: Any = "aer", X=None, y=None, sample_w
         )
     parts = []
     for q in queries:
-        circ, okind, n_w = query_circuit(q.problem, oracle=kind, threshold=q.threshold, joint_copies=q.joint_copies,
-                                         max_table_qubits=max_table_qubits)
-        key = fingerprint(circ)
-        counts = count_query(circ, spec, key)
-        parts.append({"oracle": okind, "weight_qubits": n_w, "queries": q.queries, "shots": q.shots,
+        oq = query_oracle(q.problem, oracle=kind, threshold=q.threshold, joint_copies=q.joint_copies,
+                          max_table_qubits=max_table_qubits)
+        key = oq.key(cache)
+        counts = count_query(oq, spec, key)
+        parts.append({"oracle": oq.kind, "weight_qubits": oq.n_weights, "queries": q.queries, "shots": q.shots,
                       "steps": q.steps, "key": key, **{k: v for k, v in counts.items() if k != "circuit"}})
         if spec.kind == "fault-tolerant":
             from quark.resources.fault_tolerant import logical_counts
 
             parts[-1]["logical"] = logical_counts(counts["circuit"], key)
-    return _combine(spec, parts, params)
+    est = _combine(spec, parts, params)
+    est.assumptions["cache"] = (f"cache={cache!r}: " + ("queries of the same gates on the same qubits counted once (angles "
+                                "and table marks ignored)" if cache == "shape" else "identical circuits counted once"))
+    return est
 
 
 def _combine(spec, parts: list[dict], params: dict | None) -> ResourceEstimate:

@@ -162,3 +162,19 @@ def test_a_large_landscape_is_not_pickled_and_the_estimate_says_why(monkeypatch)
     with pytest.raises(ValueError, match=r"training data \(0 MiB\) was not saved.*estimate\(clf, X=X, y=y\)"):
         estimate(loaded, target="aer")
     assert estimate(loaded, target="aer", X=X, y=y).oracle_queries == clf.result_.ledger.oracle_queries
+
+
+def test_cache_modes_tell_shapes_from_exact_circuits():
+    from quark.resources import query_oracle
+
+    rng = np.random.default_rng(0)
+    a = query_oracle(rng.permutation(16).astype(float), oracle="table", threshold=5.0)
+    b = query_oracle(rng.permutation(16).astype(float), oracle="table", threshold=5.0)
+    assert a.key("shape") == b.key("shape") == "table:4"
+    assert a.key("exact") != b.key("exact")              # other marks, another diagonal
+    X, y = load_edge_detection(size=2)
+    land = LossLandscape("line-detector", None, X, y)
+    lo, hi = query_oracle(land, threshold=0.2), query_oracle(land, threshold=0.6)
+    assert lo.key("shape") == hi.key("shape") and lo.key("exact") != hi.key("exact")
+    with pytest.raises(ValueError, match="'cache' must be one of"):
+        estimate(GroverAdaptiveSearch(random_state=0).minimize(land), land, cache="nope")
