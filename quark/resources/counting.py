@@ -177,10 +177,17 @@ def count_query(query, spec: TargetSpec, key: str | None = None) -> dict[str, An
         n_dev = spec.n_device_qubits
         if n_dev is not None and circuit.num_qubits > n_dev:
             raise ValueError(f"one query needs {circuit.num_qubits} qubits; the device {spec.name!r} has {n_dev}")
-        tqc = spec.pass_manager().run(circuit)
+        level = spec.optimization_level
+        try:
+            tqc = spec.pass_manager().run(circuit)
+        except BaseException as exc:  # Qiskit 2.6 panics (a Rust PanicException) in optimize_1q_gates_decomposition on
+            if type(exc).__name__ != "PanicException" or level == 0:  # some joint oracles with Aer's target
+                raise
+            level = 0
+            tqc = spec.pass_manager(0).run(circuit)
         ops = {str(k): int(v) for k, v in tqc.count_ops().items()}
         out = {"qubits": int(circuit.num_qubits), "two_qubit_gates": _two_qubit_gates(tqc), "depth": _depth(tqc),
-               "ops": ops, "duration_s": None}
+               "ops": ops, "duration_s": None, "optimization_level": level}
         if spec.kind == "ibm":
             try:
                 out["duration_s"] = float(tqc.estimate_duration(spec.backend.target, unit="s"))

@@ -49,21 +49,24 @@ class TargetSpec:
         """What identifies the target in the circuit-count cache."""
         return (self.kind, self.name, self.optimization_level, self.seed_transpiler)
 
-    def pass_manager(self):
-        """The preset pass manager compiling a circuit for this target (built once)."""
-        if self._pm is None:
-            from qiskit.transpiler import generate_preset_pass_manager
+    def pass_manager_options(self) -> dict:
+        """What ``generate_preset_pass_manager`` needs besides the level: a basis, Aer's target, or the device."""
+        if self.kind == "fault-tolerant":
+            return {"basis_gates": list(FT_BASIS)}
+        if self.kind == "aer":
+            return {"target": self.backend.target}
+        return {"backend": self.backend, "seed_transpiler": self.seed_transpiler}
 
-            if self.kind == "fault-tolerant":
-                self._pm = generate_preset_pass_manager(optimization_level=self.optimization_level,
-                                                        basis_gates=list(FT_BASIS))
-            elif self.kind == "aer":
-                self._pm = generate_preset_pass_manager(optimization_level=self.optimization_level,
-                                                        target=self.backend.target)
-            else:
-                self._pm = generate_preset_pass_manager(optimization_level=self.optimization_level,
-                                                        backend=self.backend, seed_transpiler=self.seed_transpiler)
-        return self._pm
+    def pass_manager(self, optimization_level: int | None = None):
+        """The preset pass manager compiling a circuit for this target (built once per level)."""
+        from qiskit.transpiler import generate_preset_pass_manager
+
+        level = self.optimization_level if optimization_level is None else int(optimization_level)
+        if self._pm is None:
+            self._pm = {}
+        if level not in self._pm:
+            self._pm[level] = generate_preset_pass_manager(optimization_level=level, **self.pass_manager_options())
+        return self._pm[level]
 
     @property
     def n_device_qubits(self) -> int | None:

@@ -102,8 +102,8 @@ def test_circuits_are_counted_once(edge_fit, monkeypatch):
     runs = []
     real = targets.TargetSpec.pass_manager
 
-    def spy(self):
-        pm = real(self)
+    def spy(self, *level):
+        pm = real(self, *level)
         runs.append(1)
         return pm
 
@@ -178,3 +178,16 @@ def test_cache_modes_tell_shapes_from_exact_circuits():
     assert lo.key("shape") == hi.key("shape") and lo.key("exact") != hi.key("exact")
     with pytest.raises(ValueError, match="'cache' must be one of"):
         estimate(GroverAdaptiveSearch(random_state=0).minimize(land), land, cache="nope")
+
+
+@pytest.mark.parametrize("copies", [1, 2])
+def test_the_papers_amplification_counts_its_joint_oracle(copies):
+    from quark.optimizers import QuarkSearch
+
+    X, y = load_edge_detection(size=2)
+    land = LossLandscape("line-detector", None, X, y)
+    res = QuarkSearch(copies=copies, random_state=0).minimize(land)
+    est = estimate(res, land, target="aer")
+    _check_totals(est, res.ledger)
+    assert est.oracles == {"joint": res.ledger.oracle_queries}
+    assert est.qubits > est.weight_qubits == land.n_qubits        # data index and work registers
