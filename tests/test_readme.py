@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["README.md", "docs/your_data.md", "docs/getting_started.md", "docs/classifier.md"]
+PAGES = ["README.md", "docs/your_data.md", "docs/getting_started.md", "docs/classifier.md", "docs/hardware.md"]
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -4,7 +4,9 @@ Sub-commands::
 
     quark fit (--dataset NAME | --data FILE [--target COLUMN]) [options] [--save MODEL] [--plot OUT.png]
     quark predict --model MODEL --data FILE [--out FILE] [--proba]
-    quark info MODEL
+    quark info MODEL [--target TARGET]   what a saved model was fitted on, its ledger and its resource estimate
+    quark estimate --model MODEL [--target TARGET] [--json]
+                                         resources its searches would need: Aer, an IBM device, fault-tolerant
     quark backends                       which backends are usable here, and why not
     quark bench [NAME] [-- ARGS...]      list or run the scripts in benchmarks/
 
@@ -26,7 +28,7 @@ from quark.cli.arguments import Parser, UserError
 __all__ = ["main", "build_parser", "COMMANDS"]
 
 #: The sub-commands, one module each (``register`` adds its parser, ``run`` carries it out).
-COMMANDS = ("fit", "predict", "info", "backends", "bench")
+COMMANDS = ("fit", "predict", "info", "estimate", "backends", "bench")
 
 
 def build_parser() -> argparse.ArgumentParser:

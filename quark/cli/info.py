@@ -12,6 +12,9 @@ def register(sub) -> None:
     info = sub.add_parser("info", help="describe a saved model: what was fitted, on what, at what cost",
                           description="Describe a model saved by 'quark fit --save'.")
     info.add_argument("model", metavar="MODEL")
+    info.add_argument("--target", default="aer", metavar="TARGET",
+                      help="the resource estimate's target: 'aer' (default), an IBM device name, 'fault-tolerant', "
+                           "or 'none' to skip it (see 'quark estimate')")
     info.set_defaults(func=run)
 
 
@@ -35,4 +38,18 @@ def run(args) -> int:
     print(f"optimizer   {clf._optimizer_name()!r}; loss {clf.loss_!r}; training loss {clf.result_.loss:.4g}")
     print("ledger")
     print(format_ledger(clf.result_.ledger))
+    target = getattr(args, "target", "aer")
+    if target != "none":
+        print(_resources(clf, target))
     return 0
+
+
+def _resources(clf, target: str) -> str:
+    """The resource estimate's lines, or why there is none (a search without oracle queries, an old model)."""
+    from quark.cli.estimate import format_estimate
+    from quark.resources import estimate
+
+    try:
+        return "resources\n" + format_estimate(estimate(clf, target=target))
+    except ValueError as exc:
+        return f"resources   none: {' '.join(str(exc).split())}"

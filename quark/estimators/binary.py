@@ -45,6 +45,17 @@ _MAX_SCALE_ROUNDS = 200
 STARTS = ("ridge", "hebbian")
 
 
+#: Largest landscape (bytes of its arrays: the problem's training data) a pickled fit keeps.
+KEEP_PROBLEM_BYTES = 32 * 2**20
+
+
+def _array_bytes(problem) -> int:
+    """Bytes of the NumPy arrays a problem holds (one level deep: its data, weights, cached scores)."""
+    if problem is None:
+        return 0
+    return sum(v.nbytes for v in vars(problem).values() if isinstance(v, np.ndarray))
+
+
 @dataclass
 class BinaryFit:
     """One fitted two-class problem."""
@@ -55,6 +66,19 @@ class BinaryFit:
     bits: np.ndarray
     result: SearchResult
     info: dict = field(default_factory=dict)
+    #: the landscape the (last) search ran on: what :func:`quark.resources.estimate` builds circuits for
+    #: (saved with the model only up to :data:`KEEP_PROBLEM_BYTES` of arrays; see :meth:`__getstate__`)
+    problem: Any = None
+
+    def __getstate__(self) -> dict:
+        """Pickle without a landscape whose arrays (the training data) exceed :data:`KEEP_PROBLEM_BYTES`:
+        a saved model stays small; its resource estimate then needs the training data again."""
+        state = dict(self.__dict__)
+        size = _array_bytes(self.problem)
+        if size > KEEP_PROBLEM_BYTES:
+            state["problem"] = None
+            state["info"] = {**self.info, "problem_not_saved_bytes": size}
+        return state
 
 
 def _searcher(optimizer: Optimizer, land: LossLandscape, max_qubits: int | None, init=None,
@@ -86,7 +110,7 @@ def fit_binary(model, X: np.ndarray, y: np.ndarray, *, loss: str, alpha, weight_
         land = LossLandscape(model, encoding, X, y, loss, alpha=alpha, sample_weight=sample_weight)
         result = _searcher(optimizer, land, max_qubits).minimize(land)
         result.info.setdefault("alpha", alpha)
-        return BinaryFit(model, encoding, np.asarray(result.weights), np.asarray(result.bits), result)
+        return BinaryFit(model, encoding, np.asarray(result.weights), np.asarray(result.bits), result, problem=land)
     if start == "ridge":
         return _fit_from_ridge(model, X, y, alpha=alpha, weight_bits=weight_bits, optimizer=optimizer,
                                max_qubits=max_qubits, sample_weight=sample_weight)
@@ -117,7 +141,7 @@ def _fit_from_ridge(model, X, y, *, alpha, weight_bits, optimizer, max_qubits, s
                        start_weights=np.asarray(land.decode(start_bits)),
                        alpha=alpha, reached_optimum=None)
     return BinaryFit(model, enc, np.asarray(result.weights), np.asarray(result.bits), result,
-                     {"scale": s, "start": "ridge"})
+                     {"scale": s, "start": "ridge"}, problem=land)
 
 
 def _fit_scaled(model, X, y, *, alpha, weight_bits, optimizer, max_qubits, sample_weight) -> BinaryFit:
@@ -138,6 +162,7 @@ def _fit_scaled(model, X, y, *, alpha, weight_bits, optimizer, max_qubits, sampl
     bits = probe.encode(nearest_levels(probe, v0))  # the same levels at scale s
     history, rounds, result = [], 0, None
     steps = reached = 0
+    sizes: dict = {}
     for rounds in range(1, _MAX_SCALE_ROUNDS + 1):
         land = LossLandscape(model, enc, X, y, "squared", alpha=alpha, sample_weight=sample_weight)
         search = _searcher(optimizer, land, max_qubits, init=bits, max_sweeps=1, always_blocks=True)
@@ -148,6 +173,7 @@ def _fit_scaled(model, X, y, *, alpha, weight_bits, optimizer, max_qubits, sampl
                 warnings.filterwarnings("ignore", message="BlockSearch stopped after max_sweeps")
                 result = search.minimize(land)
         ledger.add(result.ledger)
+        _merge_block_sizes(sizes, result.info.get("block_sizes", {}))
         history += [{**h, "round": rounds} for h in result.history]
         rate = result.info.get("inner_reached_optimum")
         if rate is not None:
@@ -168,9 +194,18 @@ def _fit_scaled(model, X, y, *, alpha, weight_bits, optimizer, max_qubits, sampl
     ledger.update(model_evaluations=X.shape[0])  # the final check at the final scale
     info = dict(result.info)
     info.update(scale=s, scale_rounds=rounds, reached_optimum=None, alpha=alpha, start="Hebbian, scale refitted",
-                block_steps=steps or info.get("block_steps"),
+                block_steps=steps or info.get("block_steps"), block_sizes=sizes,
                 inner_reached_optimum=(reached / steps) if steps else info.get("inner_reached_optimum"))
     final = SearchResult(bits=bits, loss=loss, ledger=ledger, history=history, weights=land.decode(bits),
                          variables=list(range(land.n_qubits)), info=info)
-    return BinaryFit(model, enc, np.asarray(final.weights), bits, final, {"scale": s, "rounds": rounds})
+    return BinaryFit(model, enc, np.asarray(final.weights), bits, final, {"scale": s, "rounds": rounds}, problem=land)
+
+
+def _merge_block_sizes(total: dict, part: dict) -> None:
+    """Sum the per-block-size counts of block searches (``info["block_sizes"]``); the last block is kept."""
+    for size, d in part.items():
+        t = total.setdefault(size, {"steps": 0, "oracle_queries": 0, "shots": 0})
+        for key in ("steps", "oracle_queries", "shots"):
+            t[key] += d[key]
+        t.update({k: v for k, v in d.items() if k not in ("steps", "oracle_queries", "shots")})
 

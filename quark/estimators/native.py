@@ -69,5 +69,6 @@ def fit_native(model, X: np.ndarray, y: np.ndarray, classes: np.ndarray, *, loss
     result.ledger.update(compile_evaluations=X.shape[0] * (1 + len(encodings)))
     result.info.update(start="one-vs-rest ridge least squares, rounded", start_loss=start_loss, alpha=alpha,
                        scale=float(enc._vectors()[0][0]), reached_optimum=None)
-    return BinaryFit(model, enc, np.asarray(result.weights), np.asarray(result.bits), result, {"native": True})
+    return BinaryFit(model, enc, np.asarray(result.weights), np.asarray(result.bits), result, {"native": True},
+                     problem=land)
 

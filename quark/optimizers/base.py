@@ -164,6 +164,7 @@ class Optimizer(ParamsMixin, ABC):
                 f"loss of that bit string is {checked!r}: the search is inconsistent (a bug; please report it)"
             )
         info.setdefault("reached_optimum", None)
+        info.setdefault("optimizer", self.name)
         if prob.sense == "maximize":
             info["sense"] = "maximize"
             info["objective"] = -float(loss)

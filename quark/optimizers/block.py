@@ -47,6 +47,19 @@ DECOMPOSERS = ("auto", "quark", "hybrid")
 HYBRID_MIN_VARIABLES = 64
 
 
+def _count_step(by_size: dict, block: np.ndarray, res) -> None:
+    """Add a block step to ``info["block_sizes"]``: per block size, the steps, oracle queries and shots
+    its inner searches made, and the last block of that size (what a resource estimate rebuilds)."""
+    d = by_size.setdefault(int(block.size), {"steps": 0, "oracle_queries": 0, "shots": 0})
+    d["steps"] += 1
+    d["oracle_queries"] += int(res.ledger.oracle_queries)
+    d["shots"] += int(res.ledger.shots)
+    d["block"] = [int(i) for i in block]
+    d["inner"] = res.info.get("optimizer")
+    if "copies" in res.info:
+        d["copies"] = int(res.info["copies"])
+
+
 class BlockSearch(Optimizer):
     """Minimize a large problem by exact inner searches over blocks of its bits (see the module docstring).
 
@@ -78,7 +91,8 @@ class BlockSearch(Optimizer):
     -----
     ``info``: ``decomposer`` (``"quark"`` or ``"hybrid"``), ``sweeps`` (per sweep: blocks, improving blocks, loss
     after, oracle queries and model evaluations so far), ``converged`` (a whole sweep
-    improved nothing), ``block_steps``, ``inner_reached_optimum`` (the fraction of block steps whose
+    improved nothing), ``block_steps``, ``block_sizes`` (per block size: ``steps``, ``oracle_queries``,
+    ``shots``, the last ``block`` of that size and the ``inner`` optimizer's name), ``inner_reached_optimum`` (the fraction of block steps whose
     inner search reports it reached the block's optimum; ``None`` when it cannot say),
     ``reached_optimum`` (the inner search's answer when the problem is one block; else ``None``:
     a block-wise local optimum is not known to be global).
@@ -202,6 +216,7 @@ class BlockSearch(Optimizer):
         best = None
         sweeps_info: list[dict[str, Any]] = []
         steps = reached = known = 0
+        by_size: dict[int, dict[str, Any]] = {}
         converged_all = True
         n_blocks = math.ceil(problem.n_qubits / min(self.block_size, problem.n_qubits))
         with self._bar(n_blocks * self.max_sweeps * (1 + self.restarts), unit="block") as bar:
@@ -217,6 +232,7 @@ class BlockSearch(Optimizer):
                         res = self._run_inner(sub, rng)
                         ledger.add(res.ledger)
                         steps += 1
+                        _count_step(by_size, block, res)
                         hit = res.info.get("reached_optimum")
                         if hit is not None:
                             known += 1
@@ -250,6 +266,7 @@ class BlockSearch(Optimizer):
             "sweeps": sweeps_info,
             "converged": converged_all,
             "block_steps": steps,
+            "block_sizes": by_size,
             "blocks_per_sweep": n_blocks,
             "inner_reached_optimum": (reached / known) if known else None,
             "reached_optimum": (bool(reached) if known else None) if single else None,

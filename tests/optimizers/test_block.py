@@ -150,3 +150,16 @@ def test_block_search_equals_exhaustive_when_blocks_cover_small_tables():
         table = rng.normal(size=1 << 8)
         res = BlockSearch(inner="exhaustive", block_size=8, random_state=0).minimize(table)
         assert res.loss == ExhaustiveSearch().minimize(table).loss
+
+
+def test_block_sizes_add_up_to_the_ledger():
+    rng = np.random.default_rng(3)
+    table = rng.permutation(1 << 10).astype(float)
+    res = BlockSearch(inner="grover", block_size=4, random_state=0).minimize(table)
+    sizes = res.info["block_sizes"]
+    assert set(sizes) == {4, 2}                      # 10 bits: blocks of 4, 4 and 2
+    assert sum(d["oracle_queries"] for d in sizes.values()) == res.ledger.oracle_queries
+    assert sum(d["shots"] for d in sizes.values()) == res.ledger.shots
+    assert sum(d["steps"] for d in sizes.values()) == res.info["block_steps"]
+    assert all(len(d["block"]) == s and d["inner"] == "grover" for s, d in sizes.items())
+    assert res.info["optimizer"] == "block"
