@@ -36,7 +36,10 @@ def register(sub) -> None:
                      help="--data: fill missing feature values with the training median (most frequent category "
                      "for string columns); default: refuse them, naming the column and line")
     fit.add_argument("--model", help="model name (default: auto; line-detector for edge-detection)")
-    fit.add_argument("--optimizer", default="grover", help="grover (default), quark, anneal, exhaustive, random, block")
+    fit.add_argument("--optimizer", default="grover", help="grover (default), quark, anneal, exhaustive, random, block, "
+                     "none (the start alone: what the search adds)")
+    fit.add_argument("--start", default="ridge",
+                     help="where searches begin: ridge (default), hebbian or random (checked by the classifier)")
     fit.add_argument("--backend", help="where the search runs (see 'quark backends'); default: the optimizer's")
     fit.add_argument("--loss", default="auto", help="auto (default), zero_one, squared or hinge")
     fit.add_argument("--shots", type=positive_int, help="measurements per circuit (reads for annealing)")
@@ -140,6 +143,7 @@ def run(args) -> int:
         max_qubits=args.max_qubits,
         multi_class=args.multi_class,
         class_weight=args.class_weight,
+        start=args.start,
         n_jobs=args.n_jobs,
         model_options=dict(args.model_option) or None,
         optimizer_options=dict(args.option) or None,

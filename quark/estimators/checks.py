@@ -9,6 +9,7 @@ import numpy as np
 from quark._validation import check_bool, check_choice, check_int, check_mapping, check_number, check_random_state
 from quark.encoding.landscape import LOSSES
 from quark.models import MODELS, QuantizedModel
+from quark.estimators.binary import STARTS
 from quark.estimators.schemes import SCHEMES
 from quark.optimizers import OPTIMIZERS, Optimizer
 
@@ -76,7 +77,7 @@ PARAMETER_CONSTRAINTS: dict[str, Callable[[str, Any], Any]] = {
     "scale": _auto_or_bool,
     "binarize": _auto_or_bool,
     "alpha": _alpha,
-    "start": lambda n, v: check_choice(v, n, ("ridge", "hebbian")),
+    "start": lambda n, v: check_choice(v, n, STARTS),
     "class_weight": _class_weight,
     "n_jobs": _n_jobs,
     "model_options": lambda n, v: check_mapping(v, n),

@@ -13,6 +13,7 @@ from quark.encoding.weights import weight_encoding
 from quark.estimators.calibration import fit_calibrator
 from quark.estimators.checks import PARAMETER_CONSTRAINTS
 from quark.estimators.combine import combined_result
+from quark.estimators.diagnostics import warn_one_sided
 from quark.estimators.data import DEFAULT_LINEAR_MODEL, PreparedData, prepare_data, reject_sparse, validated
 from quark.estimators.problems import fit_problems, problem_seeds
 from quark.estimators.routing import build_optimizer, optimizer_name
@@ -210,8 +211,9 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         else:
             from sklearn.utils.validation import check_X_y
 
-            X, y = check_X_y(X, y, dtype=np.float64, ensure_all_finite=True)
-        return prepare_data(X, y, sample_weight, self.get_params(deep=False))
+            X, y = check_X_y(X, y, dtype=np.float64, ensure_all_finite=True, order="C")
+        return prepare_data(X, y, sample_weight, self.get_params(deep=False),
+                            feature_names=getattr(self, "feature_names_in_", None) if validate else None)
 
     def landscape(self, X, y, sample_weight=None, *, problem: int = 0) -> LossLandscape:
         """The :class:`~quark.encoding.LossLandscape` of one two-class problem: the one ``fit`` searched, or
@@ -306,7 +308,11 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
                                 n_jobs=self.n_jobs, verbose=bool(self.verbose), scheme=d.scheme)
             problems, loss = [p.label for p in subs], d.loss
         self._store(fits, problems, d.classes, d.scheme, loss, d.alpha, d.prep)
-        self.calibrator_ = fit_calibrator(self._decisions(d.Xp), d.y, self.classes_, d.sample_weight)
+        decisions = self._decisions(d.Xp)
+        self.calibrator_ = fit_calibrator(decisions, d.y, self.classes_, d.sample_weight)
+        predicted = self.classes_[(decisions > 0).astype(int)] if decisions.ndim == 1 else \
+            self.classes_[np.argmax(decisions, axis=1)]
+        warn_one_sided(d.y, predicted, self.classes_, self.class_weight)
 
     def _fit_native(self, d: PreparedData):
         from threadpoolctl import threadpool_limits
@@ -318,7 +324,7 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         loss = "zero_one" if self.loss == "auto" else d.loss
         with threadpool_limits(limits=1, user_api="blas"):
             fits = [fit_native(d.model, d.Xp, d.y, d.classes, loss=loss, alpha=d.alpha, weight_bits=self.weight_bits,
-                               optimizer=self._build_optimizer())]
+                               optimizer=self._build_optimizer(), max_qubits=self.max_qubits, start=self.start)]
         return fits, [tuple(d.classes)], loss
 
     def _store(self, fits, problems, classes, scheme, loss, alpha, prep) -> None:
@@ -346,7 +352,7 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
     def _prepared(self, X) -> np.ndarray:
         check_is_fitted(self)
         reject_sparse(X)
-        X = validate_data(self, X, reset=False, dtype=np.float64, ensure_all_finite=True)
+        X = validate_data(self, X, reset=False, dtype=np.float64, ensure_all_finite=True, order="C")
         Xp = self._prep.transform(X)
         if self.model_.binary_input and not np.isin(Xp, (0, 1)).all():
             raise ValueError(

@@ -11,11 +11,11 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import validate_data
 
 from quark.encoding.weights import weight_encoding
-from quark.estimators.preprocessing import Preprocessor, fit_preprocessor, is_binary
+from quark.estimators.preprocessing import Preprocessor, fit_preprocessor, is_binary, warn_unused_features
 from quark.models import QuantizedModel, get_model
 
 __all__ = ["PreparedData", "prepare_data", "check_targets", "reject_sparse", "validated", "sample_weights",
-           "resolve_model", "DEFAULT_LINEAR_MODEL"]
+           "resolve_model", "DEFAULT_LINEAR_MODEL", "check_class_weight"]
 
 #: The model ``model="auto"`` takes for real-valued features (measured: docs/real_data.md).
 DEFAULT_LINEAR_MODEL = "fixed-point-linear"
@@ -74,11 +74,17 @@ def reject_sparse(X) -> None:
 
 
 def validated(estimator, X, y):
-    """``validate_data`` with the argument at fault named first (scikit-learn's text kept after it)."""
+    """``validate_data`` with the argument at fault named first (scikit-learn's text kept after it).
+
+    ``X`` comes back in one canonical layout (C order, float64), whatever it came in: a Fortran-ordered
+    array, a pandas DataFrame (column-major) and a list holding the same values give the same bits.
+    Reductions (the scaler's means, the Gram matrix behind the ridge start) sum in an order set by
+    the memory layout, and a last-bit difference there can tip a near-tie between two weight settings.
+    """
     from sklearn.utils import check_array
 
     try:
-        return validate_data(estimator, X, y, dtype=np.float64, ensure_all_finite=True)
+        return validate_data(estimator, X, y, dtype=np.float64, ensure_all_finite=True, order="C")
     except (ValueError, TypeError) as exc:
         if "inconsistent numbers of samples" in str(exc):
             raise type(exc)(f"X and y: {exc}") from exc
@@ -96,7 +102,11 @@ def sample_weights(y: np.ndarray, sample_weight, class_weight) -> np.ndarray | N
     from sklearn.utils.class_weight import compute_sample_weight
 
     try:
-        sw = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        raw = None if sample_weight is None else np.asarray(sample_weight)
+        if raw is not None and np.iscomplexobj(raw):
+            raise TypeError("'sample_weight' must hold real numbers; got complex values (a cast would drop their "
+                            "imaginary parts silently)")
+        sw = np.ones(len(y)) if raw is None else np.asarray(raw, dtype=np.float64)
     except (ValueError, TypeError) as exc:
         raise type(exc)(f"'sample_weight' must hold numbers: {exc}") from exc
     if sw.shape != (len(y),):
@@ -106,21 +116,36 @@ def sample_weights(y: np.ndarray, sample_weight, class_weight) -> np.ndarray | N
     if not sw.sum() > 0:
         raise ValueError("'sample_weight' is zero on every sample: nothing to fit")
     if class_weight is not None:
+        check_class_weight(class_weight, y)
         sw = sw * compute_sample_weight(class_weight, y)
     return sw
 
 
-def prepare_data(X: np.ndarray, y: np.ndarray, sample_weight, params: dict) -> PreparedData:
+def check_class_weight(class_weight, y: np.ndarray) -> None:
+    """A ``class_weight`` dict may only name classes of ``y``: an unknown label is a typo, never dropped."""
+    if not isinstance(class_weight, dict):
+        return
+    classes = np.unique(y)
+    known = classes.tolist()
+    unknown = [label for label in class_weight if label not in known]
+    if unknown:
+        raise ValueError(f"'class_weight' names {unknown!r}, which {'is not a class' if len(unknown) == 1 else 'are not classes'} "
+                         f"of y; the classes are {classes.tolist()!r}")
+
+
+def prepare_data(X: np.ndarray, y: np.ndarray, sample_weight, params: dict, feature_names=None) -> PreparedData:
     """The data step on checked arrays ``X``, ``y``: classes, resolved settings, weights, prepared features.
 
-    ``params`` are the classifier's parameters (``get_params(deep=False)``).
+    ``params`` are the classifier's parameters (``get_params(deep=False)``); ``feature_names`` name the
+    columns in warnings (features the model cannot use).
     """
     classes = check_targets(y)
     model, loss, alpha = resolve_model(params["model"], params["model_options"], params["weight_bits"],
                                        params["loss"], params["alpha"], X)
     sw = sample_weights(y, sample_weight, params["class_weight"])
     prep = fit_preprocessor(model, X, scale=params["scale"], binarize=params["binarize"], sample_weight=sw)
-    Xp = prep.transform(X)
+    Xp = np.ascontiguousarray(prep.transform(X))
     model.check_features(Xp)
+    warn_unused_features(X, Xp, feature_names)
     scheme = "ovo" if params["multi_class"] == "auto" else params["multi_class"]
     return PreparedData(X, y, classes, model, loss, alpha, sw, prep, Xp, scheme)

@@ -67,4 +67,8 @@ def build_optimizer(params: dict, random_state=None) -> Optimizer:
                              f"optimizer_options={{{param!r}: {options[param]!r}}}; give it once")
         kwargs[param] = value
     kwargs.update(options)
+    if optimizer == "block" and "block_size" not in kwargs and params["max_qubits"] is not None:
+        from quark.optimizers.block import DEFAULT_BLOCK_SIZE
+
+        kwargs["block_size"] = min(DEFAULT_BLOCK_SIZE, int(params["max_qubits"]))  # blocks never pass max_qubits
     return get_optimizer(optimizer, random_state=seed, verbose=bool(params["verbose"]), **kwargs)

@@ -17,6 +17,7 @@ from quark.optimizers.ledger import LEDGER_FIELDS, CostLedger
 from quark.optimizers.quark_search import QuarkSearch
 from quark.optimizers.registry import OPTIMIZERS, get_optimizer, optimizer_names, register_optimizer
 from quark.optimizers.result import SearchResult
+from quark.optimizers.start import NoSearch
 
 __all__ = [
     "Optimizer",
@@ -26,6 +27,7 @@ __all__ = [
     "ExhaustiveSearch",
     "RandomSearch",
     "BlockSearch",
+    "NoSearch",
     "CostLedger",
     "LEDGER_FIELDS",
     "SearchResult",

@@ -34,6 +34,9 @@ _ADAPTIVE_START = 64.0
 # Above this fraction of reads that break a product constraint, the automatic penalty keeps rising and
 # the answer is polished: few valid reads are weak evidence of a good minimum.
 _MAX_BROKEN = 0.5
+#: Fewer reads than this at the returned loss is little evidence of the minimum: a warning says so
+#: (measured, docs/annealing.md: where neal at defaults reaches the optimum, at least 6 reads do).
+MIN_READS_AT_BEST = 2
 
 
 class AnnealingSearch(Optimizer):
@@ -312,6 +315,7 @@ class AnnealingSearch(Optimizer):
         exact_sampler = isinstance(sampler, ExactSampler)  # it enumerates every state
         exact_model = compiled.encoding in ("qubo", "hubo") or bool(info["penalty_proved"])
         info["reached_optimum"] = True if exact_sampler and exact_model else None
+        read_best = best_loss
         if polish:
             starts_rows = np.argsort(true, kind="stable")[: self.n_polish]
             starts = [(bits[distinct_rows[r]], float(true[r])) for r in starts_rows]
@@ -321,7 +325,22 @@ class AnnealingSearch(Optimizer):
                 best_bits, best_loss = pbits, ploss
             ledger.record(best_loss, stage="polish")
             info["stop_reason"] = "polished"
-        if compiled.encoding == "reduced" and last_broken > _MAX_BROKEN and not info["penalty_proved"]:
+        tol = 1e-12 * max(1.0, abs(best_loss))
+        hits = int(np.count_nonzero(info["read_losses"] <= best_loss + tol))
+        info["reads_at_best"] = hits
+        info["polish_improved"] = bool(best_loss < read_best - tol)
+        broken_warning = compiled.encoding == "reduced" and last_broken > _MAX_BROKEN and not info["penalty_proved"]
+        if hits < MIN_READS_AT_BEST and info["reached_optimum"] is not True and not broken_warning:
+            how = (f"a greedy polish lowered the best read's loss {read_best:.6g} to {best_loss:.6g}, so the reads did "
+                   "not even reach a local minimum" if info["polish_improved"] else
+                   f"{hits} of {reads} reads reached the returned loss {best_loss:.6g}")
+            more = [{"shots": 10 * int(self.shots or (DEFAULT_REDUCED_NUM_READS if compiled.encoding == 'reduced'
+                                                      else DEFAULT_NUM_READS))}]
+            if not self.polish:
+                more.append({"polish": True})
+            self._warn_missed(f"{how}: little evidence that it is the minimum (at least {MIN_READS_AT_BEST} reads at "
+                              "the returned loss are asked for); set " + self._spell(*more))
+        if broken_warning:
             self._warn_missed(
                 f"{last_broken:.1%} of the last round's reads broke a product constraint of the reduced QUBO at a "
                 f"penalty below the proved bound ({compiled.penalty:.3g} < {compiled.penalty_bound:.3g}); the answer "

@@ -31,8 +31,8 @@ import numpy as np
 from sklearn.base import clone
 
 from quark._validation import check_choice, check_int, check_mapping
-from quark.encoding.bits import as_bit_array
 from quark.optimizers.base import Optimizer, SearchWarning, spell_settings
+from quark.optimizers.start import INITS, start_bits
 
 __all__ = ["BlockSearch", "ORDERS", "DEFAULT_BLOCK_SIZE"]
 
@@ -75,8 +75,11 @@ class BlockSearch(Optimizer):
     order : {"cyclic", "random", "impact"}, default="random"
         How bits are grouped into blocks each sweep: consecutive bits, a random partition, or sorted
         by the loss change of flipping each bit alone (checked classically and counted).
-    init : {"random", "zeros"} or array, default="random"
+    init : None, {"random", "zeros"} or array, default=None
         The starting bit string; an array is a warm start (its provenance is the caller's to state).
+        ``None``: a random start here; inside :class:`~quark.QuarkClassifier`, the classifier's start
+        (the rounded ridge solution of a linear model, see its ``start``). Given explicitly it is always
+        honoured (and checked: one string of ``n_qubits`` 0s and 1s).
     restarts : int, default=0
         Further runs from random starts; the best result is returned (costs of all are counted).
     inner_options : dict, optional
@@ -114,7 +117,7 @@ class BlockSearch(Optimizer):
         block_size: int = DEFAULT_BLOCK_SIZE,
         max_sweeps: int = 50,
         order: str = "random",
-        init: Any = "random",
+        init: Any = None,
         restarts: int = 0,
         inner_options: dict | None = None,
         decomposer: str = "auto",
@@ -138,7 +141,7 @@ class BlockSearch(Optimizer):
 
         super()._validate()
         if not isinstance(self.inner, Optimizer):
-            check_choice(self.inner, "inner", sorted(set(optimizer_names()) - {"block"}))
+            check_choice(self.inner, "inner", sorted(set(optimizer_names()) - {"block", "none"}))
         elif self.inner_options:
             raise ValueError("'inner_options' apply only when 'inner' is given by name; set them on the instance")
         check_int(self.block_size, "block_size", maximum=30)
@@ -148,7 +151,7 @@ class BlockSearch(Optimizer):
         check_mapping(self.inner_options, "inner_options")
         check_choice(self.decomposer, "decomposer", DECOMPOSERS)
         if isinstance(self.init, str):
-            check_choice(self.init, "init", ("random", "zeros"))
+            check_choice(self.init, "init", INITS)
 
     def _inner(self, seed: int) -> Optimizer:
         from quark.optimizers.registry import get_optimizer
@@ -175,15 +178,8 @@ class BlockSearch(Optimizer):
 
     # -- the search -------------------------------------------------------------------------------
     def _start(self, problem, rng, restart: int) -> np.ndarray:
-        n = problem.n_qubits
-        if restart == 0 and not isinstance(self.init, str):
-            start = as_bit_array(self.init, n, name="init")
-            if start.ndim != 1:
-                raise ValueError(f"'init' must be one bit string of {n} bits; got shape {start.shape}")
-            return start.copy()
-        if restart == 0 and self.init == "zeros":
-            return np.zeros(n, dtype=np.uint8)
-        return rng.integers(0, 2, size=n, dtype=np.uint8)
+        init = "random" if (restart > 0 or self.init is None) else self.init
+        return start_bits(init, problem.n_qubits, rng)
 
     def _blocks(self, problem, bits, loss, rng, ledger) -> list[np.ndarray]:
         n, b = problem.n_qubits, min(self.block_size, problem.n_qubits)
@@ -268,6 +264,7 @@ class BlockSearch(Optimizer):
             "block_steps": steps,
             "block_sizes": by_size,
             "blocks_per_sweep": n_blocks,
+            "block_size": min(self.block_size, problem.n_qubits),
             "inner_reached_optimum": (reached / known) if known else None,
             "reached_optimum": (bool(reached) if known else None) if single else None,
             "stop_reason": "converged" if converged_all else "max_sweeps",

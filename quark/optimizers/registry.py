@@ -23,6 +23,7 @@ for _name, _target in {
     "grover": "quark.optimizers.grover:GroverAdaptiveSearch",
     "quark": "quark.optimizers.quark_search:QuarkSearch",
     "block": "quark.optimizers.block:BlockSearch",
+    "none": "quark.optimizers.start:NoSearch",
 }.items():
     OPTIMIZER_REGISTRY.register(_name, _target)
 

@@ -184,3 +184,12 @@ def test_user_data_errors_are_one_line(capsys, argv, pattern):
 def test_malformed_options_are_usage_errors(capsys):
     code, _, err = _exit_code(capsys, ["fit", "--dataset", "iris", "--option", "block_size"])
     assert code == 2 and "expected KEY=VALUE; got 'block_size'" in err
+
+
+def test_fit_the_start_alone_from_the_command_line(capsys):
+    base = ("fit", "--dataset", "tiny-mnist", "--model", "fixed-point-linear", "--seed", "0")
+    code, out, err = _run(capsys, *base, "--optimizer", "none", "--start", "random")
+    assert code == 0, err
+    assert re.search(r"oracle_queries\s+0\b", out) and re.search(r"shots\s+0\b", out)
+    code, out, err = _run(capsys, *base, "--start", "zeros")
+    assert code != 0 and "'start' must be one of ['ridge', 'hebbian', 'random']" in err

@@ -21,7 +21,7 @@ from quark.datasets import load_edge_detection, load_tiny_mnist, train_test_spli
 from quark.optimizers import ExhaustiveSearch
 
 # The default optimizer ("grover"), the paper's amplification, annealing and the exact reference all
-# go through scikit-learn's checks (the checks fit on 1 to 10 features: at most 11 weight qubits).
+# go through scikit-learn's checks (most checks fit on 1 to 10 features: at most 11 weight qubits).
 _ESTIMATORS = [
     QuarkClassifier(),
     QuarkClassifier(optimizer="quark"),
@@ -44,6 +44,11 @@ def _expected_failed_checks(estimator):
         out["check_sample_weight_equivalence_on_dense_data"] = (
             "the amplification estimates its marked fraction from training samples drawn at random; integer "
             "weights give the same distribution of draws as repeated rows, not the same draws"
+        )
+    if estimator.optimizer == "exhaustive":
+        out["check_sample_weight_equivalence_on_dense_data"] = (
+            "the check fits 30 features: 31 weight qubits, past max_qubits=24, where optimizer='exhaustive' "
+            "(the whole register, always) is refused with the alternatives"
         )
     if estimator.model == "spin-perceptron":
         out["check_classifiers_train"] = (
@@ -205,12 +210,16 @@ def test_registers_past_max_qubits_are_searched_block_wise():
     rng = np.random.default_rng(1)
     X = (rng.random((60, 40)) < 0.15).astype(int)
     y = X[:, [3, 17, 29]].max(axis=1)  # a planted rule the perceptron can express: any of 3 pixels on
-    for optimizer in ("grover", "exhaustive"):
-        clf = QuarkClassifier(optimizer=optimizer, random_state=0).fit(X, y)   # 41 weight qubits
+    for optimizer, options in (("grover", None), ("block", {"inner": "exhaustive"})):
+        clf = QuarkClassifier(optimizer=optimizer, optimizer_options=options, random_state=0).fit(X, y)  # 41 qubits
         assert clf.encoding_.n_qubits == 41 and clf.result_.info["block_steps"] >= 3
         assert clf.score(X, y) == 1.0
-    small = QuarkClassifier(optimizer="exhaustive", max_qubits=6).fit(X[:, :8], X[:, 3])
-    assert small.result_.info["blocks_per_sweep"] == 1  # 9 qubits fit in one default block of 16
+    # exhaustive search is the whole register, always: refused past max_qubits, the alternatives named
+    with pytest.raises(ValueError, match=r"whole register.*2\*\*41.*max_qubits=24.*optimizer='block'"):
+        QuarkClassifier(optimizer="exhaustive", random_state=0).fit(X, y)
+    # blocks never exceed max_qubits: 9 qubits under max_qubits=6 are two blocks
+    small = QuarkClassifier(max_qubits=6, random_state=0).fit(X[:, :8], X[:, 3])
+    assert small.result_.info["blocks_per_sweep"] == 2
     assert DEFAULT_MAX_QUBITS == 24
 
 

@@ -55,3 +55,59 @@ def test_explicit_choices_are_obeyed_and_impossible_ones_refused(X):
     assert forced.thresholds is not None and forced.scaler is None
     with pytest.raises(ValueError, match="binarize='auto' or True"):
         fit_preprocessor(get_model("perceptron"), X, scale="auto", binarize=False)
+
+
+# -- features the model cannot use are named; tiny ones are scaled, not dropped ------------------------------
+def test_tiny_but_varying_features_are_scaled_not_dropped():
+    import warnings
+
+    from quark import QuarkClassifier
+    from quark.estimators.preprocessing import FeatureWarning
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3))
+    y = (X[:, 0] - X[:, 1] > 0).astype(int)
+    prep = fit_preprocessor(get_model("fixed-point-linear"), X * 1e-300, scale="auto", binarize="auto")
+    Z = prep.transform(X * 1e-300)
+    np.testing.assert_allclose(Z.std(axis=0), 1.0)                    # standardized, not left at 1e-300
+    np.testing.assert_allclose(Z, fit_preprocessor(get_model("fixed-point-linear"), X, scale="auto",
+                                                   binarize="auto").transform(X), atol=1e-12)
+    assert prep.unit is not None and np.all(np.log2(prep.unit) % 1 == 0)   # powers of two: exact
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FeatureWarning)
+        tiny = QuarkClassifier(random_state=0).fit(X * 1e-300, y)
+    assert tiny.score(X * 1e-300, y) == QuarkClassifier(random_state=0).fit(X, y).score(X, y) > 0.9
+    assert fit_preprocessor(get_model("fixed-point-linear"), X, scale="auto", binarize="auto").unit is None
+    for f in (1e300, 1e-310):                                         # huge, and subnormal: scaled as well
+        assert QuarkClassifier(random_state=0).fit(X * f, y).score(X * f, y) > 0.9
+
+
+def test_constant_features_are_named_when_dropped():
+    from quark import QuarkClassifier
+    from quark.estimators.preprocessing import FeatureWarning
+
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(60, 4))
+    y = (X[:, 0] > 0).astype(int)
+    X[:, 2] = 7.5                                                     # constant
+    X[:, 3] = 1.0 + 1e-17 * rng.normal(size=60)                        # constant up to rounding (all 1.0 in float)
+    with pytest.warns(FeatureWarning, match=r"2 features constant on the training data \(2, 3\)"):
+        QuarkClassifier(random_state=0).fit(X, y)
+    df = pd.DataFrame(X, columns=["age", "income", "country_code", "one"])
+    with pytest.warns(FeatureWarning, match=r"\('country_code', 'one'\)"):
+        QuarkClassifier(random_state=0).fit(df, y)
+    Xb = (X > 0).astype(int)
+    with pytest.warns(FeatureWarning, match=r"constant on the training data \(2, 3\)"):  # Boolean models too
+        QuarkClassifier(model="perceptron", optimizer="exhaustive").fit(Xb, y)
+
+
+def test_features_varying_only_at_rounding_are_named():
+    from quark.estimators.preprocessing import FeatureWarning, warn_unused_features
+
+    X = np.c_[np.arange(10.0), 1e8 + np.r_[np.zeros(9), 1e-8]]        # varies by one ulp of 1e8
+    prep = fit_preprocessor(get_model("fixed-point-linear"), X, scale="auto", binarize="auto")
+    Xp = prep.transform(X)
+    assert np.ptp(Xp[:, 1]) < 1e-6                                    # the scaler took it for constant
+    with pytest.warns(FeatureWarning, match=r"1 feature left with a spread below 1e-6.*\(1\)"):
+        assert warn_unused_features(X, Xp) == [1]

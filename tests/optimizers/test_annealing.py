@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import warnings
 
 import dimod
 import numpy as np
@@ -14,9 +15,10 @@ from hypothesis import strategies as st
 from quark.datasets import load_edge_detection, load_tiny_mnist
 from quark.encoding import LossLandscape, WeightEncoding
 from quark.exceptions import ProblemTooLargeError
-from quark.optimizers import OPTIMIZERS, AnnealingSearch, ExhaustiveSearch, as_problem, get_optimizer
 from quark.encoding.compile import compile_problem, quadratic_surrogate
 from quark.encoding.reduction import reduce_polynomial, sparse_polynomial
+from quark.optimizers import OPTIMIZERS, AnnealingSearch, ExhaustiveSearch, SearchWarning, as_problem, get_optimizer
+from quark.optimizers.annealing import MIN_READS_AT_BEST
 
 
 def _edge(size, model):
@@ -339,3 +341,26 @@ def test_problems_wider_than_an_int64_index(polish):
             J = bqm.get_quadratic(i - 1, i)
             best = {b: min(best[a] + J * a * b for a in (0, 1)) + h * b for b in (0, 1)}
     assert res.loss == pytest.approx(min(best.values()) + bqm.offset)
+
+
+# -- evidence of the optimum (docs/annealing.md, "When annealing warns") ---------------------------------------
+def test_a_lone_read_at_the_returned_loss_is_little_evidence_and_warns():
+    land = _edge(3, "line-detector")
+    with pytest.warns(SearchWarning, match=r"1 of 1 reads reached the returned loss.*little evidence.*shots=10"):
+        res = AnnealingSearch(shots=1, num_sweeps=5, penalty="bound", random_state=0).minimize(land)
+    assert res.info["reads_at_best"] == 1 and res.info["polish_improved"] is False
+
+
+def test_a_polish_that_improves_the_best_read_warns():
+    land = _mnist(3)
+    with pytest.warns(SearchWarning, match="greedy polish lowered the best read's loss"):
+        res = AnnealingSearch(shots=5, penalty=2.0, num_sweeps=20, polish=True, random_state=1).minimize(land)
+    assert res.info["polish_improved"] is True and res.info["reads_at_best"] == 0
+
+
+def test_many_reads_at_the_best_loss_say_nothing():
+    land = _edge(3, "line-detector")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SearchWarning)
+        res = AnnealingSearch(shots=50, random_state=0).minimize(land)
+    assert res.loss == 0.0 and res.info["reads_at_best"] >= MIN_READS_AT_BEST

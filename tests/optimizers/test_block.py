@@ -163,3 +163,18 @@ def test_block_sizes_add_up_to_the_ledger():
     assert sum(d["steps"] for d in sizes.values()) == res.info["block_steps"]
     assert all(len(d["block"]) == s and d["inner"] == "grover" for s, d in sizes.items())
     assert res.info["optimizer"] == "block"
+def test_init_default_is_random_alone_and_every_init_is_honoured_or_refused():
+    from quark.optimizers import BlockSearch
+
+    table = np.random.default_rng(5).permutation(1 << 8).astype(float)
+    first = lambda res: res.history[0]["best_loss"]  # noqa: E731 - the loss of the start
+    assert BlockSearch().init is None
+    a, b = (BlockSearch(inner="exhaustive", block_size=4, random_state=s).minimize(table) for s in (0, 0))
+    assert first(a) == first(b)                                       # None: a seeded random start
+    assert first(BlockSearch(inner="exhaustive", block_size=4, init="zeros").minimize(table)) == table[0]
+    start = [1, 1, 0, 0, 1, 0, 1, 0]
+    k = sum(bit << i for i, bit in enumerate(start))
+    assert first(BlockSearch(inner="exhaustive", block_size=4, init=start).minimize(table)) == table[k]
+    for bad, match in (("ones", "'init' must be one of"), ([1, 0], "'init' must have 8 bits"), ([2] * 8, "only 0 and 1")):
+        with pytest.raises(ValueError, match=match):
+            BlockSearch(inner="exhaustive", block_size=4, init=bad).minimize(table)

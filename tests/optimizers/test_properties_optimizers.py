@@ -46,8 +46,13 @@ def _specs(H) -> dict[str, dict[str, st.SearchStrategy]]:
     common = {"random_state": st.one_of(st.integers(max_value=-1), st.floats(), st.text(max_size=3), st.booleans()),
               "verbose": H.bad_bool(),
               "callback": st.one_of(st.integers(), st.text(max_size=3), st.floats())}
+    # None is a start of its own (the caller's, or random/zeros alone): not refused
+    bad_init = st.one_of(st.text(min_size=1, max_size=5).filter(lambda s: s not in ("random", "zeros")),
+                         st.lists(st.integers(0, 1), max_size=2), st.lists(st.integers(2, 5), min_size=3, max_size=3),
+                         st.just([[0, 1, 0], [1, 1, 1]]), st.integers())
     return {
         "exhaustive": {**common},
+        "none": {**common, "init": bad_init},
         "random": {**common, "max_queries": pos_or_none, "target_loss": H.bad_number(none_ok=True, inf_ok=True)},
         "anneal": {**common, "backend": st.one_of(H.bad_choice(["neal", "sqa", "exact", "tabu", "steepest-descent",
                                                                   "dwave"]).filter(lambda v: not isinstance(v, list)),
@@ -73,10 +78,7 @@ def _specs(H) -> dict[str, dict[str, st.SearchStrategy]]:
                   "estimation_shots": pos, "backend_options": H.bad_mapping()},
         "block": {**common, "inner": H.bad_choice(["grover", "quark", "anneal", "exhaustive", "random"]),
                   "block_size": H.bad_int(maximum=30), "max_sweeps": pos, "order": H.bad_choice(ORDERS),
-                  "init": st.one_of(st.text(min_size=1, max_size=5).filter(lambda s: s not in ("random", "zeros")),
-                                    st.lists(st.integers(0, 1), max_size=2), st.lists(st.integers(2, 5), min_size=3,
-                                                                                       max_size=3),
-                                    st.just([[0, 1, 0], [1, 1, 1]]), st.integers(), st.none()),
+                  "init": bad_init,
                   "restarts": H.bad_int(minimum=0), "inner_options": H.bad_mapping(),
                   "decomposer": H.bad_choice(DECOMPOSERS)},
     }
