@@ -12,7 +12,8 @@ import pytest
 
 from quark.cli import main
 
-FAST = ["--optimizer", "exhaustive", "--max-qubits", "12"]
+# exact blocks of at most 12 qubits (exhaustive search itself is the whole register, refused past --max-qubits)
+FAST = ["--optimizer", "block", "--option", "inner=exhaustive", "--max-qubits", "12"]
 
 
 def _run(capsys, *argv):

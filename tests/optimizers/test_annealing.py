@@ -347,14 +347,15 @@ def test_problems_wider_than_an_int64_index(polish):
 def test_a_lone_read_at_the_returned_loss_is_little_evidence_and_warns():
     land = _edge(3, "line-detector")
     with pytest.warns(SearchWarning, match=r"1 of 1 reads reached the returned loss.*little evidence.*shots=10"):
-        res = AnnealingSearch(shots=1, num_sweeps=5, penalty="bound", random_state=0).minimize(land)
+        res = AnnealingSearch(shots=1, sample_options={"num_sweeps": 5}, penalty="bound", random_state=0).minimize(land)
     assert res.info["reads_at_best"] == 1 and res.info["polish_improved"] is False
 
 
 def test_a_polish_that_improves_the_best_read_warns():
     land = _mnist(3)
     with pytest.warns(SearchWarning, match="greedy polish lowered the best read's loss"):
-        res = AnnealingSearch(shots=5, penalty=2.0, num_sweeps=20, polish=True, random_state=1).minimize(land)
+        res = AnnealingSearch(shots=5, penalty=2.0, sample_options={"num_sweeps": 20}, polish=True,
+                              random_state=1).minimize(land)
     assert res.info["polish_improved"] is True and res.info["reads_at_best"] == 0
 
 
