@@ -8,53 +8,132 @@ Values wrapped in :class:`Secret` print as ``'***'`` in every repr.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import inspect
+import threading
 from typing import Any
 
-__all__ = ["ParamsMixin", "Secret", "reveal", "mask_secrets", "SECRET_KEYS", "unknown_names_error"]
+__all__ = ["ParamsMixin", "Secret", "reveal", "reveal_all", "mask_secrets", "secrets_travel", "SECRET_KEYS", "is_secret_key",
+           "unknown_names_error"]
 
 #: Option names whose values are credentials: kept as :class:`Secret` wherever Quark stores them.
 SECRET_KEYS = ("token", "api_key", "apikey", "api_token", "password", "secret", "access_token")
 
 
 class Secret(str):
-    """A string (an API token) that never shows itself in a repr, a log or an error message.
+    """A credential (an API token) that never shows itself: not in a repr, ``str``, JSON, a log or a pickle.
 
-    It compares and hashes as the string it holds; ``reveal(secret)`` gives the plain value.
+    The string itself is ``'***'`` — so ``str``, f-strings, ``json.dumps`` and ``.encode()`` all give the
+    mask — and the value lives in memory only, read by :func:`reveal`. It compares and hashes as the
+    value it holds, and copies (``copy``, ``deepcopy``, scikit-learn's ``clone``) share it. A pickle
+    stores no value: an unpickled secret is *absent*, and :func:`reveal` then raises
+    :class:`~quark.exceptions.MissingCredentialError` asking for the credential again. (Quark's own
+    worker processes, ``n_jobs``, receive it through :func:`secrets_travel`.)
 
     Examples
     --------
+    >>> import json, pickle
     >>> s = Secret("abc123")
-    >>> repr(s), str(s) == "***", reveal(s)
-    ("Secret('***')", True, 'abc123')
+    >>> repr(s), str(s), json.dumps({"token": s}), reveal(s), s == "abc123"
+    ("Secret('***')", '***', '{"token": "***"}', 'abc123', True)
+    >>> b"abc123" in pickle.dumps(s)
+    False
     """
 
-    __slots__ = ()
+    def __new__(cls, value: Any = None, name: str = "token"):
+        if isinstance(value, Secret):
+            return value
+        obj = super().__new__(cls, "***")
+        obj._value = None if value is None else str(value)
+        obj._name = str(name)
+        return obj
+
+    @property
+    def present(self) -> bool:
+        """Whether the value is here (``False`` after a pickle round trip)."""
+        return self._value is not None
 
     def __repr__(self) -> str:
-        return "Secret('***')"
+        return "Secret('***')" if self.present else "Secret(<not saved>)"
 
-    def __str__(self) -> str:
-        return "***"
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Secret):
+            return self._value == other._value
+        if isinstance(other, str):
+            return self._value == other
+        return NotImplemented
 
-    def __format__(self, spec: str) -> str:
-        return "***"
+    def __ne__(self, other: object) -> bool:
+        eq = self.__eq__(other)
+        return eq if eq is NotImplemented else not eq
+
+    def __hash__(self) -> int:
+        return hash(self._value)
 
     def __reduce__(self):
-        return (Secret, (reveal(self),))
+        if _TRAVEL[0] > 0:  # a worker process of this very fit (see secrets_travel)
+            return (Secret, (self._value, self._name))
+        return (Secret, (None, self._name))
+
+    def __reduce_ex__(self, protocol):
+        return self.__reduce__()
+
+    def __copy__(self):
+        return self
 
     def __deepcopy__(self, memo):
         return self
 
 
+# How many ``secrets_travel`` blocks are open (a list: mutable from the context manager).
+_TRAVEL = [0]
+_TRAVEL_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def secrets_travel():
+    """Within this block, pickled secrets keep their values: for the worker processes of one fit.
+
+    Quark's parallel fits (``n_jobs``) send their optimizers to joblib workers by pickle; a credential
+    must reach them. Everything else that pickles (``save_model``, ``joblib.dump``) stores none.
+    """
+    with _TRAVEL_LOCK:
+        _TRAVEL[0] += 1
+    try:
+        yield
+    finally:
+        with _TRAVEL_LOCK:
+            _TRAVEL[0] -= 1
+
+
 def reveal(value: Any) -> Any:
-    """The plain string behind a :class:`Secret` (other values unchanged)."""
-    return str.__str__(value) if isinstance(value, Secret) else value
+    """The plain value behind a :class:`Secret` (other values unchanged).
+
+    Raises :class:`~quark.exceptions.MissingCredentialError` for a secret that was not saved (it
+    came out of a pickle): credentials are never stored with a model and must be given again.
+    """
+    if not isinstance(value, Secret):
+        return value
+    if value._value is None:
+        from quark.exceptions import MissingCredentialError
+
+        raise MissingCredentialError(
+            f"the credential {value._name!r} was not saved with this object (Quark never pickles credentials): give "
+            f"it again, e.g. set_params(optimizer_options={{..., {value._name!r}: ...}}) on a loaded classifier, or set "
+            "the service's own configuration (DWAVE_API_TOKEN, a saved IBM Quantum account)"
+        )
+    return value._value
 
 
-def _is_secret_key(key: object) -> bool:
+def reveal_all(options: dict | None) -> dict:
+    """A mapping with every :class:`Secret` value revealed (for the service that needs it)."""
+    return {k: reveal(v) for k, v in (options or {}).items()}
+
+
+def is_secret_key(key: object) -> bool:
+    """Whether an option name holds a credential (``token``, ``api_key``, ``password``...)."""
     return isinstance(key, str) and any(k in key.lower() for k in SECRET_KEYS)
 
 
@@ -70,7 +149,7 @@ def mask_secrets(value: Any) -> Any:
     {'method': 'statevector', 'token': Secret('***')}
     """
     if isinstance(value, dict):
-        out = {k: (Secret(v) if _is_secret_key(k) and isinstance(v, str) and not isinstance(v, Secret) else mask_secrets(v))
+        out = {k: (Secret(v, k) if is_secret_key(k) and isinstance(v, str) and not isinstance(v, Secret) else mask_secrets(v))
                for k, v in value.items()}
         return value if all(out[k] is value[k] for k in value) else out
     return value
@@ -100,7 +179,10 @@ def unknown_names_error(owner: str, what: str, unknown: list[str], valid: list[s
     parts = []
     for name in unknown:
         close = difflib.get_close_matches(str(name), valid, n=1)
-        parts.append(f"{name!r} (did you mean {close[0]!r}?)" if close else repr(name))
+        if is_secret_key(name) and "backend_options" in valid:  # a credential is the backend's
+            parts.append(f"{name!r} (a credential: give it to the backend, backend_options={{{name!r}: ...}})")
+        else:
+            parts.append(f"{name!r} (did you mean {close[0]!r}?)" if close else repr(name))
     plural = "s" if len(unknown) > 1 else ""
     return TypeError(f"{owner} got an unknown {what}{plural} {', '.join(parts)}; its {what}s: {sorted(valid)}")
 
@@ -140,7 +222,7 @@ class ParamsMixin:
             value = getattr(self, name)
             if deep and hasattr(value, "get_params") and not isinstance(value, type):
                 out.update((f"{name}__{k}", v) for k, v in value.get_params(deep=True).items())
-            out[name] = value
+            out[name] = mask_secrets(value)  # a credential reads as '***' (the value stays in memory)
         return out
 
     def set_params(self, **params: Any):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-__all__ = ["ProblemTooLargeError", "MissingDependencyError", "BackendConfigurationError", "format_bytes", "advised",
-           "keyword_advice"]
+__all__ = ["ProblemTooLargeError", "MissingDependencyError", "BackendConfigurationError", "MissingCredentialError",
+           "BackendError", "format_bytes", "advised", "keyword_advice"]
 
 
 class ProblemTooLargeError(MemoryError, ValueError):
@@ -16,6 +16,36 @@ class MissingDependencyError(ImportError):
 
 class BackendConfigurationError(RuntimeError):
     """A service (IBM Quantum, D-Wave) is not configured or cannot be reached; the message says how to fix it."""
+
+
+class MissingCredentialError(BackendConfigurationError):
+    """A credential is needed but was not kept (credentials are never pickled): give it again."""
+
+
+class BackendError(RuntimeError):
+    """A backend or sampler failed in the middle of a search.
+
+    The message names the backend and what the search had spent; the error carries what is needed to
+    account for the run and to resume it: ``backend`` (its name), ``ledger`` (the
+    :class:`~quark.optimizers.CostLedger` of everything spent up to the failure), ``best_bits`` and
+    ``best_loss`` (the best setting measured so far, ``None`` when none was) and ``optimizer`` (its
+    class name). The backend's own exception is the ``__cause__``.
+    """
+
+    def __init__(self, message: str, *, backend: str = "", ledger=None, best_bits=None, best_loss=None,
+                 optimizer: str = "") -> None:
+        super().__init__(message)
+        self.backend, self.ledger, self.optimizer = backend, ledger, optimizer
+        self.best_bits, self.best_loss = best_bits, best_loss
+
+    def __reduce__(self):  # picklable (joblib workers raise it across processes)
+        return (_rebuild_backend_error, (str(self), self.backend, self.ledger, self.best_bits, self.best_loss,
+                                         self.optimizer))
+
+
+def _rebuild_backend_error(message, backend, ledger, best_bits, best_loss, optimizer):
+    return BackendError(message, backend=backend, ledger=ledger, best_bits=best_bits, best_loss=best_loss,
+                        optimizer=optimizer)
 
 
 def keyword_advice(alternatives) -> str:

@@ -11,6 +11,7 @@ target (:meth:`~GateLevelBackend._transpile`), the memory check, and execution.
 
 from __future__ import annotations
 
+import logging
 import weakref
 from abc import abstractmethod
 from typing import Any, ClassVar
@@ -19,6 +20,8 @@ import numpy as np
 
 from quark._validation import check_choice, check_int
 from quark.backends.base import GroverBackend, Samples
+
+logger = logging.getLogger("quark")
 
 __all__ = ["GateLevelBackend", "GroverPieces", "bitarray_to_indices", "two_qubit_gates", "LOADERS", "INDEX_STATES"]
 
@@ -171,7 +174,8 @@ class GateLevelBackend(GroverBackend):
             validate()
         try:
             return self._oracles.setdefault(problem, {})
-        except TypeError:  # pragma: no cover - not weak-referenceable
+        except TypeError as exc:  # not weak-referenceable: correct, only slower (oracles rebuilt per call)
+            logger.debug("%s: oracles of %s are not cached (%s)", type(self).__name__, type(problem).__name__, exc)
             return {}
 
     def threshold_oracle(self, problem):

@@ -39,6 +39,7 @@ from quark._memory import check_fits
 from quark._optional import is_available, require
 from quark._params import Secret, reveal
 from quark._validation import check_int, check_mapping
+from quark.backends.base import Samples
 from quark.backends.gate import GateLevelBackend, bitarray_to_indices, two_qubit_gates
 from quark.exceptions import BackendConfigurationError
 
@@ -322,7 +323,21 @@ class IBMBackend(GateLevelBackend):
         local = self.local
         start = time.perf_counter()
         out, job_ids = [], []
-        usage: float | None = 0.0
+        billed: list = [0.0]  # QPU seconds so far (None: the service did not say), kept when a job fails
+        try:
+            self._run_batches(batches, pub, rng, n_weights, local, out, job_ids, billed)
+        except Exception as exc:
+            if out:  # the jobs that finished before the failure were paid for: their cost must reach the ledger
+                done = np.concatenate(out)
+                exc.partial_samples = Samples(done, int(done.size), len(out), 0.0 if local else billed[0],
+                                              {"job_ids": list(job_ids[:len(out)]), "failed_job": len(out) + 1})
+            raise
+        meta = {"jobs": len(batches), "job_ids": job_ids, "seconds": time.perf_counter() - start, "local": local,
+                "device": self.device.name}
+        return np.concatenate(out), (0.0 if local else billed[0]), meta
+
+    def _run_batches(self, batches, pub, rng, n_weights, local, out, job_ids, billed: list) -> None:
+        """Run the shot batches one job each, appending to ``out``, ``job_ids`` and the billed seconds."""
         for batch in batches:
             # seeds 1..2**31-1: the local runner ignores a seed of 0
             sampler = self._sampler(int(rng.integers(1, 2**31 - 1)) if local else None)
@@ -330,16 +345,13 @@ class IBMBackend(GateLevelBackend):
             job_ids.append(job.job_id())
             data = job.result()[0].data.meas
             out.append(bitarray_to_indices(data.array.reshape(batch, -1), n_weights))
-            if not local and usage is not None:  # billed QPU seconds, where the service reports them
+            if not local and billed[0] is not None:  # billed QPU seconds, where the service reports them
                 try:
-                    usage += float(job.usage())
+                    billed[0] += float(job.usage())
                 except Exception as exc:  # noqa: BLE001 - the service's errors vary; the cost must not vanish silently
                     warnings.warn(
                         f"IBM Quantum did not report the QPU seconds of job {job.job_id()} ({type(exc).__name__}: "
                         f"{exc}); the ledger's qpu_time_s is unknown (None) for this search",
                         RuntimeWarning, stacklevel=2,
                     )
-                    usage = None
-        meta = {"jobs": len(batches), "job_ids": job_ids, "seconds": time.perf_counter() - start, "local": local,
-                "device": self.device.name}
-        return np.concatenate(out), (0.0 if local else usage), meta
+                    billed[0] = None

@@ -57,12 +57,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    from quark.exceptions import BackendConfigurationError, MissingDependencyError, ProblemTooLargeError
+    from quark.exceptions import BackendConfigurationError, BackendError, MissingDependencyError, ProblemTooLargeError
 
     try:
         return int(args.func(args) or 0)
     except (UserError, ValueError, TypeError, KeyError, MissingDependencyError, ProblemTooLargeError, OSError,
-            BackendConfigurationError) as exc:
+            BackendConfigurationError, BackendError) as exc:
         if os.environ.get("QUARK_DEBUG"):
             raise
         message = " ".join(str(exc).split()) or type(exc).__name__

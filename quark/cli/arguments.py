@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import ast
 
+from quark._params import Secret, is_secret_key
+
 __all__ = ["UserError", "Parser", "positive_int", "fraction", "key_value"]
 
 
@@ -44,6 +46,8 @@ def key_value(text: str) -> tuple[str, object]:
     key, sep, raw = text.partition("=")
     if not sep or not key.strip():
         raise argparse.ArgumentTypeError(f"expected KEY=VALUE; got {text!r}")
+    if is_secret_key(key.strip()):  # a credential stays the string typed (a token of digits too), masked
+        return key.strip(), Secret(raw, key.strip())
     try:
         value = ast.literal_eval(raw)
     except (ValueError, SyntaxError):

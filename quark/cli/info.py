@@ -10,7 +10,9 @@ __all__ = ["register", "run"]
 def register(sub) -> None:
     """Add ``info`` to the sub-command parsers."""
     info = sub.add_parser("info", help="describe a saved model: what was fitted, on what, at what cost",
-                          description="Describe a model saved by 'quark fit --save'.")
+                          description="Describe a model saved by 'quark fit --save'. Reading a model file runs "
+                          "Python's unpickler, which can execute code: load only models you trust. A saved model "
+                          "holds no credentials (tokens are never saved): a refit asks for them again.")
     info.add_argument("model", metavar="MODEL")
     info.add_argument("--target", default="aer", metavar="TARGET",
                       help="the resource estimate's target: 'aer' (default), an IBM device name, 'fault-tolerant', "

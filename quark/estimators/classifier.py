@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from quark._params import mask_secrets
 from quark.encoding.landscape import LossLandscape
 from quark.encoding.weights import weight_encoding
 from quark.estimators.calibration import fit_calibrator
@@ -176,14 +176,15 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         self.verbose = verbose
 
     # -- scikit-learn plumbing ----------------------------------------------------------------
-    def __repr__(self, N_CHAR_MAX: int = 700) -> str:
-        # credentials given in option dicts (a token in optimizer_options) never print
-        from quark._params import mask_secrets
+    def get_params(self, deep=True):
+        # a credential in an option dict (a token in optimizer_options) reads as '***' in the parameters,
+        # their repr and JSON; the value stays in memory, so clone and set_params keep working
+        return {k: mask_secrets(v) for k, v in super().get_params(deep).items()}
 
-        shown = copy.copy(self)
-        for name, value in self.get_params(deep=False).items():
-            setattr(shown, name, mask_secrets(value))
-        return BaseEstimator.__repr__(shown, N_CHAR_MAX)
+    def __getstate__(self):
+        # a pickled (saved) model stores no credential: it asks for it again when a search needs it
+        state = super().__getstate__()
+        return {k: mask_secrets(v) if k in self._get_param_names() else v for k, v in state.items()}
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

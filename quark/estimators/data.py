@@ -118,6 +118,17 @@ def sample_weights(y: np.ndarray, sample_weight, class_weight) -> np.ndarray | N
     if class_weight is not None:
         check_class_weight(class_weight, y)
         sw = sw * compute_sample_weight(class_weight, y)
+    top = float(sw.max())
+    if not 2.0**-60 <= top <= 2.0**60:
+        # weights this far from 1 (1e-320, 1e300) cannot count repeated rows, and their sums and products
+        # underflow or overflow: read them as relative weights, rescaled to a mean of 1 (first by a power of
+        # two, which is exact even for subnormal numbers)
+        import warnings
+
+        sw = np.ldexp(sw, -int(np.frexp(top)[1]))
+        sw = sw * (len(sw) / sw.sum())
+        warnings.warn(f"'sample_weight' reaches at most {top:.3g}, too far from 1 to count repeated rows: read as "
+                      "relative weights, rescaled to a mean of 1", UserWarning, stacklevel=4)
     return sw
 
 

@@ -8,9 +8,26 @@ import numpy as np
 from quark.encoding.landscape import LossLandscape
 from quark.encoding.weights import weight_encoding
 from quark.estimators.binary import fit_binary
+from quark.exceptions import BackendError
 from quark.optimizers import Optimizer
 
 __all__ = ["fit_problems", "problem_seeds", "check_circuit"]
+
+
+def _with_earlier(exc: BackendError, fits: list, label, index: int, n: int) -> BackendError:
+    """``exc`` of problem ``index`` (0-based) of ``n``, its ledger with every earlier problem's spending added."""
+    if n == 1:
+        return exc
+    from quark.optimizers import CostLedger
+
+    ledger = CostLedger()
+    for f in fits:
+        ledger.add(f.result.ledger)
+    if exc.ledger is not None:
+        ledger.add(exc.ledger)
+    return BackendError(f"problem {label!r} ({index + 1} of {n}; the ledger adds the {index} fitted before it): {exc}",
+                        backend=exc.backend, ledger=ledger, best_bits=exc.best_bits, best_loss=exc.best_loss,
+                        optimizer=exc.optimizer)
 
 
 def problem_seeds(random_state, n: int) -> list:
@@ -69,22 +86,30 @@ def fit_problems(subs: list, optimizers: list[Optimizer], model, X: np.ndarray, 
 
     from joblib import Parallel, delayed
 
+    from quark._params import secrets_travel
     from quark._progress import progress_bar
 
     with progress_bar(many_bars, total=len(subs), desc=f"QuarkClassifier ({scheme})", unit="problem") as bar:
         if len(subs) == 1 or n_jobs in (None, 1):
             fits = []
             for p, opt in zip(subs, optimizers):
-                fits.append(one(p, opt))
+                try:
+                    fits.append(one(p, opt))
+                except BackendError as exc:
+                    raise _with_earlier(exc, fits, p.label, len(fits), len(subs)) from exc.__cause__
                 bar.set_postfix(problem=str(p.label), loss=f"{fits[-1].result.loss:.4g}", refresh=False)
                 bar.update(1)
         else:
             # results arrive in order as they finish (joblib's generator), so the bar moves during the fit
             fits = []
-            for f in Parallel(n_jobs=n_jobs, return_as="generator")(
-                    delayed(one)(p, opt) for p, opt in zip(subs, optimizers)):
-                fits.append(f)
-                bar.update(1)
+            try:
+                with secrets_travel():  # the workers need the credentials the optimizers hold (never saved)
+                    for f in Parallel(n_jobs=n_jobs, return_as="generator")(
+                            delayed(one)(p, opt) for p, opt in zip(subs, optimizers)):
+                        fits.append(f)
+                        bar.update(1)
+            except BackendError as exc:
+                raise _with_earlier(exc, fits, subs[len(fits)].label, len(fits), len(subs)) from exc.__cause__
     for f in fits:
         f.result.ledger.callback = None  # keep the fitted estimator picklable (a callback may be a lambda)
     return fits

@@ -7,7 +7,7 @@ from typing import Any
 
 from sklearn.base import clone
 
-from quark._params import unknown_names_error
+from quark._params import is_secret_key, unknown_names_error
 from quark.optimizers import OPTIMIZERS, Optimizer, get_optimizer
 from quark.optimizers.base import CLASSIFIER_SHARED
 
@@ -50,6 +50,7 @@ def build_optimizer(params: dict, random_state=None) -> Optimizer:
             raise ValueError(f"'{param}' is set on QuarkClassifier itself, not in optimizer_options "
                              f"(got optimizer_options={{{param!r}: {options[param]!r}}})")
     own = sorted(accepted - {"random_state", "verbose", "callback"})
+    _route_credentials(options, optimizer, own)
     unknown = [k for k in options if k not in own]
     if unknown:
         exc = unknown_names_error(f"optimizer={optimizer!r} (in 'optimizer_options')", "option", unknown, own)
@@ -72,3 +73,20 @@ def build_optimizer(params: dict, random_state=None) -> Optimizer:
 
         kwargs["block_size"] = min(DEFAULT_BLOCK_SIZE, int(params["max_qubits"]))  # blocks never pass max_qubits
     return get_optimizer(optimizer, random_state=seed, verbose=bool(params["verbose"]), **kwargs)
+
+
+def _route_credentials(options: dict, optimizer: str, own: list[str]) -> None:
+    """Credentials in ``optimizer_options`` (``{"token": ...}``, ``--option token=...``) are the backend's: moved
+    into ``backend_options`` (no optimizer takes one itself). Given there too: refused, one route each."""
+    creds = {k: options.pop(k) for k in list(options) if is_secret_key(k)}
+    if not creds:
+        return
+    if "backend_options" not in own:
+        raise ValueError(f"optimizer={optimizer!r} runs on no configurable backend: credentials {sorted(creds)} "
+                         "in optimizer_options have nowhere to go")
+    given = dict(options.get("backend_options") or {})
+    twice = sorted(set(creds) & set(given))
+    if twice:
+        raise ValueError(f"{twice} given twice: in optimizer_options and in optimizer_options['backend_options']; "
+                         "give it once")
+    options["backend_options"] = {**given, **creds}

@@ -7,6 +7,7 @@ grid searches work) with one method, ``minimize(problem) -> SearchResult``. Foun
 
 from __future__ import annotations
 
+from quark._progress import LongRunWarning
 from quark.encoding.problem import SearchProblem, as_problem
 from quark.optimizers.annealing import AnnealingSearch
 from quark.optimizers.base import Optimizer, SearchWarning
@@ -33,6 +34,7 @@ __all__ = [
     "SearchResult",
     "SearchProblem",
     "SearchWarning",
+    "LongRunWarning",
     "as_problem",
     "OPTIMIZERS",
     "get_optimizer",

@@ -15,11 +15,12 @@ from typing import Any, Callable
 
 import numpy as np
 
+from quark._params import is_secret_key, mask_secrets
 from quark._validation import check_bool, check_choice, check_int, check_mapping, check_number
 from quark.encoding.compile import CompiledModel, compile_problem
 from quark.encoding.compiled_model import ENCODINGS
 from quark.encoding.reduction import MAX_REDUCTION_TERMS, PENALTY_MARGIN
-from quark.optimizers.base import Optimizer
+from quark.optimizers.base import Optimizer, check_backend_option_names
 
 __all__ = ["AnnealingSearch", "DEFAULT_NUM_READS", "DEFAULT_REDUCED_NUM_READS"]
 
@@ -74,7 +75,13 @@ class AnnealingSearch(Optimizer):
     sample_options : dict, optional
         Passed to ``sampler.sample`` (``num_sweeps``, ``beta_range``, ``timeout``, ``chain_strength``...),
         checked against the sampler's declared parameters (a misspelt option is an error: at
-        construction when ``backend`` is a sampler instance, else when the search starts).
+        construction when ``backend`` is a sampler instance, else when the search starts). A
+        credential found here (``token``...) goes to the backend instead.
+    backend_options : dict, optional
+        Passed to the backend's constructor when ``backend`` is a name (``get_backend(backend,
+        **backend_options)``): for ``"dwave"``, ``token``, ``solver``, ``region``, ``profile``. Credentials
+        print as ``'***'`` (see :class:`~quark._params.Secret`); the classifier's
+        ``optimizer_options={"token": ...}`` and the command line's ``--option token=...`` land here.
     random_state, verbose, callback
         See :class:`~quark.optimizers.base.Optimizer`. ``random_state`` seeds samplers that take a
         ``seed`` and minorminer's embedding (a QPU has no seed, so its runs do not repeat).
@@ -116,6 +123,7 @@ class AnnealingSearch(Optimizer):
         n_polish: int = 1,
         max_terms: int = MAX_REDUCTION_TERMS,
         sample_options: dict | None = None,
+        backend_options: dict | None = None,
         random_state=None,
         verbose: bool = False,
         callback: Callable[[dict[str, Any]], None] | None = None,
@@ -130,6 +138,8 @@ class AnnealingSearch(Optimizer):
         self.n_polish = n_polish
         self.max_terms = max_terms
         self.sample_options = sample_options
+        check_backend_option_names(self, backend, backend_options, kind="sampler")  # names only: typos fail here
+        self.backend_options = mask_secrets(backend_options)  # credentials never print
 
     def _validate(self) -> None:
         super()._validate()
@@ -144,6 +154,19 @@ class AnnealingSearch(Optimizer):
         check_int(self.n_polish, "n_polish")
         check_int(self.max_terms, "max_terms")
         check_mapping(self.sample_options, "sample_options")
+        check_mapping(self.backend_options, "backend_options")
+
+    def _sampler_options(self) -> tuple[dict, dict]:
+        """``(backend options, sample options)``: credentials found in ``sample_options`` go to the backend."""
+        sample = dict(self.sample_options or {})
+        creds = {k: sample.pop(k) for k in list(sample) if is_secret_key(k)}
+        return {**(self.backend_options or {}), **creds}, sample
+
+    def _shot_bytes(self, problem) -> float:
+        # a read holds its sample row in dimod's SampleSet, Quark's uint8 copy and the decoded bits, with
+        # its energy and count: measured 124, 317 and 1527 bytes per read at n = 5, 20 and 100 variables
+        # (tracemalloc peak over 20 000 reads of neal; python benchmarks/shot_memory.py), so 16 per variable + 64
+        return 16.0 * problem.n_qubits + 64.0
 
     # -- pieces -----------------------------------------------------------------------------------
     def _resolve_sampler(self):
@@ -157,7 +180,7 @@ class AnnealingSearch(Optimizer):
                 raise ValueError(f"backend {s!r} runs Grover circuits, not annealing; 'backend' must be one of {samplers}")
             if s not in samplers:
                 raise ValueError(f"'backend' must be one of {samplers} or a dimod sampler; got {s!r}")
-            s = get_backend(s)
+            s = get_backend(s, **self._sampler_options()[0])
         if not callable(getattr(s, "sample", None)):
             raise TypeError(f"'backend' must be a sampler name or a dimod sampler (with .sample); got {type(s).__name__}")
         return s
@@ -190,7 +213,7 @@ class AnnealingSearch(Optimizer):
         run = run_sampler(
             sampler, compiled.sampled_model, n_variables=compiled.n_variables,
             num_reads=default_reads if self.shots is None else self.shots,
-            seed=int(rng.integers(0, 2**31 - 1)), options=self.sample_options,
+            seed=int(rng.integers(0, 2**31 - 1)), options=self._sampler_options()[1],
             poly=compiled.encoding == "hubo", name=repr(sampler_name),
         )
         return run, compiled.decode(run.samples), compiled.violations(run.samples), compiled.penalty

@@ -8,6 +8,8 @@ search starts (:meth:`Optimizer._validate`), with messages that name them.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import math
 import warnings
 from abc import ABC, abstractmethod
@@ -16,18 +18,20 @@ from typing import Any, Callable, ClassVar
 import numpy as np
 
 from quark._params import ParamsMixin, unknown_names_error
-from quark._progress import progress_bar
+from quark._progress import TimedProgress, progress_bar
 from quark._memory import check_fits
 from quark._random import as_generator
 from quark._validation import check_bool, check_int, check_random_state
 from quark.encoding.bits import MAX_INDEX_QUBITS, index_to_bits
-from quark.exceptions import ProblemTooLargeError
+from quark.exceptions import BackendError, ProblemTooLargeError
 from quark.encoding.problem import SearchProblem, as_problem
 from quark.optimizers.ledger import CostLedger
 from quark.optimizers.result import SearchResult
 
 __all__ = ["Optimizer", "check_positive_int", "SearchWarning", "CLASSIFIER_SHARED", "spell_settings",
-           "check_backend_option_names"]
+           "check_backend_option_names", "charging_partial", "ledger_best"]
+
+logger = logging.getLogger("quark")
 
 #: Optimizer parameters that QuarkClassifier (and the command line) take as their own parameters
 #: (``QuarkClassifier(shots=...)``, ``--shots``); every other option goes in ``optimizer_options``.
@@ -105,12 +109,24 @@ class Optimizer(ParamsMixin, ABC):
     name: ClassVar[str]
     exponential_cost: ClassVar[bool] = False
     progress_unit: ClassVar[str] = "oracle_queries"
+    #: Peak bytes per shot of one backend call (the memory guard counts ``shots`` times this before a
+    #: search starts). Grover-type searches: measured 32-34 bytes (tracemalloc peak over 1-2 M shots of
+    #: the exact kernel: the draw, its index array, the round's distinct indices and their check;
+    #: ``python benchmarks/shot_memory.py``), so 40.
+    shot_bytes: ClassVar[float] = 40.0
 
     def __init__(self, *, random_state=None, verbose: bool = False,
                  callback: Callable[[dict[str, Any]], None] | None = None) -> None:
         self.random_state = random_state
         self.verbose = verbose
         self.callback = callback
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the backend built from the parameters (a service client may hold a credential in clear) is
+        # rebuilt when needed, never pickled
+        state = self.__dict__.copy()
+        state.pop("_backend_cache", None)
+        return state
 
     def _validate(self) -> None:
         """Check the parameters (called at the start of every search)."""
@@ -132,9 +148,9 @@ class Optimizer(ParamsMixin, ABC):
         SearchResult
         """
         self._validate()
-        for n_bytes, what in self._allocations():
-            check_fits(n_bytes, what)
         prob = as_problem(problem)
+        for n_bytes, what in self._allocations(prob):
+            check_fits(n_bytes, what)
         if self.exponential_cost and prob.n_qubits > MAX_INDEX_QUBITS:
             raise ProblemTooLargeError(
                 f"optimizer {self.name!r} searches all 2**{prob.n_qubits} settings of a {prob.n_qubits}-qubit problem; "
@@ -146,6 +162,12 @@ class Optimizer(ParamsMixin, ABC):
         ledger.start()
         try:
             index, loss, info = self._search(prob, ledger, rng)
+        except Exception as exc:
+            ledger.stop()
+            failure = self._backend_failure(exc, ledger)
+            if failure is None:
+                raise
+            raise failure from (exc.__cause__ if isinstance(exc, BackendError) else exc)
         finally:
             ledger.stop()
         if not math.isfinite(loss):
@@ -178,12 +200,53 @@ class Optimizer(ParamsMixin, ABC):
             info=info,
         )
 
-    def _allocations(self) -> list[tuple[float, str]]:
-        """``(bytes, what)`` of the arrays a search of these parameters allocates whatever the problem
-        (checked against the memory guard before the search starts): 8 bytes per shot by default."""
+    def _backend_name(self) -> str | None:
+        backend = getattr(self, "backend", None)
+        if backend is None:
+            return None
+        return backend if isinstance(backend, str) else getattr(backend, "name", None) or type(backend).__name__
+
+    def _backend_failure(self, exc: Exception, ledger: CostLedger) -> BackendError | None:
+        """The :class:`BackendError` a failure of the backend mid-search becomes (``None``: re-raise as is).
+
+        A failure is the backend's when this search runs on one and the error came from a nested search's
+        backend, from outside Quark's code (the backend's library, a sampler, a service), or after the
+        search had spent something (a backend that returned what cannot be used). Errors raised by Quark
+        before anything was spent (bad settings, configuration) and memory errors stay as they are.
+        """
+        nested = isinstance(exc, BackendError)
+        name = exc.backend if nested else self._backend_name()
+        if name is None or isinstance(exc, (MemoryError, Warning)):  # a warning turned into an error stays one
+            return None
+        if not nested and not _raised_outside_quark(exc) and not _spent(ledger):
+            return None
+        if nested and exc.ledger is not None:
+            ledger.add(exc.ledger)  # what the failed inner search spent, beside this search's own
+        best = ledger_best(ledger)
+        cause = exc.__cause__ if nested and exc.__cause__ is not None else exc
+        spent = ", ".join(f"{k}={v}" for k, v in ledger.totals().items() if v and k != "wall_time_s") or "nothing"
+        where = f"{type(self).__name__} (inside {exc.optimizer})" if nested and exc.optimizer else type(self).__name__
+        found = "no setting measured yet" if best is None else f"best loss so far {best[1]:.6g}"
+        error = BackendError(
+            f"backend {name!r} failed during {where}: {type(cause).__name__}: {cause}. Spent before the failure: "
+            f"{spent}; {found} (the error's .ledger, .best_bits and .best_loss hold them)",
+            backend=name, ledger=ledger, best_bits=None if best is None else best[0],
+            best_loss=None if best is None else best[1], optimizer=type(self).__name__,
+        )
+        return error
+
+    def _shot_bytes(self, problem: SearchProblem) -> float:
+        """Peak bytes one shot (one read) of a backend call holds: :attr:`shot_bytes` unless a search says more."""
+        return float(self.shot_bytes)
+
+    def _allocations(self, problem: SearchProblem) -> list[tuple[float, str]]:
+        """``(bytes, what)`` of the arrays a search of these parameters allocates beside the problem's own
+        tables (checked against the memory guard before the search starts): the measurements of one
+        backend call, :meth:`_shot_bytes` per shot."""
         shots = getattr(self, "shots", None)
         if isinstance(shots, (int, np.integer)) and not isinstance(shots, bool):
-            return [(8.0 * shots, f"'shots'={shots} measurements (8 bytes each)")]
+            per = self._shot_bytes(problem)
+            return [(per * shots, f"the measurements of one call at 'shots'={shots} ({per:.0f} bytes each)")]
         return []
 
     @abstractmethod
@@ -196,6 +259,17 @@ class Optimizer(ParamsMixin, ABC):
     def _bar(self, total: float | None, unit: str = "query"):
         """This search's progress bar (a no-op one unless ``verbose``)."""
         return progress_bar(bool(self.verbose), total=total, desc=type(self).__name__, unit=unit)
+
+    def _timed(self, problem: SearchProblem, bar) -> TimedProgress:
+        """The progress callback of a fill over all ``2**n`` settings: moves ``bar`` and warns early (a
+        :class:`~quark._progress.LongRunWarning` with the estimated time left) when the fill will run long."""
+        n = problem.n_qubits
+        return TimedProgress(
+            float(1 << n), f"{type(self).__name__}: the loss of all 2**{n} settings", bar,
+            advice=("verbose=True shows its progress" if not self.verbose else "")
+            + ("; " if not self.verbose else "") + "a block search (optimizer='block', or BlockSearch) or annealing "
+            "(optimizer='anneal') searches a register this large far sooner",
+        )
 
     def qubits_needed(self, problem) -> tuple[int, str]:
         """How many qubits this search holds for ``problem``, and what they are (for size guards).
@@ -236,7 +310,74 @@ class Optimizer(ParamsMixin, ABC):
             losses = problem.evaluate_indices(bits_or_indices) if indices else problem.evaluate(bits_or_indices)
             losses = np.atleast_1d(np.asarray(losses, dtype=np.float64))
         ledger.charge_evaluations(losses.size * problem.evaluation_cost)
+        if losses.size:  # the best setting measured so far: what a failed search still hands back
+            j = int(np.argmin(losses))
+            seen = getattr(ledger, "_best_seen", None)
+            if seen is None or losses[j] < seen[1]:
+                given = np.asarray(bits_or_indices)
+                if indices:
+                    self._note_best(ledger, int(given.reshape(-1)[j]), float(losses[j]), problem.n_qubits)
+                else:
+                    self._note_best(ledger, given if given.ndim == 1 else given.reshape(-1, given.shape[-1])[j],
+                                    float(losses[j]), problem.n_qubits)
         return losses
+
+    @staticmethod
+    def _note_best(ledger: CostLedger, setting, loss: float, n_qubits: int) -> None:
+        """Remember the best setting found so far (an index or a bit array, copied): a failed search hands it
+        back in its :class:`~quark.exceptions.BackendError`. :meth:`_check` calls it for every checked setting;
+        searches that learn a loss otherwise (a block step's result) call it themselves."""
+        seen = getattr(ledger, "_best_seen", None)
+        if seen is None or loss < seen[1]:
+            kept = int(setting) if np.ndim(setting) == 0 else np.array(setting, dtype=np.uint8)
+            ledger._best_seen = (kept, float(loss), np.ndim(setting) == 0, n_qubits)
+
+
+@contextlib.contextmanager
+def charging_partial(ledger: CostLedger, iterations: int):
+    """Around one backend call: when it fails after some of its jobs ran, charge those jobs, then re-raise.
+
+    A backend that splits a call into jobs attaches what the finished ones measured to its error as
+    ``partial_samples`` (a :class:`~quark.backends.base.Samples`); they were paid for.
+    """
+    try:
+        yield
+    except Exception as exc:
+        partial = getattr(exc, "partial_samples", None)
+        if partial is not None:
+            ledger.charge_samples(partial, iterations)
+        raise
+
+
+def ledger_best(ledger: CostLedger) -> tuple[np.ndarray, float] | None:
+    """``(bits, loss)`` of the best setting the search checked so far (``None`` when it checked none)."""
+    seen = getattr(ledger, "_best_seen", None)
+    if seen is None:
+        return None
+    pick, loss, is_index, n = seen
+    bits = index_to_bits(int(pick), n) if is_index else np.asarray(pick, dtype=np.uint8).copy()
+    return bits, loss
+
+
+#: What only a backend spends (classical checks and compilation are the search's own).
+_DEVICE_FIELDS = ("oracle_queries", "grover_iterations", "shots", "circuit_executions", "annealer_reads",
+                  "annealer_sweeps", "qpu_time_s")
+
+
+def _spent(ledger: CostLedger) -> bool:
+    """Whether a backend has spent anything for this search yet."""
+    return any(getattr(ledger, k, 0) for k in _DEVICE_FIELDS)
+
+
+def _raised_outside_quark(exc: BaseException) -> bool:
+    """Whether the innermost frame of ``exc``'s traceback is not Quark's own code (a backend's library)."""
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    module = tb.tb_frame.f_globals.get("__name__", "")
+    return not (module == "quark" or module.startswith("quark."))
 
 
 def check_backend_option_names(owner: Any, backend: Any, options: Any, kind: str = "grover") -> None:
@@ -286,6 +427,6 @@ def _resolve_backend(owner: Any, backend: Any, options: dict | None, kind: str =
         ) from None
     try:
         owner._backend_cache = (key, backend, instance)
-    except TypeError:  # pragma: no cover - unhashable option values: do not cache
-        pass
+    except TypeError as exc:  # pragma: no cover - unhashable option values: correct, but rebuilt per search
+        logger.debug("%s: backend %r is not cached (%s)", type(owner).__name__, backend, exc)
     return instance

@@ -236,6 +236,7 @@ class BlockSearch(Optimizer):
                         if res.loss < loss - 1e-12 * max(1.0, abs(loss)):
                             bits[block] = res.bits
                             loss = float(res.loss)
+                            self._note_best(ledger, bits, loss, problem.n_qubits)
                             improved += 1
                             ledger.record(loss, sweep=sweep, restart=restart)
                             bar.set_postfix(sweep=sweep, best_loss=f"{loss:.5g}", refresh=False)

@@ -36,7 +36,7 @@ class ExhaustiveSearch(Optimizer):
 
     def _search(self, problem, ledger, rng):
         with self._bar(float(1 << problem.n_qubits), unit="setting") as bar:
-            table = problem.table(np.float64, progress=bar.update)
+            table = problem.table(np.float64, progress=self._timed(problem, bar))
         ledger.update(model_evaluations=table.size * problem.evaluation_cost)
         best = int(np.argmin(table))
         loss = float(table[best])

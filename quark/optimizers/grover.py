@@ -11,7 +11,7 @@ from quark._params import mask_secrets
 from quark._validation import check_bool, check_int, check_mapping, check_number
 from quark.backends.base import GroverBackend, MarkedCounter, Samples
 from quark.optimizers._stopping import PosteriorWalk
-from quark.optimizers.base import Optimizer, _resolve_backend, check_backend_option_names
+from quark.optimizers.base import Optimizer, _resolve_backend, charging_partial, check_backend_option_names
 
 __all__ = ["GroverAdaptiveSearch", "DEFAULT_BUDGET_FACTOR"]
 
@@ -196,10 +196,11 @@ class GroverAdaptiveSearch(Optimizer):
         cap = math.sqrt(2.0**n)
         shots = int(self.shots)
 
-        if self.verbose:  # a large table is built before the first round: let a bar move meanwhile
+        if callable(getattr(backend, "prepare", None)):
+            # a large table is built before the first round: a bar moves meanwhile, and a long build says so
             with self._bar(float(1 << n), unit="setting") as table_bar:
                 table_bar.set_description("GroverAdaptiveSearch (loss table)")
-                backend.prepare(problem, progress=table_bar.update)
+                backend.prepare(problem, progress=self._timed(problem, table_bar))
         best = int(rng.integers(0, 1 << n))
         best_loss = float(self._check(problem, [best], ledger)[0])
         ledger.record(best_loss)
@@ -234,7 +235,8 @@ class GroverAdaptiveSearch(Optimizer):
                 k = int(rng.integers(0, math.ceil(m))) if posterior is None else posterior.next_k()
                 last = k >= affordable  # the budget truncates this round: it is the last one
                 k = min(k, max(affordable, 0))
-                samples = sample(best_loss, k, shots, rng)
+                with charging_partial(ledger, k):
+                    samples = sample(best_loss, k, shots, rng)
                 queries += k * shots
                 rounds += 1
                 ledger.charge_samples(samples, k)

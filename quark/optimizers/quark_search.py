@@ -9,7 +9,7 @@ import numpy as np
 from quark._params import mask_secrets
 from quark._validation import check_int, check_mapping
 from quark.backends.base import MarkedCounter, Samples
-from quark.optimizers.base import Optimizer, _resolve_backend, check_backend_option_names
+from quark.optimizers.base import Optimizer, _resolve_backend, charging_partial, check_backend_option_names
 
 __all__ = ["QuarkSearch", "choose_iterations"]
 
@@ -157,8 +157,8 @@ class QuarkSearch(Optimizer):
             return q, f"a {q}-qubit joint circuit ({jo.n_weights} weight + {q - jo.n_weights} data and work qubits)"
         return super().qubits_needed(problem)
 
-    def _allocations(self) -> list[tuple[float, str]]:
-        out = super()._allocations()
+    def _allocations(self, problem) -> list[tuple[float, str]]:
+        out = super()._allocations(problem)
         if self.iterations is None:
             n = int(self.estimation_shots) * int(self.copies)
             out.append((8.0 * n, f"the marked-fraction estimate ('estimation_shots'={self.estimation_shots} x "
@@ -195,8 +195,9 @@ class QuarkSearch(Optimizer):
             iterations = int(self.iterations)
         shots = int(self.shots)
         with self._bar(shots, unit="shot") as bar:
-            samples = Samples.coerce(backend.sample_joint(problem, iterations, shots, int(self.copies), rng), shots,
-                                     problem.n_qubits)
+            with charging_partial(ledger, iterations):
+                samples = Samples.coerce(backend.sample_joint(problem, iterations, shots, int(self.copies), rng), shots,
+                                         problem.n_qubits)
             ledger.charge_samples(samples, iterations)
             bar.update(shots)
             distinct, times = np.unique(samples.indices, return_counts=True)

@@ -158,3 +158,79 @@ def test_bad_children_and_options():
         dwave_sampler(child=structured_stand_in("pegasus", 2), solver="x")
     with pytest.raises(ValueError, match="'topology'"):
         structured_stand_in("chimera")
+
+
+# -- credentials: the token reaches DWaveSampler wherever it is given, and never prints ------------------
+_TOKEN = "DEV-0123456789abcdef"
+
+
+@pytest.fixture
+def fake_qpu(monkeypatch):
+    """``DWaveSampler`` replaced by a stand-in that records the configuration it was built with."""
+    monkeypatch.delenv("DWAVE_API_TOKEN", raising=False)
+    monkeypatch.setenv("DWAVE_CONFIG_FILE", "/nonexistent/dwave.conf")
+    made = []
+
+    def fake_dwave_sampler(**config):
+        made.append(config)
+        return structured_stand_in("pegasus", 6)
+
+    monkeypatch.setattr(dwave.system, "DWaveSampler", fake_dwave_sampler)
+    return made
+
+
+def test_annealing_token_reaches_the_sampler_and_never_prints(fake_qpu, recwarn):
+    import json
+    import pickle
+
+    opt = AnnealingSearch(backend="dwave", backend_options={"token": _TOKEN}, shots=20, random_state=0)
+    res = opt.minimize(_edge2())
+    assert [c["token"] for c in fake_qpu] == [_TOKEN]
+    assert type(fake_qpu[0]["token"]) is str  # the plain value, not the masked wrapper
+    assert res.loss == pytest.approx(_edge2().table().min())
+    shown = [repr(opt), str(opt.get_params()), json.dumps(opt.get_params(deep=False), default=str),
+             repr(res.info), *(str(w.message) for w in recwarn)]
+    assert not any(_TOKEN in text for text in shown)
+    assert _TOKEN.encode() not in pickle.dumps(opt)
+
+
+def test_a_token_in_sample_options_goes_to_the_backend_not_to_sample(fake_qpu):
+    opt = AnnealingSearch(backend="dwave", sample_options={"token": _TOKEN}, shots=10, random_state=0)
+    opt.minimize(_edge2())
+    assert fake_qpu[0]["token"] == _TOKEN
+    assert _TOKEN not in str(opt.get_params())
+
+
+def test_classifier_optimizer_options_token_reaches_the_sampler(fake_qpu):
+    from quark import QuarkClassifier
+
+    X, y = load_edge_detection(size=2)
+    clf = QuarkClassifier(model="line-detector", optimizer="anneal", backend="dwave", shots=10, random_state=0,
+                          optimizer_options={"token": _TOKEN}).fit(X, y)
+    assert fake_qpu and all(c["token"] == _TOKEN for c in fake_qpu)
+    assert clf.score(X, y) == 1.0
+
+
+def test_a_loaded_optimizer_asks_for_its_token_again(fake_qpu):
+    import pickle
+
+    from quark.exceptions import MissingCredentialError
+
+    loaded = pickle.loads(pickle.dumps(AnnealingSearch(backend="dwave", backend_options={"token": _TOKEN}, shots=10)))
+    with pytest.raises(MissingCredentialError, match="'token' was not saved.*give it again"):
+        loaded.minimize(_edge2())
+    assert not fake_qpu
+    loaded.set_params(backend_options={"token": _TOKEN})
+    loaded.minimize(_edge2())
+    assert fake_qpu[0]["token"] == _TOKEN
+
+
+def test_options_for_a_sampler_instance_are_refused():
+    with pytest.raises(TypeError, match="apply only when 'backend' is given by name"):
+        AnnealingSearch(backend=get_backend("neal"), backend_options={"token": _TOKEN}).minimize(np.arange(4.0))
+
+
+def test_a_token_given_to_the_search_itself_says_where_it_goes():
+    with pytest.raises(TypeError, match=r"'token' \(a credential: give it to the backend, backend_options=\{'token': \.\.\.\}\)") as caught:
+        AnnealingSearch(backend="dwave", token=_TOKEN)
+    assert _TOKEN not in str(caught.value)

@@ -157,3 +157,30 @@ def test_device_by_name_or_least_busy_through_a_service():
     tqc, values = least.transpiled_threshold_circuit(np.arange(8.0), 0.5, 1)
     assert least.device.num_qubits >= 3 and least.report[-1]["device"] == least.device.name
     assert tqc.num_qubits == least.device.num_qubits and values == []
+
+
+def test_a_job_failing_mid_call_keeps_the_cost_of_the_jobs_that_ran(monkeypatch):
+    # 10 shots in jobs of 2: the fifth job of the second call fails; 7 jobs and 14 shots ran and are charged
+    from quark.exceptions import BackendError
+    from quark.optimizers import GroverAdaptiveSearch
+
+    be = IBMBackend(_ideal_simulator(), shots_per_job=2)
+    real = be._sampler
+    runs = []
+
+    class FailingSampler:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def run(self, pubs, shots):
+            if len(runs) == 7:
+                raise ConnectionError("IBM Quantum: job failed")
+            runs.append(shots)
+            return self.inner.run(pubs, shots=shots)
+
+    monkeypatch.setattr(be, "_sampler", lambda seed: FailingSampler(real(seed)))
+    table = np.random.default_rng(0).permutation(16).astype(float)
+    with pytest.raises(BackendError, match="backend 'ibm' failed during GroverAdaptiveSearch: ConnectionError") as caught:
+        GroverAdaptiveSearch(backend=be, shots=10, random_state=0).minimize(table)
+    led = caught.value.ledger
+    assert led.shots == sum(runs) == 14 and led.circuit_executions == len(runs) == 7

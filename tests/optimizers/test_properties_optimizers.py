@@ -61,7 +61,7 @@ def _specs(H) -> dict[str, dict[str, st.SearchStrategy]]:
                    "penalty": st.one_of(st.floats(max_value=0.0), st.just(float("nan")), st.just(float("inf")),
                                         st.text(max_size=4).filter(lambda s: s != "bound"), st.booleans()),
                    "polish": H.bad_bool(), "n_verify": pos_or_none, "n_polish": pos, "max_terms": pos,
-                   "sample_options": H.bad_mapping()},
+                   "sample_options": H.bad_mapping(), "backend_options": H.bad_mapping()},
         "grover": {**common, "backend": st.one_of(st.text(min_size=1, max_size=6).filter(
                        lambda s: s not in ("aer", "ibm", "neal", "sqa", "exact", "tabu", "dwave")), st.integers(),
                        st.just(object())),
