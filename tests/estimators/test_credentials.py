@@ -72,3 +72,18 @@ def test_save_model_stores_no_token(tmp_path):
     assert TOKEN.encode() not in path.read_bytes()
     loaded = load_model(path)["estimator"]
     assert not loaded.optimizer_options["api_key"].present
+
+
+def test_a_credential_in_optimizer_options_is_the_backends():
+    from quark.estimators.routing import build_optimizer
+
+    opt = build_optimizer(QuarkClassifier(optimizer="anneal", backend="dwave",
+                                          optimizer_options={"token": TOKEN}).get_params(deep=False))
+    assert reveal(opt.backend_options["token"]) == TOKEN and not opt.sample_options
+    twice = QuarkClassifier(optimizer="anneal", backend="dwave",
+                            optimizer_options={"token": TOKEN, "backend_options": {"token": TOKEN}})
+    with pytest.raises(ValueError, match=r"\['token'\] given twice") as caught:
+        build_optimizer(twice.get_params(deep=False))
+    assert TOKEN not in str(caught.value)
+    with pytest.raises(ValueError, match="credentials \\['token'\\] in optimizer_options have nowhere to go"):
+        build_optimizer(QuarkClassifier(optimizer="exhaustive", optimizer_options={"token": TOKEN}).get_params(deep=False))
