@@ -15,7 +15,7 @@ import inspect
 import threading
 from typing import Any
 
-__all__ = ["ParamsMixin", "Secret", "reveal", "reveal_all", "mask_secrets", "secrets_travel", "SECRET_KEYS", "is_secret_key",
+__all__ = ["ParamsMixin", "Secret", "reveal", "mask_secrets", "secrets_travel", "SECRET_KEYS", "is_secret_key",
            "unknown_names_error"]
 
 #: Option names whose values are credentials: kept as :class:`Secret` wherever Quark stores them.
@@ -125,11 +125,6 @@ def reveal(value: Any) -> Any:
             "the service's own configuration (DWAVE_API_TOKEN, a saved IBM Quantum account)"
         )
     return value._value
-
-
-def reveal_all(options: dict | None) -> dict:
-    """A mapping with every :class:`Secret` value revealed (for the service that needs it)."""
-    return {k: reveal(v) for k, v in (options or {}).items()}
 
 
 def is_secret_key(key: object) -> bool:
