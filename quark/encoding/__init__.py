@@ -9,6 +9,7 @@ QUBO and the quadratic surrogates (:mod:`quark.encoding.compile`), and the oracl
 from quark.encoding.bits import bits_to_index, index_to_bits
 from quark.encoding.hamiltonians import bqm_to_pauli, bqm_to_quadratic_program
 from quark.encoding.landscape import LOSSES, LossLandscape
+from quark.encoding.network import NetworkEncoding, NetworkLandscape
 from quark.encoding.problem import PolynomialProblem, RestrictedProblem, SearchProblem, TableProblem, as_problem
 from quark.encoding.transforms import mobius_transform, walsh_hadamard_transform
 from quark.encoding.weights import WeightEncoding, weight_encoding
@@ -18,6 +19,8 @@ __all__ = [
     "weight_encoding",
     "LossLandscape",
     "LOSSES",
+    "NetworkEncoding",
+    "NetworkLandscape",
     "SearchProblem",
     "TableProblem",
     "PolynomialProblem",

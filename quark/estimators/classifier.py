@@ -42,7 +42,8 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         ``"auto"``: the Quark paper's ``"perceptron"`` on 0/1 features, ``"fixed-point-linear"``
         (4-bit weights) on real-valued ones. Or ``"perceptron"``, ``"spin-perceptron"``,
         ``"fixed-point-linear"``, ``"ternary-linear"``, ``"stumps"`` (QBoost's model),
-        ``"line-detector"``, ``"sign-mlp"``, or a model instance.
+        ``"line-detector"``, ``"sign-mlp"``, ``"quantized-mlp"`` (a network with hidden layers,
+        fitted whole on every class: docs/networks.md), or a model instance.
     weight_bits : int, optional
         Bits per weight of k-bit models. Default: the model's (4 for ``fixed-point-linear``).
     loss : {"auto", "zero_one", "squared", "hinge"}, default="auto"
@@ -77,11 +78,12 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         Ridge penalty on the weights, added to the mean loss (a sparsity penalty on 0/1 selection
         weights). ``"auto"``: ``0.3 * d / m`` for linear models with k-bit or ternary weights (``d``
         varying features, ``m`` samples of the problem), else 0.
-    start : {"ridge", "hebbian"}, default="ridge"
+    start : {"ridge", "hebbian", "random"}, default="ridge"
         Linear models with k-bit or ternary weights on the squared loss: set the weights' scale and
         start the search from the rounded ridge least-squares solution (counted, see
         docs/real_data.md), or from the Hebbian direction with the scale refitted between sweeps
-        (no classical solve; slower).
+        (no classical solve; slower). ``model="quantized-mlp"``: ``"ridge"`` (random hidden layers, a
+        ridge output layer) or ``"random"`` (random bits: the search alone trains the network).
     class_weight : None, "balanced" or dict, default=None
         Weights per class, multiplied into ``sample_weight`` (``"balanced"``: inversely
         proportional to the class frequencies).
@@ -244,6 +246,11 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         8
         """
         d = self._prepare(X, y, sample_weight, validate=False)
+        if d.model.network:  # one network on all classes: its own landscape
+            from quark.estimators.network import network_landscape
+
+            return network_landscape(d.model, d.Xp, d.y, d.classes, loss=self.loss, weight_bits=self.weight_bits,
+                                     sample_weight=d.sample_weight)
         fits = getattr(self, "fits_", None)
         if fits is not None and self.multi_class_ == "native":
             from quark.encoding.multiclass import MulticlassLandscape
@@ -299,7 +306,9 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
 
     def _fit(self, X, y, sample_weight) -> None:
         d = self._prepare(X, y, sample_weight)
-        if d.scheme == "native" and len(d.classes) > 2:
+        if d.model.network:
+            fits, problems, loss = self._fit_network(d)
+        elif d.scheme == "native" and len(d.classes) > 2:
             fits, problems, loss = self._fit_native(d)
         else:
             subs = subproblems(d.y, d.classes, d.scheme)
@@ -327,6 +336,22 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
             fits = [fit_native(d.model, d.Xp, d.y, d.classes, loss=loss, alpha=d.alpha, weight_bits=self.weight_bits,
                                optimizer=self._build_optimizer(), max_qubits=self.max_qubits, start=self.start)]
         return fits, [tuple(d.classes)], loss
+
+    def _fit_network(self, d: PreparedData):
+        """A network (``model.network``): one fit on all classes at once (:mod:`quark.estimators.network`)."""
+        from threadpoolctl import threadpool_limits
+
+        from quark.estimators.network import fit_network
+
+        if d.scheme != "native":
+            raise ValueError(f"model {d.model.name!r} is one network for all classes (shared hidden layers): "
+                             f"use multi_class='auto' or 'native'; got {d.scheme!r}")
+        if self.alpha not in ("auto", 0, 0.0):
+            raise ValueError(f"'alpha' (a ridge penalty) does not apply to model {d.model.name!r}; leave it 'auto'")
+        with threadpool_limits(limits=1, user_api="blas"):
+            fit = fit_network(d.model, d.Xp, d.y, d.classes, loss=self.loss, weight_bits=self.weight_bits,
+                              optimizer=self._build_optimizer(), start=self.start, sample_weight=d.sample_weight)
+        return [fit], [tuple(d.classes)], fit.result.info["loss"]
 
     def _store(self, fits, problems, classes, scheme, loss, alpha, prep) -> None:
         binary = len(classes) == 2
@@ -366,7 +391,7 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         """``(n, n_problems)``: each problem's real-valued margin (positive: its positive class);
         ``(n, n_classes)`` scores for the native model."""
         if self.multi_class_ == "native":
-            return self.model_.margin(self.weights_, Xp).T
+            return self.model_.class_scores(self.weights_, Xp)
         return np.stack([f.model.margin(f.weights[None, :], Xp)[0] for f in self.fits_], axis=1)
 
     def decision_function(self, X) -> np.ndarray:

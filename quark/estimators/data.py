@@ -158,5 +158,7 @@ def prepare_data(X: np.ndarray, y: np.ndarray, sample_weight, params: dict, feat
     Xp = np.ascontiguousarray(prep.transform(X))
     model.check_features(Xp)
     warn_unused_features(X, Xp, feature_names)
-    scheme = "ovo" if params["multi_class"] == "auto" else params["multi_class"]
+    scheme = params["multi_class"]
+    if scheme == "auto":  # a network is one model for all classes; otherwise one-vs-one (measured)
+        scheme = "native" if model.network else "ovo"
     return PreparedData(X, y, classes, model, loss, alpha, sw, prep, Xp, scheme)

@@ -9,6 +9,7 @@ from quark.models.base import QuantizedModel
 from quark.models.line_detector import LineDetector, image_lines
 from quark.models.linear import FixedPointLinear
 from quark.models.perceptron import BinaryPerceptron, SpinPerceptron
+from quark.models.quantized_mlp import QuantizedMLP
 from quark.models.registry import MODELS, get_model, model_names, register_model
 from quark.models.sign_mlp import SignMLP
 from quark.models.stumps import DecisionStumps
@@ -21,6 +22,7 @@ __all__ = [
     "FixedPointLinear",
     "LineDetector",
     "SignMLP",
+    "QuantizedMLP",
     "TernaryLinear",
     "DecisionStumps",
     "MODELS",

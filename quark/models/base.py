@@ -86,6 +86,9 @@ class QuantizedModel(ParamsMixin, ABC):
         squared loss an exact QUBO.
     reversible_condition : str or None
         When the model has a reversible-circuit form, the condition under which it does.
+    network : bool
+        Whether the model is one network for all classes (hidden layers shared by one output unit per
+        class), fitted whole rather than as two-class problems.
     """
 
     name: ClassVar[str]
@@ -93,6 +96,7 @@ class QuantizedModel(ParamsMixin, ABC):
     default_weight_bits: ClassVar[int | None] = None
     binary_input: ClassVar[bool] = True
     linear: ClassVar[bool] = False
+    network: ClassVar[bool] = False
     reversible_condition: ClassVar[str | None] = None
 
     @abstractmethod
@@ -112,6 +116,11 @@ class QuantizedModel(ParamsMixin, ABC):
         """Real-valued confidence ``(B, m)`` with the sign of :meth:`decision` (probabilities are
         calibrated from it). Default: the score itself; Boolean models count how much fires."""
         return np.asarray(self.decision(W, X), dtype=np.float64)
+
+    def class_scores(self, W: np.ndarray, X: np.ndarray) -> np.ndarray:
+        """Scores ``(m, n_classes)`` of a multi-class fit (argmax wins). Default: one unit per class,
+        ``W`` of shape ``(n_classes, n_weights)``."""
+        return self.margin(W, X).T
 
     def features(self, X: np.ndarray) -> np.ndarray:
         """Linear models only: ``Phi`` with ``score = Phi @ w`` (shape ``(m, n_weights)``)."""

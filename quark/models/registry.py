@@ -24,6 +24,7 @@ for _name, _target in {
     "stumps": "quark.models.stumps:DecisionStumps",
     "line-detector": "quark.models.line_detector:LineDetector",
     "sign-mlp": "quark.models.sign_mlp:SignMLP",
+    "quantized-mlp": "quark.models.quantized_mlp:QuantizedMLP",
 }.items():
     MODEL_REGISTRY.register(_name, _target)
 

@@ -38,7 +38,7 @@ __all__ = ["BlockSearch", "ORDERS", "DEFAULT_BLOCK_SIZE"]
 
 #: Block orders: index order, a fresh random partition per sweep, or the bits whose single flip
 #: improves the loss most first (measured: docs/real_data.md).
-ORDERS = ("cyclic", "random", "impact")
+ORDERS = ("cyclic", "random", "impact", "structured")
 #: Bits per block by default: a block's exact table has 2**16 entries (0.5 MiB), cheap to build.
 DEFAULT_BLOCK_SIZE = 16
 #: How blocks are chosen: Quark's own sweeps, dwave-hybrid's decomposer (BQMs), or by problem.
@@ -72,9 +72,11 @@ class BlockSearch(Optimizer):
         Bits per block. Problems no larger than this are one block (one inner search).
     max_sweeps : int, default=50
         Budget in sweeps; a sweep that improves nothing stops the search earlier.
-    order : {"cyclic", "random", "impact"}, default="random"
-        How bits are grouped into blocks each sweep: consecutive bits, a random partition, or sorted
-        by the loss change of flipping each bit alone (checked classically and counted).
+    order : {"cyclic", "random", "impact", "structured"}, default="random"
+        How bits are grouped into blocks each sweep: consecutive bits, a random partition, sorted
+        by the loss change of flipping each bit alone (checked classically and counted), or the
+        problem's own grouping (``problem.natural_blocks(block_size, rng)``, e.g. a network's bits
+        unit by unit; a random partition for problems without one).
     init : None, {"random", "zeros"} or array, default=None
         The starting bit string; an array is a warm start (its provenance is the caller's to state).
         ``None``: a random start here; inside :class:`~quark.QuarkClassifier`, the classifier's start
@@ -183,9 +185,11 @@ class BlockSearch(Optimizer):
 
     def _blocks(self, problem, bits, loss, rng, ledger) -> list[np.ndarray]:
         n, b = problem.n_qubits, min(self.block_size, problem.n_qubits)
+        if self.order == "structured" and hasattr(problem, "natural_blocks"):
+            return [np.asarray(blk) for blk in problem.natural_blocks(b, rng)]
         if self.order == "cyclic":
             idx = np.arange(n)
-        elif self.order == "random":
+        elif self.order in ("random", "structured"):
             idx = rng.permutation(n)
         else:  # impact: single-bit flips checked classically (n evaluations, counted)
             flips = np.repeat(bits[None, :], n, axis=0)
@@ -215,6 +219,8 @@ class BlockSearch(Optimizer):
         by_size: dict[int, dict[str, Any]] = {}
         converged_all = True
         n_blocks = math.ceil(problem.n_qubits / min(self.block_size, problem.n_qubits))
+        if self.order == "structured" and hasattr(problem, "natural_blocks"):  # a count only: a throwaway rng
+            n_blocks = len(problem.natural_blocks(min(self.block_size, problem.n_qubits), np.random.default_rng(0)))
         with self._bar(n_blocks * self.max_sweeps * (1 + self.restarts), unit="block") as bar:
             for restart in range(1 + self.restarts):
                 bits = self._start(problem, rng, restart)

@@ -1,0 +1,111 @@
+"""How the classifier fits a quantized network (``model="quantized-mlp"``): one search over all its bits.
+
+A network shares its hidden layers between classes, so it is fitted whole on every class at once
+(never as two-class problems): the block search (:class:`~quark.optimizers.BlockSearch`, the
+classifier's optimizer inside — Grover adaptive search on the exact kernel by default) sweeps the
+network's bits block by block, each block within one unit (``order="structured"``: the incremental
+landscape of :mod:`quark.encoding.network`), until a sweep improves nothing or ``max_sweeps``.
+
+Starts:
+
+- ``start="random"``: random bits; no solver — the search alone trains the network.
+- ``start="ridge"`` (the classifier's default): random hidden layers, and the output layer from
+  ridge least squares of the one-hot ±1 targets on the last hidden layer's activations, rounded to
+  the levels at the best of seven scales (judged by the training loss). The solve and the choice of
+  scale read the data (counted in ``compile_evaluations``); the search then trains every layer.
+
+``info["start_loss"]`` and ``info["start_error"]`` report the start beside the searched result
+(``info["train_error"]``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from quark._random import as_generator
+from quark.encoding.network import NetworkLandscape
+from quark.optimizers import BlockSearch, Optimizer
+
+__all__ = ["fit_network", "network_landscape", "NETWORK_STARTS", "NETWORK_BLOCK_SIZE", "NETWORK_MAX_SWEEPS"]
+
+NETWORK_STARTS = ("ridge", "random")
+#: Bits per block: a block's table is 2**b settings, each a pass over the samples (measured: docs/networks.md).
+NETWORK_BLOCK_SIZE = 10
+#: Sweeps by default (the search stops earlier when a whole sweep improves nothing).
+NETWORK_MAX_SWEEPS = 10
+#: Fractions of ``1 / max|w|`` of the ridge output layer tried as its scale on the levels.
+_SCALES = (1.0, 0.8, 0.65, 0.5, 0.4, 0.3, 0.2)
+_RIDGE = 1e-2
+
+
+def network_landscape(model, X: np.ndarray, y: np.ndarray, classes: np.ndarray, *, loss: str, weight_bits=None,
+                      sample_weight=None) -> NetworkLandscape:
+    """The landscape :func:`fit_network` searches: the model's outputs set from the classes."""
+    if weight_bits is not None:
+        if model.bits is not None:
+            raise ValueError("give the network's bits once: 'weight_bits' or model_options={'bits': ...}, not both")
+        model = type(model)(**{**model.get_params(), "bits": int(weight_bits)})
+    if loss in ("auto", None):
+        loss = "hinge"
+    if loss not in ("hinge", "zero_one"):
+        raise ValueError(f"model 'quantized-mlp' trains on loss='hinge' or 'zero_one' (margins of its output scores); "
+                         f"got loss={loss!r}")
+    idx = np.searchsorted(classes, y)
+    model = type(model)(**{**model.get_params(), "n_outputs": 1 if len(classes) == 2 else len(classes)})
+    return NetworkLandscape(model, X, idx, loss, margin=model.hinge_margin, sample_weight=sample_weight, blocks=model.blocks)
+
+
+def _ridge_start(land: NetworkLandscape, rng) -> tuple[np.ndarray, int]:
+    """Random hidden bits, the output layer from ridge least squares (see the module docstring)."""
+    enc, model = land.encoding, land.model
+    bits = rng.integers(0, 2, size=land.n_qubits, dtype=np.uint8)
+    flat = enc.decode(bits)
+    H = model.forward(flat[None], land.X)[-2][0]                       # the last hidden layer (m, h)
+    h = H.shape[1]
+    feats = np.concatenate([H / np.sqrt(h), np.ones((H.shape[0], 1))], axis=1)
+    C = model.outputs()
+    T = (2.0 * land.y - 1.0)[:, None] if C == 1 else np.where(land.y[:, None] == np.arange(C)[None, :], 1.0, -1.0)
+    Fw = feats * land.p[:, None]
+    W = np.linalg.solve(feats.T @ Fw + _RIDGE * np.eye(h + 1), Fw.T @ T).T   # (C, h + 1)
+    out0 = enc.units[-C][4]
+    best = None
+    for f in _SCALES:
+        cand = flat.copy()
+        cand[out0:] = (W * (f / max(np.abs(W).max(), 1e-300))).ravel()
+        b = enc.encode(cand)
+        loss = float(land.evaluate(b))
+        if best is None or loss < best[0]:
+            best = (loss, b)
+    # the data read: the hidden activations and Gram matrix once, each candidate scale once
+    return best[1], land.n_samples * (1 + len(_SCALES))
+
+
+def fit_network(model, X: np.ndarray, y: np.ndarray, classes: np.ndarray, *, loss: str, weight_bits,
+                optimizer: Optimizer, start: str = "ridge", sample_weight=None):
+    """Fit one network on every class at once; a ``BinaryFit`` whose weights are the flat network."""
+    from quark.estimators.binary import BinaryFit
+
+    if start not in NETWORK_STARTS:
+        raise ValueError(f"model 'quantized-mlp' starts from {list(NETWORK_STARTS)}; got start={start!r}")
+    land = network_landscape(model, X, y, classes, loss=loss, weight_bits=weight_bits, sample_weight=sample_weight)
+    rng = as_generator(optimizer.random_state)
+    compile_evaluations = 0
+    if start == "random":
+        init = rng.integers(0, 2, size=land.n_qubits, dtype=np.uint8)
+        what = "random bits (no solver)"
+    else:
+        init, compile_evaluations = _ridge_start(land, rng)
+        what = "random hidden layers, ridge output layer rounded"
+    start_loss, start_error = float(land.evaluate(init)), land.error_rate(init)
+    if isinstance(optimizer, BlockSearch):
+        search = optimizer.set_params(init=init)
+    else:
+        search = BlockSearch(inner=optimizer, block_size=NETWORK_BLOCK_SIZE, order="structured", init=init,
+                             max_sweeps=NETWORK_MAX_SWEEPS, random_state=int(rng.integers(0, 2**31 - 1)),
+                             verbose=optimizer.verbose)
+    result = search.minimize(land)
+    result.ledger.update(compile_evaluations=compile_evaluations)
+    result.info.update(start=what, start_loss=start_loss, start_error=start_error,
+                       train_error=land.error_rate(result.bits), loss=land.loss, reached_optimum=None)
+    return BinaryFit(land.model, land.encoding, np.asarray(result.weights), np.asarray(result.bits), result,
+                     {"network": True})
