@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from quark.models.quantized_mlp import TIE
+
 __all__ = ["unit_table", "unit_losses"]
 
 # A hidden unit (``mode`` 0) reads the sample's loss at its level from ``T`` (``q``: 0 for sign, else the
@@ -24,8 +26,8 @@ __all__ = ["unit_table", "unit_losses"]
 @njit(cache=True, nogil=True, inline="always")
 def _level(a, q):  # pragma: no cover - compiled
     if q == 0:
-        return 1 if a >= 0 else 0
-    v = np.rint(a * q)
+        return 1 if a >= -TIE else 0
+    v = np.floor(a * q + (0.5 + TIE))
     if v < -q:
         v = -q
     elif v > q:

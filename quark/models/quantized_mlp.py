@@ -11,7 +11,8 @@ one bias range and one margin serve every layer. Hidden units use ``act``; the o
 linear: one score per class (argmax), or one score for two classes (positive: class 1).
 
 Activations that suit a search over bits have few output levels: ``"sign"`` (±1, ``sign(0) = +1``)
-or ``"clip"``, a clipped linear unit quantized to ``2 * clip_levels + 1`` levels in ``[-1, 1]``.
+or ``"clip"``, a clipped linear unit quantized to ``2 * clip_levels + 1`` levels in ``[-1, 1]`` (rounding
+half up). Ties within :data:`TIE` go up, whatever order the additions ran in.
 A hidden unit then changes a sample's loss only through which level it outputs on it: the fact the
 block search's incremental landscapes are built on (:mod:`quark.encoding.network`).
 """
@@ -23,9 +24,12 @@ import numpy as np
 from quark._validation import check_choice, check_int
 from quark.models.base import QuantizedModel
 
-__all__ = ["QuantizedMLP", "ACTIVATIONS"]
+__all__ = ["QuantizedMLP", "ACTIVATIONS", "TIE"]
 
 ACTIVATIONS = ("sign", "clip")
+#: Pre-activations within this of a step (0 for sign, a half level for clip) count as past it: ties are
+#: common on low-bit weights (sums of a few levels) and must not depend on the order of the additions.
+TIE = 1e-9
 
 
 def _check_bits(value, name: str):
@@ -110,6 +114,7 @@ class QuantizedMLP(QuantizedModel):
         check_int(self.clip_levels, "clip_levels")
         check_int(self.bias_bits, "bias_bits", maximum=8)
         sizes = (int(n_features),) + self.hidden_sizes() + (self.outputs(),)
+        self.layer_bits(len(sizes) - 1)
         return list(zip(sizes[:-1], sizes[1:]))
 
     def outputs(self) -> int:
@@ -146,16 +151,16 @@ class QuantizedMLP(QuantizedModel):
     def activate(self, a: np.ndarray) -> np.ndarray:
         """The hidden activation of pre-activations ``a`` (any shape)."""
         if self.activation == "sign":
-            return np.where(a >= 0, 1.0, -1.0)
+            return np.where(a >= -TIE, 1.0, -1.0)
         q = self.clip_levels
-        return np.clip(np.rint(a * q), -q, q) / q
+        return np.clip(np.floor(a * q + (0.5 + TIE)), -q, q) / q
 
     def level_index(self, a: np.ndarray) -> np.ndarray:
         """Which of :meth:`activation_levels` each pre-activation gives (``int8``)."""
         if self.activation == "sign":
-            return (a >= 0).astype(np.int8)
+            return (a >= -TIE).astype(np.int8)
         q = self.clip_levels
-        return (np.clip(np.rint(a * q), -q, q) + q).astype(np.int8)
+        return (np.clip(np.floor(a * q + (0.5 + TIE)), -q, q) + q).astype(np.int8)
 
     # -- forward pass -----------------------------------------------------------------------------
     def unpack(self, W: np.ndarray, n_features: int) -> list[np.ndarray]:

@@ -112,7 +112,7 @@ def test_linear_models_expose_their_features():
 
 
 def test_registry_and_names():
-    assert set(MODELS) == {"perceptron", "spin-perceptron", "fixed-point-linear", "line-detector", "sign-mlp",
+    assert set(MODELS) == {"perceptron", "spin-perceptron", "fixed-point-linear", "line-detector", "sign-mlp", "quantized-mlp",
                            "ternary-linear", "stumps"}
     assert get_model("perceptron") == BinaryPerceptron()
     assert get_model("sign-mlp", hidden=5).n_weights(4) == 25
