@@ -1,0 +1,85 @@
+"""QuarkClassifier(model="quantized-mlp"): one network for all classes, trained by the block search."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits, make_circles
+from sklearn.linear_model import LogisticRegression
+
+from quark import QuarkClassifier
+
+
+@pytest.fixture(scope="module")
+def circles():
+    X, y = make_circles(300, noise=0.1, factor=0.5, random_state=0)
+    return X[:200], y[:200], X[200:], y[200:]
+
+
+@pytest.fixture(scope="module")
+def digits3():
+    X, y = load_digits(n_class=3, return_X_y=True)
+    return X[:150], y[:150], X[150:], y[150:]
+
+
+OPTIONS = {"hidden": 16, "hinge_margin": 0.25}
+
+
+@pytest.mark.parametrize("start", ["ridge", "random"])
+def test_circles_far_above_a_linear_model(circles, start):
+    Xtr, ytr, Xte, yte = circles
+    linear = LogisticRegression().fit(Xtr, ytr).score(Xte, yte)
+    clf = QuarkClassifier(model="quantized-mlp", model_options=OPTIONS, start=start, random_state=0).fit(Xtr, ytr)
+    assert linear < 0.7
+    assert clf.score(Xte, yte) >= 0.9
+    info, ledger = clf.result_.info, clf.result_.ledger
+    # the start is reported beside the searched result, and the search improved on it
+    assert clf.result_.loss < info["start_loss"]
+    assert info["train_error"] <= info["start_error"]
+    assert info["block_steps"] > 0 and ledger.oracle_queries > 0 and info["reached_optimum"] is None
+    # the ridge start reads the data (counted); the random start runs no solver
+    assert (ledger.compile_evaluations > 0) == (start == "ridge")
+    assert clf.weights_.shape == (clf.model_.n_weights(2),) and clf.decision_function(Xte).shape == (100,)
+
+
+def test_multiclass_is_one_network(digits3):
+    Xtr, ytr, Xte, yte = digits3
+    clf = QuarkClassifier(model="quantized-mlp", model_options=OPTIONS, random_state=0).fit(Xtr, ytr)
+    assert clf.multi_class_ == "native" and clf.model_.n_outputs == 3 and clf.loss_ == "hinge"
+    assert clf.weights_.ndim == 1  # one flat network, not one per problem
+    d = clf.decision_function(Xte)
+    assert d.shape == (len(Xte), 3)
+    np.testing.assert_array_equal(clf.predict(Xte), clf.classes_[d.argmax(axis=1)])
+    np.testing.assert_allclose(clf.predict_proba(Xte).sum(axis=1), 1.0)
+    assert clf.score(Xtr, ytr) >= 0.95 and clf.score(Xte, yte) >= 0.85
+
+
+def test_seeds_reproduce_the_fit(circles):
+    Xtr, ytr, *_ = circles
+    fit = lambda seed: QuarkClassifier(model="quantized-mlp", model_options=OPTIONS, random_state=seed).fit(Xtr, ytr)
+    a, b, c = fit(3), fit(3), fit(4)
+    np.testing.assert_array_equal(a.bits_, b.bits_)
+    assert a.result_.ledger.oracle_queries == b.result_.ledger.oracle_queries
+    assert not np.array_equal(a.bits_, c.bits_)
+
+
+def test_weight_bits_set_every_layer(circles):
+    Xtr, ytr, *_ = circles
+    clf = QuarkClassifier(model="quantized-mlp", weight_bits=1, model_options={"hidden": 8}, random_state=0).fit(Xtr, ytr)
+    hidden = clf.weights_[: 8 * 3].reshape(8, 3)[:, :2]
+    assert set(np.unique(hidden)) == {-1.0, 1.0} and set(np.unique(clf.weights_[24:32])) <= {-1.0, 1.0}
+
+
+def test_clear_errors(circles):
+    Xtr, ytr, *_ = circles
+    net = dict(model="quantized-mlp", model_options={"hidden": 4})
+    with pytest.raises(ValueError, match="one network for all classes"):
+        QuarkClassifier(**net, multi_class="ovo").fit(Xtr, ytr)
+    with pytest.raises(ValueError, match="loss='hinge' or 'zero_one'"):
+        QuarkClassifier(**net, loss="squared").fit(Xtr, ytr)
+    with pytest.raises(ValueError, match="'bits'.*not both"):
+        QuarkClassifier(model="quantized-mlp", weight_bits=2, model_options={"bits": 1}).fit(Xtr, ytr)
+    with pytest.raises(ValueError, match="start='random'"):
+        QuarkClassifier(model="fixed-point-linear", start="random").fit(Xtr, ytr)
+    with pytest.raises(ValueError, match="'start' must be one of"):
+        QuarkClassifier(**net, start="hebbian2").fit(Xtr, ytr)
