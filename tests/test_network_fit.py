@@ -22,7 +22,7 @@ def digits3():
     return X[:150], y[:150], X[150:], y[150:]
 
 
-OPTIONS = {"hidden": 16, "hinge_margin": 0.25}
+OPTIONS = {"hidden": 16}
 
 
 @pytest.mark.parametrize("start", ["ridge", "random"])

@@ -52,7 +52,7 @@ def network_landscape(model, X: np.ndarray, y: np.ndarray, classes: np.ndarray, 
                          f"got loss={loss!r}")
     idx = np.searchsorted(classes, y)
     model = type(model)(**{**model.get_params(), "n_outputs": 1 if len(classes) == 2 else len(classes)})
-    return NetworkLandscape(model, X, idx, loss, margin=model.hinge_margin, sample_weight=sample_weight, blocks=model.blocks)
+    return NetworkLandscape(model, X, idx, loss, margin=model.training_margin(), sample_weight=sample_weight, blocks=model.blocks)
 
 
 def _ridge_start(land: NetworkLandscape, rng) -> tuple[np.ndarray, int]:

@@ -60,8 +60,10 @@ class QuantizedMLP(QuantizedModel):
     n_outputs : int, optional
         Output units: 1 for two classes, one per class otherwise. Default: from the labels
         (:meth:`prepare`), 1 before.
-    hinge_margin : float, default=0.5
-        Training: the margin of the hinge loss on the output scores (which are of order one).
+    hinge_margin : float or "auto", default="auto"
+        Training: the margin of the hinge loss on the output scores (of order one; at most
+        ``sqrt(fan_in) + 1``). ``"auto"``: 0.25 with one output unit, 3.0 with one per class
+        (measured: docs/networks.md — a wide margin keeps many classes from being memorized).
     blocks : {"unit", "layer", "random"}, default="unit"
         Training: how the block search groups the weight bits — within one unit (the incremental
         landscape), within one layer, or anywhere (both: a full forward pass per candidate).
@@ -88,7 +90,7 @@ class QuantizedMLP(QuantizedModel):
     network = True
 
     def __init__(self, hidden=(32,), bits=None, bias_bits: int = 4, activation: str = "sign",
-                 clip_levels: int = 2, n_outputs: int | None = None, hinge_margin: float = 0.5,
+                 clip_levels: int = 2, n_outputs: int | None = None, hinge_margin: float | str = "auto",
                  blocks: str = "unit") -> None:
         self.hidden = hidden
         self.bits = bits
@@ -140,6 +142,14 @@ class QuantizedMLP(QuantizedModel):
             return self
         n_classes = int(np.max(y)) + 1 if len(y) else 2
         return type(self)(**{**self.get_params(), "n_outputs": 1 if n_classes <= 2 else n_classes})
+
+    def training_margin(self) -> float:
+        """The hinge margin the search trains with (``hinge_margin``, ``"auto"`` resolved)."""
+        if isinstance(self.hinge_margin, str):
+            if self.hinge_margin != "auto":
+                raise ValueError(f"'hinge_margin' must be a non-negative number or 'auto'; got {self.hinge_margin!r}")
+            return 0.25 if self.outputs() == 1 else 3.0
+        return float(self.hinge_margin)
 
     def activation_levels(self) -> np.ndarray:
         """The values a hidden unit can output, ascending."""

@@ -97,7 +97,7 @@ def test_incremental_restriction_equals_full_evaluation(options, loss, n_classes
     rng = np.random.default_rng(2)
     X, y = rng.normal(size=(60, 4)), rng.integers(0, n_classes, 60)
     model = QuantizedMLP(**options).prepare(X, y)
-    land = NetworkLandscape(model, X, y, loss, margin=model.hinge_margin, sample_weight=rng.random(60))
+    land = NetworkLandscape(model, X, y, loss, margin=model.training_margin(), sample_weight=rng.random(60))
     base = rng.integers(0, 2, land.n_qubits).astype(np.uint8)
     for unit in land.encoding.units:  # a block in every unit of every layer
         free = rng.choice(np.arange(unit[2], unit[3]), size=min(6, unit[3] - unit[2]), replace=False)
@@ -148,4 +148,6 @@ def test_bad_options_are_named():
         QuantizedMLP(hidden=(3, 2), bits=(1, 2)).n_weights(3)
     with pytest.raises(ValueError, match="'activation'"):
         QuantizedMLP(activation="relu").n_weights(3)
-    assert get_model("quantized-mlp", hidden=(8,)).prepare(np.zeros((3, 2)), np.array([0, 1, 2])).n_outputs == 3
+    three = get_model("quantized-mlp", hidden=(8,)).prepare(np.zeros((3, 2)), np.array([0, 1, 2]))
+    assert three.n_outputs == 3 and three.training_margin() == 3.0
+    assert QuantizedMLP().training_margin() == 0.25 and QuantizedMLP(hinge_margin=1).training_margin() == 1.0

@@ -1,0 +1,244 @@
+"""Quantized networks trained by quantum search, side by side with gradient-trained and rounded ones.
+
+Data (60/40 stratified splits, random_state=0; MNIST: its own 4,000/1,000 split): circles (1,000
+points, noise 0.1, factor 0.5), moons (1,000, noise 0.3), gaussian quantiles (1,000 points, 2 features,
+2 classes), breast cancer, digits (10 classes), and with ``--mnist`` the bundled MNIST at 14x14.
+
+Methods, all in one run on the same splits:
+
+- ``LogisticRegression`` (float, linear) and a float ``MLPClassifier`` (ReLU, the same hidden width);
+- **PTQ k-bit**: that float MLP with every layer's weights rounded to k-bit levels over its own range
+  (1 bit: the sign times the mean magnitude), biases to 4 bits; activations stay float ReLU;
+- **STE k-bit**: Quark's own network form (sign units, k-bit weights, 4-bit biases) trained by
+  straight-through estimators in torch (Adam, full batch, cross-entropy), then evaluated exactly;
+- **Quark** ``QuarkClassifier(model="quantized-mlp", random_state=0)`` at its defaults (2-bit weights),
+  from the ridge start and from ``start="random"`` (the search alone), and at 1 and 4 bits (ridge start).
+
+Reported: test accuracy, training error, fit seconds, and for Quark its training loss (hinge), oracle
+queries and block steps. The accuracy of Quark's start (before any search) is in the table too: where
+the searched network beats it, the search earned the difference.
+
+    python benchmarks/networks.py             # circles, moons, quantiles, breast cancer, digits (~5 min)
+    python benchmarks/networks.py --mnist     # and MNIST 14x14 (adds ~25 min on 2 cores)
+    python benchmarks/networks.py --quick     # small subsets (a test)
+
+Writes docs/figures/networks.{json,md} (``--out`` to change).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+BITS = (1, 2, 4)
+
+
+def _split(X, y):
+    from sklearn.model_selection import train_test_split
+
+    return train_test_split(X, y, test_size=0.4, stratify=y, random_state=0)
+
+
+def datasets(quick: bool, mnist: bool) -> dict:
+    from sklearn.datasets import (load_breast_cancer, load_digits, make_circles, make_gaussian_quantiles,
+                                  make_moons)
+
+    n = 300 if quick else 1000
+    out = {
+        "circles": _split(*make_circles(n, noise=0.1, factor=0.5, random_state=0)),
+        "moons": _split(*make_moons(n, noise=0.3, random_state=0)),
+        "gaussian quantiles": _split(*make_gaussian_quantiles(n_samples=n, n_features=2, n_classes=2,
+                                                              random_state=0)),
+        "breast cancer": _split(*load_breast_cancer(return_X_y=True)),
+    }
+    X, y = load_digits(return_X_y=True)
+    out["digits, 10 classes"] = _split(X[:400], y[:400]) if quick else _split(X, y)
+    if mnist and not quick:
+        from quark.datasets import load_mnist
+
+        Xtr, ytr = load_mnist(14, subset="train")
+        Xte, yte = load_mnist(14, subset="test")
+        out["MNIST 14x14"] = (Xtr, Xte, ytr, yte)
+    return out
+
+
+# -- baselines -----------------------------------------------------------------------------------
+def _scaled(Xtr, Xte):
+    from sklearn.preprocessing import StandardScaler
+
+    s = StandardScaler().fit(Xtr)
+    return s.transform(Xtr), s.transform(Xte)
+
+
+def _round_layer(W: np.ndarray, k: int) -> np.ndarray:
+    top = float(np.abs(W).max()) or 1.0
+    if k == 1:
+        return np.sign(W) * np.abs(W).mean()
+    step = 2 * top / (2**k - 1)
+    return np.clip(np.round((W + top) / step), 0, 2**k - 1) * step - top
+
+
+def float_mlp_and_ptq(Xtr, ytr, Xte, yte, hidden: int) -> list[dict]:
+    from sklearn.neural_network import MLPClassifier
+
+    Xs, Xt = _scaled(Xtr, Xte)
+    t = time.perf_counter()
+    mlp = MLPClassifier(hidden_layer_sizes=(hidden,), max_iter=2000, random_state=0).fit(Xs, ytr)
+    secs = time.perf_counter() - t
+    rows = [{"method": "float MLP", "test": mlp.score(Xt, yte), "train_error": 1 - mlp.score(Xs, ytr),
+             "seconds": secs}]
+    for k in BITS:
+        q = [_round_layer(W, k) for W in mlp.coefs_]
+        b = [_round_layer(v, 4) for v in mlp.intercepts_]
+
+        def predict(X):
+            h = np.maximum(X @ q[0] + b[0], 0)
+            s = h @ q[1] + b[1]
+            return (s[:, 0] > 0).astype(int) if s.shape[1] == 1 else s.argmax(axis=1)
+
+        rows.append({"method": f"PTQ {k}-bit", "test": float(np.mean(mlp.classes_[predict(Xt)] == yte)),
+                     "train_error": float(np.mean(mlp.classes_[predict(Xs)] != ytr)), "seconds": secs})
+    return rows
+
+
+def ste_network(Xtr, ytr, Xte, yte, hidden: int, k: int, epochs: int = 300) -> dict:
+    """Quark's network form trained by straight-through estimators, evaluated with Quark's forward pass."""
+    import torch
+
+    from quark.encoding.network import NetworkEncoding
+    from quark.models import QuantizedMLP
+
+    torch.manual_seed(0)
+    Xs, Xt = _scaled(Xtr, Xte)
+    classes = np.unique(ytr)
+    yi = np.searchsorted(classes, ytr)
+    C = len(classes)
+    model = QuantizedMLP(hidden=hidden, bits=k, n_outputs=1 if C == 2 else C)
+    enc = NetworkEncoding(model, Xs.shape[1])
+    sizes = model.layers(Xs.shape[1])
+    t0 = time.perf_counter()
+    params = [torch.nn.Parameter(torch.empty(o, i + 1).uniform_(-1, 1)) for i, o in sizes]
+
+    def q(w, bits):  # nearest level over [-1, 1], gradient straight through
+        top = 2**bits - 1
+        wq = torch.round((w.clamp(-1, 1) + 1) * top / 2) * 2 / top - 1
+        return w + (wq - w).detach()
+
+    def forward(X):
+        h = X
+        for l, P in enumerate(params):
+            fan_in = P.shape[1] - 1
+            a = h @ q(P[:, :fan_in], k).T / fan_in**0.5 + q(P[:, fan_in], 4)
+            if l < len(params) - 1:
+                soft = a.clamp(-1, 1)
+                h = soft + (torch.where(a >= 0, 1.0, -1.0) - soft).detach()
+            else:
+                h = a
+        return h
+
+    X_t, y_t = torch.tensor(Xs, dtype=torch.float32), torch.tensor(yi)
+    opt = torch.optim.Adam(params, lr=0.01)
+    for _ in range(epochs):
+        opt.zero_grad()
+        s = forward(X_t)
+        loss = (torch.nn.functional.binary_cross_entropy_with_logits(4 * s[:, 0], y_t.float()) if C == 2
+                else torch.nn.functional.cross_entropy(4 * s, y_t))
+        loss.backward()
+        opt.step()
+    secs = time.perf_counter() - t0
+    flat = np.concatenate([P.detach().numpy().clip(-1, 1).ravel() for P in params]).astype(np.float64)
+    W = enc.nearest(flat)  # exactly the levels Quark searches
+
+    def accuracy(X, y):
+        S = model.class_scores(W, X)
+        pred = (S[:, 0] > 0).astype(int) if C == 2 else S.argmax(axis=1)
+        return float(np.mean(classes[pred] == y))
+
+    return {"method": f"STE {k}-bit", "test": accuracy(Xt, yte), "train_error": 1 - accuracy(Xs, ytr), "seconds": secs}
+
+
+def quark_network(Xtr, ytr, Xte, yte, label: str, **params) -> dict:
+    from quark import QuarkClassifier
+
+    t = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = QuarkClassifier(model="quantized-mlp", random_state=0, **params).fit(Xtr, ytr)
+    secs = time.perf_counter() - t
+    info, ledger = clf.result_.info, clf.result_.ledger
+    return {"method": label, "test": clf.score(Xte, yte), "train_error": info["train_error"], "seconds": secs,
+            "loss": clf.result_.loss, "start_loss": info["start_loss"], "start_error": info["start_error"],
+            "oracle_queries": int(ledger.oracle_queries), "block_steps": int(info["block_steps"]),
+            "sweeps": len(info["sweeps"]), "stop": info["stop_reason"], "n_qubits": int(clf.bits_.size)}
+
+
+def run(data: dict, quick: bool) -> dict:
+    from sklearn.linear_model import LogisticRegression
+
+    out = {}
+    for name, (Xtr, Xte, ytr, yte) in data.items():
+        hidden = 32 if Xtr.shape[1] <= 64 else 64
+        rows = []
+        Xs, Xt = _scaled(Xtr, Xte)
+        t = time.perf_counter()
+        lr = LogisticRegression(max_iter=5000).fit(Xs, ytr)
+        rows.append({"method": "LogisticRegression", "test": lr.score(Xt, yte), "train_error": 1 - lr.score(Xs, ytr),
+                     "seconds": time.perf_counter() - t})
+        rows += float_mlp_and_ptq(Xtr, ytr, Xte, yte, hidden)
+        for k in BITS:
+            rows.append(ste_network(Xtr, ytr, Xte, yte, hidden, k, epochs=60 if quick else 300))
+        opts = {"hidden": hidden}
+        rows.append(quark_network(Xtr, ytr, Xte, yte, "Quark 2-bit (ridge start)", model_options=opts))
+        rows.append(quark_network(Xtr, ytr, Xte, yte, "Quark 2-bit (random start)", model_options=opts,
+                                  start="random"))
+        if Xtr.shape[1] <= 64 or not quick:
+            for k in (1, 4):
+                rows.append(quark_network(Xtr, ytr, Xte, yte, f"Quark {k}-bit (ridge start)", model_options=opts,
+                                          weight_bits=k))
+        for r in rows:
+            print(f"{name:20s} {r['method']:28s} test {r['test']:.4f}  train err {r['train_error']:.4f}  "
+                  f"{r['seconds']:7.1f} s" + (f"  queries {r['oracle_queries']}  steps {r['block_steps']}"
+                                              if "oracle_queries" in r else ""), flush=True)
+        out[name] = {"hidden": hidden, "n_train": int(len(ytr)), "rows": rows}
+    return out
+
+
+def markdown(result: dict, command: str) -> str:
+    lines = [f"Produced by `{command}`.", ""]
+    for name, d in result.items():
+        lines += [f"**{name}** ({d['n_train']} training samples, {d['hidden']} hidden units)", "",
+                  "| method | test accuracy | training error | fit s | Quark loss (start -> searched) | "
+                  "start error | oracle queries | block steps |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for r in d["rows"]:
+            q = "oracle_queries" in r
+            lines.append(f"| {r['method']} | {r['test']:.4f} | {r['train_error']:.4f} | {r['seconds']:.1f} | "
+                         + (f"{r['start_loss']:.4f} -> {r['loss']:.4f} | {r['start_error']:.4f} | "
+                            f"{r['oracle_queries']:,} | {r['block_steps']:,} |" if q else "| | | |"))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="small subsets, short STE training (a test)")
+    ap.add_argument("--mnist", action="store_true", help="add the bundled MNIST at 14x14")
+    ap.add_argument("--out", default="docs/figures", help="folder for networks.{json,md}")
+    args = ap.parse_args(argv)
+    result = run(datasets(args.quick, args.mnist), args.quick)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = "networks_quick" if args.quick else ("networks_mnist" if args.mnist else "networks")
+    command = "python benchmarks/networks.py" + (" --quick" if args.quick else "") + (" --mnist" if args.mnist else "")
+    (out / f"{stem}.json").write_text(json.dumps(result, indent=1, default=float))
+    (out / f"{stem}.md").write_text(markdown(result, command))
+    return result
+
+
+if __name__ == "__main__":
+    main()
