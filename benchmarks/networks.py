@@ -2,7 +2,7 @@
 
 Data (60/40 stratified splits, random_state=0; MNIST: its own 4,000/1,000 split): circles (1,000
 points, noise 0.1, factor 0.5), moons (1,000, noise 0.3), gaussian quantiles (1,000 points, 2 features,
-2 classes), breast cancer, digits (10 classes), and with ``--mnist`` the bundled MNIST at 14x14.
+2 classes), breast cancer, digits (10 classes); with ``--mnist`` the bundled MNIST at 14x14 instead.
 
 Methods, all in one run on the same splits:
 
@@ -10,7 +10,7 @@ Methods, all in one run on the same splits:
 - **PTQ k-bit**: that float MLP with every layer's weights rounded to k-bit levels over its own range
   (1 bit: the sign times the mean magnitude), biases to 4 bits; activations stay float ReLU;
 - **STE k-bit**: Quark's own network form (sign units, k-bit weights, 4-bit biases) trained by
-  straight-through estimators in torch (Adam, full batch, cross-entropy), then evaluated exactly;
+  straight-through estimators in torch (Adam at 0.01, full batch, 1,000 epochs, cross-entropy), then evaluated exactly;
 - **Quark** ``QuarkClassifier(model="quantized-mlp", random_state=0)`` at its defaults (2-bit weights),
   from the ridge start and from ``start="random"`` (the search alone), and at 1 and 4 bits (ridge start).
 
@@ -19,7 +19,8 @@ queries and block steps. The accuracy of Quark's start (before any search) is in
 the searched network beats it, the search earned the difference.
 
     python benchmarks/networks.py             # circles, moons, quantiles, breast cancer, digits (~5 min)
-    python benchmarks/networks.py --mnist     # and MNIST 14x14 (adds ~25 min on 2 cores)
+    python benchmarks/networks.py --mnist     # MNIST 14x14 alone (64 hidden units; ~40 min on 2 busy cores)
+    python benchmarks/networks.py --ablations # the measurements behind the defaults
     python benchmarks/networks.py --quick     # small subsets (a test)
 
 Writes docs/figures/networks.{json,md} (``--out`` to change).
@@ -48,22 +49,24 @@ def datasets(quick: bool, mnist: bool) -> dict:
     from sklearn.datasets import (load_breast_cancer, load_digits, make_circles, make_gaussian_quantiles,
                                   make_moons)
 
-    n = 300 if quick else 1000
-    out = {
-        "circles": _split(*make_circles(n, noise=0.1, factor=0.5, random_state=0)),
-        "moons": _split(*make_moons(n, noise=0.3, random_state=0)),
-        "gaussian quantiles": _split(*make_gaussian_quantiles(n_samples=n, n_features=2, n_classes=2,
-                                                              random_state=0)),
-        "breast cancer": _split(*load_breast_cancer(return_X_y=True)),
-    }
-    X, y = load_digits(return_X_y=True)
-    out["digits, 10 classes"] = _split(X[:400], y[:400]) if quick else _split(X, y)
-    if mnist and not quick:
+    if mnist:
         from quark.datasets import load_mnist
 
         Xtr, ytr = load_mnist(14, subset="train")
         Xte, yte = load_mnist(14, subset="test")
-        out["MNIST 14x14"] = (Xtr, Xte, ytr, yte)
+        return {"MNIST 14x14": (Xtr, Xte, ytr, yte)}
+    X, y = load_digits(return_X_y=True)
+    if quick:
+        return {"circles": _split(*make_circles(200, noise=0.1, factor=0.5, random_state=0)),
+                "digits, 10 classes": _split(X[:300], y[:300])}
+    out = {
+        "circles": _split(*make_circles(1000, noise=0.1, factor=0.5, random_state=0)),
+        "moons": _split(*make_moons(1000, noise=0.3, random_state=0)),
+        "gaussian quantiles": _split(*make_gaussian_quantiles(n_samples=1000, n_features=2, n_classes=2,
+                                                              random_state=0)),
+        "breast cancer": _split(*load_breast_cancer(return_X_y=True)),
+        "digits, 10 classes": _split(X, y),
+    }
     return out
 
 
@@ -106,7 +109,7 @@ def float_mlp_and_ptq(Xtr, ytr, Xte, yte, hidden: int) -> list[dict]:
     return rows
 
 
-def ste_network(Xtr, ytr, Xte, yte, hidden: int, k: int, epochs: int = 300) -> dict:
+def ste_network(Xtr, ytr, Xte, yte, hidden: int, k: int, epochs: int = 1000) -> dict:
     """Quark's network form trained by straight-through estimators, evaluated with Quark's forward pass."""
     import torch
 
@@ -114,6 +117,7 @@ def ste_network(Xtr, ytr, Xte, yte, hidden: int, k: int, epochs: int = 300) -> d
     from quark.models import QuantizedMLP
 
     torch.manual_seed(0)
+    torch.set_num_threads(1)
     Xs, Xt = _scaled(Xtr, Xte)
     classes = np.unique(ytr)
     yi = np.searchsorted(classes, ytr)
@@ -191,12 +195,12 @@ def run(data: dict, quick: bool) -> dict:
                      "seconds": time.perf_counter() - t})
         rows += float_mlp_and_ptq(Xtr, ytr, Xte, yte, hidden)
         for k in BITS:
-            rows.append(ste_network(Xtr, ytr, Xte, yte, hidden, k, epochs=60 if quick else 300))
+            rows.append(ste_network(Xtr, ytr, Xte, yte, hidden, k, epochs=30 if quick else 1000))
         opts = {"hidden": hidden}
         rows.append(quark_network(Xtr, ytr, Xte, yte, "Quark 2-bit (ridge start)", model_options=opts))
         rows.append(quark_network(Xtr, ytr, Xte, yte, "Quark 2-bit (random start)", model_options=opts,
                                   start="random"))
-        if Xtr.shape[1] <= 64 or not quick:
+        if not quick and not name.startswith("MNIST"):
             for k in (1, 4):
                 rows.append(quark_network(Xtr, ytr, Xte, yte, f"Quark {k}-bit (ridge start)", model_options=opts,
                                           weight_bits=k))
@@ -208,9 +212,49 @@ def run(data: dict, quick: bool) -> dict:
     return out
 
 
+def block_modes(data: dict, names=("circles", "moons")) -> list[dict]:
+    """Blocks within a unit (incremental), within a layer, or anywhere (full forward passes), same budget."""
+    rows = []
+    for name in names:
+        Xtr, Xte, ytr, yte = data[name]
+        for mode in ("unit", "layer", "random"):
+            r = quark_network(Xtr, ytr, Xte, yte, f"blocks={mode}", model_options={"blocks": mode})
+            rows.append({"data": name, **r})
+            print(f"{name:20s} blocks={mode:7s} loss {r['loss']:.4f} test {r['test']:.4f} {r['seconds']:.1f} s "
+                  f"steps {r['block_steps']}", flush=True)
+    return rows
+
+
+ABLATIONS = ({"hinge_margin": 0.25}, {"hinge_margin": 0.5}, {"hinge_margin": 1.0}, {"activation": "clip"},
+             {"hidden": 16}, {"hidden": 64})
+DIGIT_MARGINS = (0.5, 1.5, 3.0)
+
+
+def ablations(data: dict) -> list[dict]:
+    """The choices behind the defaults: margin, activation and width on circles and moons, both starts;
+    the multi-class margin on digits (ridge start)."""
+    rows = []
+    for name in ("circles", "moons"):
+        Xtr, Xte, ytr, yte = data[name]
+        for opts in ABLATIONS:
+            for start in ("ridge", "random"):
+                r = quark_network(Xtr, ytr, Xte, yte, f"{opts} {start}", model_options=opts, start=start)
+                rows.append({"data": name, **r})
+                print(f"{name:10s} {r['method']:40s} test {r['test']:.4f}  {r['seconds']:.1f} s", flush=True)
+    Xtr, Xte, ytr, yte = data["digits, 10 classes"]
+    for m in DIGIT_MARGINS:
+        r = quark_network(Xtr, ytr, Xte, yte, f"{{'hinge_margin': {m}}} ridge", model_options={"hinge_margin": m})
+        rows.append({"data": "digits, 10 classes", **r})
+        print(f"digits     {r['method']:40s} test {r['test']:.4f}  {r['seconds']:.1f} s", flush=True)
+    return rows
+
+
 def markdown(result: dict, command: str) -> str:
     lines = [f"Produced by `{command}`.", ""]
+    modes = result.pop("_block_modes", None)
     for name, d in result.items():
+        if name.startswith("_"):
+            continue
         lines += [f"**{name}** ({d['n_train']} training samples, {d['hidden']} hidden units)", "",
                   "| method | test accuracy | training error | fit s | Quark loss (start -> searched) | "
                   "start error | oracle queries | block steps |",
@@ -221,6 +265,18 @@ def markdown(result: dict, command: str) -> str:
                          + (f"{r['start_loss']:.4f} -> {r['loss']:.4f} | {r['start_error']:.4f} | "
                             f"{r['oracle_queries']:,} | {r['block_steps']:,} |" if q else "| | | |"))
         lines.append("")
+    if modes:
+        lines += ["**Block grouping** (Quark defaults, ridge start; `model_options={'blocks': ...}`)", "",
+                  "| data | blocks | training loss | test accuracy | fit s | block steps |", "|---|---|---|---|---|---|"]
+        lines += [f"| {r['data']} | {r['method'][7:]} | {r['loss']:.4f} | {r['test']:.4f} | {r['seconds']:.1f} | "
+                  f"{r['block_steps']:,} |" for r in modes]
+        result["_block_modes"] = modes
+    abl = result.get("_ablations")
+    if abl:
+        lines += ["", "**Ablations** (`--ablations`)", "", "| data | options, start | test accuracy | training error | fit s |",
+                  "|---|---|---|---|---|"]
+        lines += [f"| {r['data']} | {r['method']} | {r['test']:.4f} | {r['train_error']:.4f} | {r['seconds']:.1f} |"
+                  for r in abl]
     return "\n".join(lines)
 
 
@@ -228,9 +284,20 @@ def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small subsets, short STE training (a test)")
     ap.add_argument("--mnist", action="store_true", help="add the bundled MNIST at 14x14")
+    ap.add_argument("--ablations", action="store_true", help="only the ablations behind the defaults (~10 min)")
     ap.add_argument("--out", default="docs/figures", help="folder for networks.{json,md}")
     args = ap.parse_args(argv)
-    result = run(datasets(args.quick, args.mnist), args.quick)
+    data = datasets(args.quick, args.mnist)
+    if args.ablations:
+        result = {"_ablations": ablations(data)}
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "networks_ablations.json").write_text(json.dumps(result, indent=1, default=float))
+        (out / "networks_ablations.md").write_text(markdown(result, "python benchmarks/networks.py --ablations"))
+        return result
+    result = run(data, args.quick)
+    if not args.quick and not args.mnist:
+        result["_block_modes"] = block_modes(data)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     stem = "networks_quick" if args.quick else ("networks_mnist" if args.mnist else "networks")
