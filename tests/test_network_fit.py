@@ -63,6 +63,16 @@ def test_seeds_reproduce_the_fit(circles):
     assert not np.array_equal(a.bits_, c.bits_)
 
 
+def test_landscape_is_the_one_fit_searches(digits3):
+    Xtr, ytr, *_ = digits3
+    clf = QuarkClassifier(model="quantized-mlp", model_options={"hidden": 4}, random_state=0)
+    land = clf.landscape(Xtr, ytr)
+    assert type(land).__name__ == "NetworkLandscape" and land.model.n_outputs == 3
+    clf.fit(Xtr, ytr)
+    assert land.n_qubits == clf.bits_.size
+    assert land.evaluate(clf.bits_) == pytest.approx(clf.result_.loss)
+
+
 def test_weight_bits_set_every_layer(circles):
     Xtr, ytr, *_ = circles
     clf = QuarkClassifier(model="quantized-mlp", weight_bits=1, model_options={"hidden": 8}, random_state=0).fit(Xtr, ytr)
