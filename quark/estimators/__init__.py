@@ -9,7 +9,8 @@ A fit flows one way through these modules:
 - :mod:`~quark.estimators.routing` — the optimizer each problem runs;
 - :mod:`~quark.estimators.problems` — every problem searched (:mod:`~quark.estimators.binary`: one
   problem, :mod:`~quark.estimators.scale`: a linear model's weight scale and start;
-  :mod:`~quark.estimators.native`: one model of C output units);
+  :mod:`~quark.estimators.native`: one model of C output units; :mod:`~quark.estimators.network`: a network
+  with hidden layers, fitted whole on every class);
 - :mod:`~quark.estimators.combine` — one result for the task;
 - :mod:`~quark.estimators.calibration` — probabilities from the decision values.
 """

