@@ -83,21 +83,25 @@ def _ridge_start(land: NetworkLandscape, rng) -> tuple[np.ndarray, int]:
 def fit_network(model, X: np.ndarray, y: np.ndarray, classes: np.ndarray, *, loss: str, weight_bits,
                 optimizer: Optimizer, start: str = "ridge", sample_weight=None):
     """Fit one network on every class at once; a ``BinaryFit`` whose weights are the flat network."""
-    from quark.estimators.binary import BinaryFit
+    from quark.estimators.binary import BinaryFit, explicit_start
+    from quark.optimizers.start import NoSearch
 
     if start not in NETWORK_STARTS:
         raise ValueError(f"model 'quantized-mlp' starts from {list(NETWORK_STARTS)}; got start={start!r}")
     land = network_landscape(model, X, y, classes, loss=loss, weight_bits=weight_bits, sample_weight=sample_weight)
     rng = as_generator(optimizer.random_state)
     compile_evaluations = 0
-    if start == "random":
+    given = explicit_start(optimizer, land.n_qubits, rng)
+    if given is not None:  # an init set on the optimizer is always honoured
+        init, what = given, "the optimizer's init"
+    elif start == "random":
         init = rng.integers(0, 2, size=land.n_qubits, dtype=np.uint8)
         what = "random bits (no solver)"
     else:
         init, compile_evaluations = _ridge_start(land, rng)
         what = "random hidden layers, ridge output layer rounded"
     start_loss, start_error = float(land.evaluate(init)), land.error_rate(init)
-    if isinstance(optimizer, BlockSearch):
+    if isinstance(optimizer, (BlockSearch, NoSearch)):  # NoSearch (optimizer="none"): the start alone
         search = optimizer.set_params(init=init)
     else:
         search = BlockSearch(inner=optimizer, block_size=NETWORK_BLOCK_SIZE, order="structured", init=init,

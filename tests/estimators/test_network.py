@@ -73,6 +73,18 @@ def test_landscape_is_the_one_fit_searches(digits3):
     assert land.evaluate(clf.bits_) == pytest.approx(clf.result_.loss)
 
 
+def test_the_start_alone_and_an_explicit_init(circles):
+    Xtr, ytr, *_ = circles
+    net = dict(model="quantized-mlp", model_options={"hidden": 4}, random_state=0)
+    alone = QuarkClassifier(**net, optimizer="none").fit(Xtr, ytr)
+    searched = QuarkClassifier(**net).fit(Xtr, ytr)
+    assert alone.result_.loss == pytest.approx(alone.result_.info["start_loss"])
+    assert alone.result_.ledger.oracle_queries == 0 and searched.result_.loss < alone.result_.loss
+    init = np.zeros(searched.bits_.size, dtype=np.uint8)
+    given = QuarkClassifier(**net, optimizer="none", optimizer_options={"init": init}).fit(Xtr, ytr)
+    np.testing.assert_array_equal(given.bits_, init)
+
+
 def test_weight_bits_set_every_layer(circles):
     Xtr, ytr, *_ = circles
     clf = QuarkClassifier(model="quantized-mlp", weight_bits=1, model_options={"hidden": 8}, random_state=0).fit(Xtr, ytr)
@@ -89,7 +101,5 @@ def test_clear_errors(circles):
         QuarkClassifier(**net, loss="squared").fit(Xtr, ytr)
     with pytest.raises(ValueError, match="'bits'.*not both"):
         QuarkClassifier(model="quantized-mlp", weight_bits=2, model_options={"bits": 1}).fit(Xtr, ytr)
-    with pytest.raises(ValueError, match="start='random'"):
-        QuarkClassifier(model="fixed-point-linear", start="random").fit(Xtr, ytr)
     with pytest.raises(ValueError, match="'start' must be one of"):
         QuarkClassifier(**net, start="hebbian2").fit(Xtr, ytr)
