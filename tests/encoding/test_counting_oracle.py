@@ -50,7 +50,8 @@ def _mnist():
 
 EXACT = {
     "integer-weights": lambda X, y: {"sample_weight": np.random.default_rng(0).integers(1, 5, len(y))},
-    "balanced-fractions": lambda X, y: {"sample_weight": np.where(y == 1, len(y) / (2 * y.sum()), len(y) / (2 * (len(y) - y.sum())))},
+    "balanced-fractions": lambda X, y: {  # class_weight="balanced": m / (2 m_c), fractions like 4/3
+        "sample_weight": np.where(y == 1, len(y) / (2 * y.sum()), len(y) / (2 * (len(y) - y.sum())))},
     "ridge": lambda X, y: {"alpha": 0.05},
     "weights-and-ridge": lambda X, y: {"sample_weight": np.arange(1, len(y) + 1) % 3 + 1, "alpha": 0.03},
     "hinge-ridge": lambda X, y: {"loss": "hinge", "alpha": 0.02},
@@ -100,7 +101,7 @@ def test_grover_on_aer_reaches_the_weighted_optimum():
     best = land.table().min()
     hits = 0
     for seed in range(4):
-        res = GroverAdaptiveSearch(backend="aer", backend_options={"max_parallel_threads": 1},
+        res = GroverAdaptiveSearch(backend="aer", backend_options={"aer_options": {"max_parallel_threads": 1}},
                                    random_state=seed).minimize(land)
         assert res.info["oracle"] == "counting" and res.info["oracle_error_bound"] == 0.0
         hits += abs(res.loss - best) < 1e-12

@@ -244,10 +244,14 @@ def test_grover_on_aer_runs_the_arithmetic_oracle_and_reaches_the_exact_kernels_
     pytest.importorskip("qiskit_aer")
     land = _real_squared_landscape()
     best = float(land.table().min())
+    from quark.backends import get_backend
+
     for seed in (0, 1):
         kernel = GroverAdaptiveSearch(random_state=seed).minimize(land)
-        aer = GroverAdaptiveSearch(backend="aer", random_state=seed,
-                                   backend_options={"oracle_bits": 11, "aer_options": {"max_parallel_threads": 1}}).minimize(land)
+        be = get_backend("aer", oracle_bits=11, aer_options={"max_parallel_threads": 1})
+        aer = GroverAdaptiveSearch(backend=be, random_state=seed).minimize(land)
+        # the backend's report says what ran: the arithmetic oracle's Grover iterate, its size
+        assert be.report and {r["oracle"] for r in be.report} == {"arithmetic"} and be.report[0]["two_qubit_gates"] > 0
         assert kernel.info["oracle"] is None  # the exact kernel runs no circuit
         assert aer.info["oracle"] == "arithmetic" and 0.0 < aer.info["oracle_error_bound"] < 0.1
         assert aer.ledger.compile_evaluations == 0  # nothing tabulated
