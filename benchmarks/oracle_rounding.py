@@ -143,7 +143,7 @@ def grover(seeds: int, closed_seeds: int, widths, aer_widths) -> list[dict]:
             same = hits = 0
             for s in range(n_seeds):
                 if on_aer:
-                    opts = {"oracle_bits": w, "max_parallel_threads": 1}
+                    opts = {"oracle_bits": w, "aer_options": {"max_parallel_threads": 1}}
                     res = GroverAdaptiveSearch(backend="aer", backend_options=opts, random_state=s).minimize(land)
                 else:
                     res = GroverAdaptiveSearch(backend=RoundedMarks(rounded_table(land, orc.info["grid"])),
