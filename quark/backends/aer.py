@@ -1,9 +1,10 @@
 """Gate-level Grover search on Qiskit Aer (CPU or GPU), through the V2 ``SamplerV2`` primitive.
 
 The backend builds real circuits from :mod:`quark.encoding.oracles` — the coherent counting oracle
-for 0-1-loss landscapes of models with a reversible form, the arithmetic (QUBO/HUBO) oracle for
-dimod models and quadratic landscapes, the tabulated ``DiagonalGate`` oracle as a fallback for
-small loss tables, and the paper's joint weights ⊗ data oracle — transpiles each circuit shape
+for landscapes of models with a reversible form, the arithmetic (QUBO/HUBO) oracle for dimod models
+and quadratic landscapes (real coefficients on a fixed-point grid), the tabulated ``DiagonalGate``
+oracle only when asked (``oracle="table"``) or for a loss table given as the problem, and the
+paper's joint weights ⊗ data oracle — transpiles each circuit shape
 once (the threshold is a circuit parameter, bound per run), and measures the weight register with
 all shots of a call in one Aer job.
 

@@ -1,8 +1,8 @@
 """What every gate-level backend shares: oracle choice, circuits, the transpile cache, bit-array decoding.
 
 :class:`GateLevelBackend` builds the real circuits of :mod:`quark.encoding.oracles` for a problem —
-the coherent counting oracle for 0-1-loss landscapes of models with a reversible form, the
-arithmetic (QUBO/HUBO) oracle, the tabulated ``DiagonalGate`` oracle for small tables, and the
+the coherent counting oracle for landscapes of models with a reversible form, the arithmetic
+(QUBO/HUBO) oracle, the tabulated ``DiagonalGate`` oracle when asked for, and the
 paper's joint weights ⊗ data oracle — caches them per problem, transpiles each circuit shape once
 (the threshold is a circuit parameter, bound per run), and runs them through the subclass's
 :meth:`~GateLevelBackend._execute` (Aer's or IBM Quantum's ``SamplerV2``). Subclasses provide the
