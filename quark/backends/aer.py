@@ -1,9 +1,10 @@
 """Gate-level Grover search on Qiskit Aer (CPU or GPU), through the V2 ``SamplerV2`` primitive.
 
 The backend builds real circuits from :mod:`quark.encoding.oracles` — the coherent counting oracle
-for 0-1-loss landscapes of models with a reversible form, the arithmetic (QUBO/HUBO) oracle for
-dimod models and quadratic landscapes, the tabulated ``DiagonalGate`` oracle as a fallback for
-small loss tables, and the paper's joint weights ⊗ data oracle — transpiles each circuit shape
+for landscapes of models with a reversible form, the arithmetic (QUBO/HUBO) oracle for dimod models
+and quadratic landscapes (real coefficients on a fixed-point grid), the tabulated ``DiagonalGate``
+oracle only when asked (``oracle="table"``) or for a loss table given as the problem, and the
+paper's joint weights ⊗ data oracle — transpiles each circuit shape
 once (the threshold is a circuit parameter, bound per run), and measures the weight register with
 all shots of a call in one Aer job.
 
@@ -99,7 +100,7 @@ class AerBackend(GateLevelBackend):
         ``"GPU"`` needs qiskit-aer-gpu (the ``gpu`` extra) and a CUDA device.
     precision : {"double", "single"}
         Amplitude precision (single halves the memory).
-    oracle, loader, index_state, max_table_qubits
+    oracle, oracle_bits, loader, index_state, max_table_qubits
         See :class:`~quark.backends.gate.GateLevelBackend`.
     compact : bool, default=True
         Oracles in their simulator forms: the counting oracle without its ancilla (multi-controlled
@@ -144,6 +145,7 @@ class AerBackend(GateLevelBackend):
         precision: str = "double",
         *,
         oracle: str = "auto",
+        oracle_bits: int | None = None,
         loader: str = "features",
         index_state: str = "uniform",
         max_table_qubits: int = 16,
@@ -158,6 +160,7 @@ class AerBackend(GateLevelBackend):
         self.device = device
         self.precision = precision
         self.oracle = oracle
+        self.oracle_bits = oracle_bits
         self.loader = loader
         self.index_state = index_state
         self.max_table_qubits = max_table_qubits
@@ -254,6 +257,7 @@ class AerGPUBackend(AerBackend):
         precision: str = "double",
         *,
         oracle: str = "auto",
+        oracle_bits: int | None = None,
         loader: str = "features",
         index_state: str = "uniform",
         max_table_qubits: int = 16,
@@ -263,8 +267,8 @@ class AerGPUBackend(AerBackend):
         compact: bool = True,
         lean: bool = True,
     ) -> None:
-        super().__init__(method, device, precision, oracle=oracle, loader=loader, index_state=index_state,
-                         max_table_qubits=max_table_qubits, optimization_level=optimization_level,
+        super().__init__(method, device, precision, oracle=oracle, oracle_bits=oracle_bits, loader=loader,
+                         index_state=index_state, max_table_qubits=max_table_qubits, optimization_level=optimization_level,
                          max_memory=max_memory, aer_options=aer_options, compact=compact, lean=lean)
 
     def _validate(self) -> None:

@@ -1,8 +1,8 @@
 """What every gate-level backend shares: oracle choice, circuits, the transpile cache, bit-array decoding.
 
 :class:`GateLevelBackend` builds the real circuits of :mod:`quark.encoding.oracles` for a problem —
-the coherent counting oracle for 0-1-loss landscapes of models with a reversible form, the
-arithmetic (QUBO/HUBO) oracle, the tabulated ``DiagonalGate`` oracle for small tables, and the
+the coherent counting oracle for landscapes of models with a reversible form, the arithmetic
+(QUBO/HUBO) oracle, the tabulated ``DiagonalGate`` oracle when asked for, and the
 paper's joint weights ⊗ data oracle — caches them per problem, transpiles each circuit shape once
 (the threshold is a circuit parameter, bound per run), and runs them through the subclass's
 :meth:`~GateLevelBackend._execute` (Aer's or IBM Quantum's ``SamplerV2``). Subclasses provide the
@@ -111,9 +111,15 @@ class GateLevelBackend(GroverBackend):
 
     Parameters shared by every gate-level backend
     ---------------------------------------------
-    oracle : {"auto", "counting", "qubo", "table", "cheapest"}
-        Threshold oracle (:func:`~quark.encoding.oracles.choose_threshold_oracle`): ``"cheapest"`` takes
-        the tabulated oracle where it synthesizes to fewer CX than the arithmetic one.
+    oracle : {"auto", "counting", "arithmetic", "table", "cheapest"}
+        Threshold oracle (:func:`~quark.encoding.oracles.choose_threshold_oracle`). ``"auto"`` runs a
+        coherent oracle (counting or arithmetic) and never the table; ``"table"`` computes the ``2**n``
+        losses classically first (a search charges them to ``compile_evaluations``); ``"cheapest"``
+        takes the tabulated oracle where it synthesizes to fewer CX than the coherent one.
+    oracle_bits : int, optional
+        Value-register qubits of an oracle that rounds real coefficients (sample weights, penalties) to
+        a fixed-point grid; default: from the landscape's spread (see
+        :func:`~quark.encoding.oracles.arithmetic_oracle`).
     loader : {"features", "pixels"}
         Data loader of the joint oracle.
     index_state : {"uniform", "padded"}
@@ -126,7 +132,9 @@ class GateLevelBackend(GroverBackend):
     ----------
     report : list of dict
         One entry per circuit shape transpiled: ``circuit``, ``kind``, ``oracle``, ``iterations``,
-        ``qubits``, ``depth``, ``two_qubit_gates``, ``ops``.
+        ``qubits``, ``depth``, ``two_qubit_gates``, ``ops``. A backend that concatenates transpiled
+        rounds (Aer) reports the Grover iterate once per oracle shape (``iterations=1``): a circuit of
+        ``k`` rounds is ``k`` copies of it after the Hadamards.
     """
 
     properties: ClassVar[dict[str, Any]] = {"exact": False, "gate_level": True}
@@ -137,7 +145,8 @@ class GateLevelBackend(GroverBackend):
     def _validate_gate_options(self) -> None:
         from quark.encoding.oracles import ORACLE_KINDS
 
-        check_choice(self.oracle, "oracle", ORACLE_KINDS)
+        check_choice(self.oracle, "oracle", (*ORACLE_KINDS, "qubo"))
+        check_int(getattr(self, "oracle_bits", None), "oracle_bits", minimum=2, allow_none=True)
         check_choice(self.loader, "loader", LOADERS)
         check_choice(self.index_state, "index_state", INDEX_STATES)
         check_int(self.max_table_qubits, "max_table_qubits")
@@ -185,10 +194,11 @@ class GateLevelBackend(GroverBackend):
 
         p = as_problem(problem)
         cache = self._problem_cache(p)
-        key = (self.oracle, self.compact_oracles, self.max_table_qubits)
+        bits = getattr(self, "oracle_bits", None)
+        key = (self.oracle, self.compact_oracles, self.max_table_qubits, bits)
         if key not in cache:
             cache[key] = choose_threshold_oracle(p, self.oracle, max_table_qubits=self.max_table_qubits,
-                                                 compact=self.compact_oracles)
+                                                 compact=self.compact_oracles, bits=bits)
         return cache[key]
 
     def joint_oracle(self, problem, copies: int = 1):
@@ -312,7 +322,10 @@ class GateLevelBackend(GroverBackend):
             else:
                 start.compose(prep, inplace=True)
             Q = grover_operator(oracle, state_preparation=prep, reflection_qubits=search)
-            return self._transpile(start), self._transpile(Q)
+            t_start, t_q = self._transpile(start), self._transpile(Q)
+            Q.name = f"{meta['oracle']}_grover_iterate"
+            self._describe(Q, t_q, {**meta, "iterations": 1})  # one round; a circuit of k rounds repeats it k times
+            return t_start, t_q
 
         def compose():
             t_start, t_q = self._lru(("pieces", *key), owner, pieces)

@@ -117,7 +117,7 @@ class IBMBackend(GateLevelBackend):
         Execution mode of ``SamplerV2`` (default: the device itself, i.e. job mode).
     sampler_options : dict, optional
         Set on ``SamplerV2.options`` (e.g. ``{"dynamical_decoupling": {"enable": True}}``).
-    oracle, loader, index_state, max_table_qubits
+    oracle, oracle_bits, loader, index_state, max_table_qubits
         Oracle choice, as for :class:`~quark.backends.aer.AerBackend` (the same circuits).
 
     Attributes
@@ -161,6 +161,7 @@ class IBMBackend(GateLevelBackend):
         mode: Any = None,
         sampler_options: dict | None = None,
         oracle: str = "auto",
+        oracle_bits: int | None = None,
         loader: str = "features",
         index_state: str = "uniform",
         max_table_qubits: int = 16,
@@ -177,6 +178,7 @@ class IBMBackend(GateLevelBackend):
         self.mode = mode
         self.sampler_options = sampler_options
         self.oracle = oracle
+        self.oracle_bits = oracle_bits
         self.loader = loader
         self.index_state = index_state
         self.max_table_qubits = max_table_qubits

@@ -96,7 +96,8 @@ class BlockSearch(Optimizer):
     -----
     ``info``: ``decomposer`` (``"quark"`` or ``"hybrid"``), ``sweeps`` (per sweep: blocks, improving blocks, loss
     after, oracle queries and model evaluations so far), ``converged`` (a whole sweep
-    improved nothing), ``block_steps``, ``block_sizes`` (per block size: ``steps``, ``oracle_queries``,
+    improved nothing), ``block_steps``, ``oracles`` (threshold oracle kind -> block steps that ran it,
+    for inner searches on gate-level backends; empty otherwise), ``block_sizes`` (per block size: ``steps``, ``oracle_queries``,
     ``shots``, the last ``block`` of that size and the ``inner`` optimizer's name), ``inner_reached_optimum`` (the fraction of block steps whose
     inner search reports it reached the block's optimum; ``None`` when it cannot say),
     ``reached_optimum`` (the inner search's answer when the problem is one block; else ``None``:
@@ -217,6 +218,7 @@ class BlockSearch(Optimizer):
         sweeps_info: list[dict[str, Any]] = []
         steps = reached = known = 0
         by_size: dict[int, dict[str, Any]] = {}
+        oracles: dict[str, int] = {}
         converged_all = True
         n_blocks = math.ceil(problem.n_qubits / min(self.block_size, problem.n_qubits))
         if self.order == "structured" and hasattr(problem, "natural_blocks"):  # a count only: a throwaway rng
@@ -235,6 +237,9 @@ class BlockSearch(Optimizer):
                         ledger.add(res.ledger)
                         steps += 1
                         _count_step(by_size, block, res)
+                        kind = res.info.get("oracle")
+                        if kind is not None:  # the threshold oracle a gate-level inner search ran
+                            oracles[kind] = oracles.get(kind, 0) + 1
                         hit = res.info.get("reached_optimum")
                         if hit is not None:
                             known += 1
@@ -270,6 +275,7 @@ class BlockSearch(Optimizer):
             "converged": converged_all,
             "block_steps": steps,
             "block_sizes": by_size,
+            "oracles": oracles,
             "blocks_per_sweep": n_blocks,
             "block_size": min(self.block_size, problem.n_qubits),
             "inner_reached_optimum": (reached / known) if known else None,

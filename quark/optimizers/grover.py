@@ -94,7 +94,11 @@ class GroverAdaptiveSearch(Optimizer):
     ``rounds``, ``improvements``, ``budget``, ``queries_at_best`` (oracle queries spent when the
     returned setting was first measured), ``p_remaining`` (the posterior probability that a
     setting below the returned loss remains; ``None`` for the BBHT schedule), ``n_marked_final`` (settings strictly below the returned loss:
-    0 means the global optimum; ``None`` when the backend cannot say) and ``reached_optimum``.
+    0 means the global optimum; ``None`` when the backend cannot say), ``reached_optimum``, and
+    ``oracle``: the threshold oracle a gate-level backend ran (``"counting"``, ``"arithmetic"`` or
+    ``"table"``; ``None`` on the exact kernel, which runs no circuit), with ``oracle_error_bound``
+    (how far the loss the oracle compares may lie from the exact loss; 0 when exact) and
+    ``compile_evaluations`` (the table oracle's ``2**n`` classical losses, also in the ledger).
 
     Examples
     --------
@@ -196,6 +200,13 @@ class GroverAdaptiveSearch(Optimizer):
         cap = math.sqrt(2.0**n)
         shots = int(self.shots)
 
+        oracle = None
+        if getattr(backend, "properties", {}).get("gate_level") and callable(getattr(backend, "threshold_oracle", None)):
+            # the circuit's oracle, chosen (or refused) before anything is spent; a table oracle's
+            # classical losses are part of what this search costs
+            oracle = backend.threshold_oracle(problem)
+            if oracle.compile_evaluations:
+                ledger.update(compile_evaluations=oracle.compile_evaluations)
         if callable(getattr(backend, "prepare", None)):
             # a large table is built before the first round: a bar moves meanwhile, and a long build says so
             with self._bar(float(1 << n), unit="setting") as table_bar:
@@ -293,5 +304,9 @@ class GroverAdaptiveSearch(Optimizer):
             "p_remaining": p_remaining,
             "n_marked_final": n_marked,
             "reached_optimum": None if n_marked is None else n_marked == 0,
+            "oracle": None if oracle is None else oracle.kind,
         }
+        if oracle is not None:
+            info["oracle_error_bound"] = oracle.error_bound
+            info["compile_evaluations"] = oracle.compile_evaluations
         return best, best_loss, info

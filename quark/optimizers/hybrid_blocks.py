@@ -35,6 +35,9 @@ def quark_subproblem_sampler(block_search, ledger, rng, tally: dict):
                 res = block_search._inner(int(rng.integers(0, 2**31 - 1))).minimize(sub)
             ledger.add(res.ledger)
             tally["steps"] += 1
+            kind = res.info.get("oracle")
+            if kind is not None:
+                tally["oracles"][kind] = tally["oracles"].get(kind, 0) + 1
             hit = res.info.get("reached_optimum")
             if hit is not None:
                 tally["known"] += 1
@@ -53,7 +56,7 @@ def hybrid_search(block_search, problem, ledger, rng) -> tuple[np.ndarray, float
     n = problem.n_qubits
     b = min(block_search.block_size, n)
     per_sweep = math.ceil(n / b)
-    tally = {"steps": 0, "known": 0, "reached": 0}
+    tally = {"steps": 0, "known": 0, "reached": 0, "oracles": {}}
     best = None
     for restart in range(1 + block_search.restarts):
         bits = block_search._start(problem, rng, restart)
@@ -76,6 +79,7 @@ def hybrid_search(block_search, problem, ledger, rng) -> tuple[np.ndarray, float
         "decomposer": "hybrid",
         "pipeline": "dwave-hybrid EnergyImpactDecomposer + SplatComposer, LoopUntilNoImprovement",
         "block_steps": tally["steps"],
+        "oracles": dict(tally["oracles"]),
         "blocks_per_sweep": per_sweep,
         "inner_reached_optimum": tally["reached"] / tally["known"] if tally["known"] else None,
         "reached_optimum": None,

@@ -92,13 +92,13 @@ def test_measured_index_bit_order_is_qubit_order(backend):
     assert (shots == 6).mean() > 0.9
 
 
-def test_qubo_oracle_distribution_matches_closed_form(backend):
+def test_arithmetic_oracle_distribution_matches_closed_form(backend):
     rng = np.random.default_rng(5)
     bqm = dimod.BinaryQuadraticModel(
         {i: rng.integers(-4, 5) / 2 for i in range(4)}, {(i, j): float(rng.integers(-3, 4)) for i in range(4) for j in range(i + 1, 4)}, 0.0, "BINARY"
     )
     prob = as_problem(bqm)
-    assert backend.threshold_oracle(prob).kind == "qubo"
+    assert backend.threshold_oracle(prob).kind == "arithmetic"
     table = prob.table()
     threshold = float(np.unique(table)[2])
     shots = backend.sample_threshold(prob, threshold, 1, SHOTS, np.random.default_rng(1)).indices
@@ -162,9 +162,11 @@ def test_models_without_a_reversible_form(backend):
     land = LossLandscape("sign-mlp", None, X[:, :2], y)  # 3 spin weights
     with pytest.raises(ValueError, match="'line-detector'.*'perceptron'"):
         AerBackend(oracle="counting").sample_threshold(land, 0.5, 1, 10, np.random.default_rng(0))
-    # 'auto' falls back to the table oracle on small landscapes, and refuses large ones by name
-    assert backend.threshold_oracle(as_problem(land)).kind == "table"
-    with pytest.raises(ValueError, match="reversible circuit form"):
+    # 'auto' never tabulates: it refuses by name, pointing at the table oracle, which runs only when asked
+    with pytest.raises(ValueError, match="reversible circuit form.*oracle='table'"):
+        backend.threshold_oracle(as_problem(land))
+    assert AerBackend(oracle="table").threshold_oracle(land).kind == "table"
+    with pytest.raises(ValueError, match="max_table_qubits=2"):
         AerBackend(max_table_qubits=2).threshold_oracle(land)
 
 

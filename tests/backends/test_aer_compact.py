@@ -67,11 +67,11 @@ def test_compact_counting_distribution_matches_closed_form(name):
 
 
 @pytest.mark.parametrize("options", [{"compact": True}, {"compact": True, "oracle": "cheapest"}, {"lean": False}])
-def test_qubo_distribution_matches_closed_form(options):
+def test_arithmetic_distribution_matches_closed_form(options):
     backend = AerBackend(aer_options={"max_parallel_threads": 1}, **options)
     prob = as_problem(_random_qubo(6, 3))
     table = prob.table()
-    want = "table" if options.get("oracle") == "cheapest" else "qubo"
+    want = "table" if options.get("oracle") == "cheapest" else "arithmetic"
     assert backend.threshold_oracle(prob).kind == want
     rng = np.random.default_rng(1)
     for threshold in np.unique(table)[[2, 6]]:

@@ -25,6 +25,7 @@ from quark.encoding.oracles import (  # noqa: E402
     grover_circuit,
     integer_scaling,
     joint_oracle,
+    arithmetic_oracle,
     oracle_cost,
     qubo_oracle,
     table_oracle,
@@ -94,10 +95,8 @@ def test_counting_oracle_threshold_value_is_the_smallest_passing_count():
     assert orc.threshold_value(1.0 + 1e-9) == 0  # everything
 
 
-def test_counting_oracle_refuses_other_losses_and_models():
+def test_counting_oracle_refuses_models_without_a_reversible_form():
     X, y = load_edge_detection(size=2)
-    with pytest.raises(ValueError, match="zero_one"):
-        counting_oracle(LossLandscape("line-detector", None, X, y, loss="hinge"))
     with pytest.raises(ValueError, match="'line-detector'.*'perceptron'"):
         counting_oracle(LossLandscape("sign-mlp", None, X, y))
     with pytest.raises(TypeError, match="LossLandscape"):
@@ -120,8 +119,9 @@ def _random_bqm(n, seed):
     ],
     ids=["bqm", "hubo", "spin-thirds"],
 )
-def test_qubo_oracle_marks_exactly_energy_below_threshold(problem):
-    orc = qubo_oracle(problem)
+def test_arithmetic_oracle_marks_exactly_energy_below_threshold(problem):
+    orc = arithmetic_oracle(problem)
+    assert orc.kind == "arithmetic" and orc.info["exact"] and orc.error_bound == 0.0
     table = as_problem(problem).table()
     lb, ub = orc.info["bounds"]
     s = orc.info["scale"]
@@ -132,12 +132,12 @@ def test_qubo_oracle_marks_exactly_energy_below_threshold(problem):
         np.testing.assert_allclose(ph, np.where(table < t, -1.0, 1.0), atol=1e-9, err_msg=f"threshold {t}")
 
 
-def test_qubo_oracle_of_a_quadratic_landscape():
+def test_arithmetic_oracle_of_a_quadratic_landscape_with_exact_fractions():
     rng = np.random.default_rng(3)
     X = rng.integers(0, 3, size=(5, 1)) / 2
     y = rng.integers(0, 2, size=5)
     land = LossLandscape("fixed-point-linear", WeightEncoding.fixed_point(2, bits=2), X, y, loss="squared")
-    orc = qubo_oracle(land)
+    orc = arithmetic_oracle(land)
     table = land.table()
     s = orc.info["scale"]
     exact = np.round(table * s)  # the integer energies the circuit adds up
@@ -150,8 +150,8 @@ def test_qubo_oracle_of_a_quadratic_landscape():
         np.testing.assert_allclose(ph, np.where(exact < orc.threshold_value(t), -1.0, 1.0), atol=1e-9)
         if t != table[7]:
             np.testing.assert_allclose(ph, np.where(table < t, -1.0, 1.0), atol=1e-9)
-    with pytest.raises(ValueError, match="quadratic landscape"):
-        qubo_oracle(LANDSCAPES["edge2-lines"]())
+    with pytest.raises(ValueError, match="polynomial of the bits.*oracle='table'"):
+        arithmetic_oracle(LANDSCAPES["edge2-lines"]())
 
 
 def test_value_register_matches_qiskit_quadratic_form_gate():
@@ -160,7 +160,7 @@ def test_value_register_matches_qiskit_quadratic_form_gate():
     from qiskit.circuit.library import QuadraticFormGate
 
     bqm = dimod.BinaryQuadraticModel({0: 3.0, 1: -2.0, 2: 1.0}, {(0, 1): -4.0, (1, 2): 2.0}, 1.0, "BINARY")
-    orc = qubo_oracle(bqm)
+    orc = arithmetic_oracle(bqm)
     b = orc.info["value_qubits"]
     compute = orc.circuit.data[: len(orc.circuit.data) // 2]  # U (before the sign flip)
     ours = QuantumCircuit(orc.circuit.num_qubits)
@@ -176,12 +176,17 @@ def test_value_register_matches_qiskit_quadratic_form_gate():
     np.testing.assert_allclose(np.abs(sv_ours - sv_ref), 0.0, atol=1e-9)
 
 
-def test_qubo_oracle_refuses_inexact_scaling():
+def test_arithmetic_oracle_rounds_inexact_coefficients_and_the_old_name_still_works():
     with pytest.raises(ValueError, match="exact integers"):
-        qubo_oracle(dimod.BinaryQuadraticModel({0: math.sqrt(2)}, {}, 0.0, "BINARY"))
+        integer_scaling([math.sqrt(2)])
     assert integer_scaling([0.5, -0.25, 3.0]) == 4
+    orc = arithmetic_oracle(dimod.BinaryQuadraticModel({0: math.sqrt(2)}, {}, 0.0, "BINARY"))
+    assert not orc.info["exact"] and 0.0 < orc.error_bound <= math.sqrt(2) * 2.0**-8
     with pytest.raises(ValueError, match="max_value_qubits"):
-        qubo_oracle(dimod.BinaryQuadraticModel({0: 1 / 4099, 1: 1000.0}, {}, 0.0, "BINARY"), max_value_qubits=8)
+        arithmetic_oracle(dimod.BinaryQuadraticModel({0: 1 / 4099, 1: 1000.0}, {}, 0.0, "BINARY"), bits=20,
+                          max_value_qubits=8)
+    with pytest.warns(DeprecationWarning, match="arithmetic_oracle"):
+        assert qubo_oracle(_random_bqm(3, 0)).kind == "arithmetic"
 
 
 def test_table_oracle_is_the_diagonal_of_marks():
@@ -327,8 +332,8 @@ def test_narrow_counter_of_tiny_mnist_3x3_is_one_qubit_smaller_mid_range():
                                      dimod.BinaryPolynomial({(0, 1, 2): 1.5, (1,): -1.0, (0, 3): 2.0, (): 0.5}, "BINARY")],
                          ids=["bqm5", "bqm6", "hubo"])
 @pytest.mark.parametrize("narrow,swaps,blocks", [(True, True, False), (False, False, False), (True, False, True)])
-def test_qubo_oracle_forms_mark_exactly_energy_below_threshold(problem, narrow, swaps, blocks):
-    orc = qubo_oracle(problem, narrow=narrow, swaps=swaps, blocks=blocks)
+def test_arithmetic_oracle_forms_mark_exactly_energy_below_threshold(problem, narrow, swaps, blocks):
+    orc = arithmetic_oracle(problem, narrow=narrow, swaps=swaps, blocks=blocks)
     assert len(_marks_exactly(orc, as_problem(problem).table())) <= 2
     if not swaps:
         assert "swap" not in orc.circuit.decompose().count_ops()
@@ -345,7 +350,7 @@ def test_oracle_cost_and_the_cheapest_choice():
     assert choose_threshold_oracle(land, "cheapest", max_table_qubits=8).kind == "counting"  # table not allowed
     # a sparse QUBO on 12 variables: 4094 CX of table against a few hundred of arithmetic
     sparse = dimod.BinaryQuadraticModel({i: (-1) ** i for i in range(12)}, {(0, 1): 2.0, (5, 7): -1.0}, 0.0, "BINARY")
-    assert choose_threshold_oracle(sparse, "cheapest").kind == "qubo"
+    assert choose_threshold_oracle(sparse, "cheapest").kind == "arithmetic"
     small = choose_threshold_oracle(_random_bqm(4, 2), "cheapest")
     assert small.kind == "table"
     _marks_exactly(small, as_problem(_random_bqm(4, 2)).table())

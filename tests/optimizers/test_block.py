@@ -178,3 +178,18 @@ def test_init_default_is_random_alone_and_every_init_is_honoured_or_refused():
     for bad, match in (("ones", "'init' must be one of"), ([1, 0], "'init' must have 8 bits"), ([2] * 8, "only 0 and 1")):
         with pytest.raises(ValueError, match=match):
             BlockSearch(inner="exhaustive", block_size=4, init=bad).minimize(table)
+
+def test_block_steps_on_aer_count_the_oracles_they_ran():
+    pytest.importorskip("qiskit_aer")
+    from quark.encoding import WeightEncoding
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 3))
+    y = (X[:, 0] > 0).astype(int)
+    land = LossLandscape("fixed-point-linear", WeightEncoding.fixed_point(4, bits=2), X, y, loss="squared")
+    inner = GroverAdaptiveSearch(backend="aer", backend_options={"oracle_bits": 8, "aer_options": {"max_parallel_threads": 1}})
+    with warnings.catch_warnings():  # two sweeps may not converge: only the oracle tally is checked here
+        warnings.simplefilter("ignore", SearchWarning)
+        res = BlockSearch(inner=inner, block_size=4, max_sweeps=2, random_state=0).minimize(land)
+    assert res.info["oracles"] == {"arithmetic": res.info["block_steps"]}
+    assert BlockSearch(inner="exhaustive", block_size=4, random_state=0).minimize(land).info["oracles"] == {}

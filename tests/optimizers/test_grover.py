@@ -226,3 +226,46 @@ def test_unknown_options_are_refused_at_construction_with_the_nearest_name():
     # backend options go with a backend named here; an instance carries its own
     with pytest.raises(TypeError, match="apply only when 'backend' is given by name"):
         GroverAdaptiveSearch(backend=StatevectorBackend(), backend_options={"method": "auto"})
+
+        GroverAdaptiveSearch(backend=object())
+
+
+# -- which oracle a gate-level search ran (Aer) ------------------------------------------------------
+def _real_squared_landscape():
+    from quark.encoding import WeightEncoding
+
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(30, 2))
+    y = (X @ [1.0, -0.6] + 0.4 * rng.normal(size=30) > 0).astype(int)
+    return LossLandscape("fixed-point-linear", WeightEncoding.fixed_point(3, bits=2), X, y, loss="squared")
+
+
+def test_grover_on_aer_runs_the_arithmetic_oracle_and_reaches_the_exact_kernels_optimum():
+    pytest.importorskip("qiskit_aer")
+    land = _real_squared_landscape()
+    best = float(land.table().min())
+    from quark.backends import get_backend
+
+    for seed in (0, 1):
+        kernel = GroverAdaptiveSearch(random_state=seed).minimize(land)
+        be = get_backend("aer", oracle_bits=11, aer_options={"max_parallel_threads": 1})
+        aer = GroverAdaptiveSearch(backend=be, random_state=seed).minimize(land)
+        # the backend's report says what ran: the arithmetic oracle's Grover iterate, its size
+        assert be.report and {r["oracle"] for r in be.report} == {"arithmetic"} and be.report[0]["two_qubit_gates"] > 0
+        assert kernel.info["oracle"] is None  # the exact kernel runs no circuit
+        assert aer.info["oracle"] == "arithmetic" and 0.0 < aer.info["oracle_error_bound"] < 0.1
+        assert aer.ledger.compile_evaluations == 0  # nothing tabulated
+        assert abs(aer.loss - kernel.loss) < 1e-12 and abs(aer.loss - best) < 1e-12
+        assert aer.loss == pytest.approx(land.evaluate(aer.bits), abs=0)  # the returned loss is the exact one
+
+
+def test_the_table_oracle_runs_only_when_asked_and_its_losses_are_charged():
+    pytest.importorskip("qiskit_aer")
+    X, y = load_edge_detection(size=2)
+    land = LossLandscape("sign-mlp", None, X[:, :2], y)  # no coherent oracle
+    with pytest.raises(ValueError, match="oracle='table'"):
+        GroverAdaptiveSearch(backend="aer", random_state=0).minimize(land)
+    res = GroverAdaptiveSearch(backend="aer", backend_options={"oracle": "table"}, random_state=0).minimize(land)
+    cost = (1 << land.n_qubits) * land.n_samples
+    assert res.info["oracle"] == "table" and res.info["compile_evaluations"] == cost
+    assert res.ledger.compile_evaluations == cost

@@ -7,13 +7,14 @@ return to ``|0>``:
   (``2**n`` entries; small problems only).
 - :func:`counting_oracle` — the *coherent counting oracle* for the 0-1 loss of a model with a
   reversible form (:mod:`quark.models.circuits`): for each training sample the model's circuit
-  writes "classified correctly" into an ancilla, a counter register accumulates it, the sign of
-  ``threshold_count - 1 - count`` flips the phase, and everything is uncomputed. Marked: exactly
-  the settings with ``loss < threshold``.
-- :func:`qubo_oracle` — the *arithmetic oracle* of a dimod ``BinaryQuadraticModel`` (or any
-  ``BinaryPolynomial``, or a quadratic landscape): integer-scaled coefficients are added into a
-  value register holding ``E(x) - K`` in two's complement; the sign bit flips the phase.
-  Marked: exactly ``E(x) < threshold``.
+  writes "classified correctly" into an ancilla, a counter register accumulates it (weighted by the
+  sample weights, less the ridge penalty), the sign of ``threshold_count - 1 - count`` flips the
+  phase, and everything is uncomputed. Marked: the settings with ``loss < threshold``.
+- :func:`arithmetic_oracle` — the *arithmetic oracle* of a dimod ``BinaryQuadraticModel`` (or any
+  ``BinaryPolynomial``, or a quadratic landscape with real coefficients): coefficients scaled to
+  integers, exactly or on a fixed-point grid, are added into a value register holding ``E(x) - K``
+  in two's complement; the sign bit flips the phase. Marked: ``E(x) < threshold``, exactly, or for
+  the rounded energy within the oracle's stated :attr:`~ThresholdOracle.error_bound`.
 - :func:`joint_oracle` — the paper's oracle on weights ⊗ data index: a QRAM-style loader
   ``|i> -> |u(x_i), y_i, t_i>``, the model's reversible forward pass, a phase on every
   (weight, sample) pair classified correctly (``k`` copies: all of them), uncomputed.
@@ -42,6 +43,7 @@ Examples
 
 from __future__ import annotations
 
+from quark.encoding.oracles.arithmetic import DEFAULT_PRECISION, arithmetic_oracle, fixed_point_grid
 from quark.encoding.oracles.grover import grover_circuit
 from quark.encoding.oracles.joint import JointOracle, joint_oracle
 from quark.encoding.oracles.threshold import (
@@ -49,6 +51,7 @@ from quark.encoding.oracles.threshold import (
     ORACLE_KINDS,
     ThresholdOracle,
     choose_threshold_oracle,
+    counting_applies,
     counting_oracle,
     integer_scaling,
     is_exactly_scalable,
@@ -62,8 +65,12 @@ __all__ = [
     "JointOracle",
     "table_oracle",
     "counting_oracle",
+    "arithmetic_oracle",
     "qubo_oracle",
     "joint_oracle",
+    "fixed_point_grid",
+    "counting_applies",
+    "DEFAULT_PRECISION",
     "grover_circuit",
     "integer_scaling",
     "is_exactly_scalable",

@@ -11,7 +11,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from qiskit import QuantumCircuit
     from qiskit.circuit import Parameter
 
-__all__ = ["ThresholdOracle"]
+__all__ = ["ThresholdOracle", "below_bound"]
 
 
 @dataclass
@@ -20,7 +20,7 @@ class ThresholdOracle:
 
     Attributes
     ----------
-    kind : {"counting", "qubo", "table"}
+    kind : {"counting", "arithmetic", "table"}
     n_weights : int
         Weight qubits: qubits ``0 .. n_weights-1`` of :attr:`circuit` (register ``"w"``).
     circuit : QuantumCircuit or None
@@ -29,7 +29,9 @@ class ThresholdOracle:
         oracle built with ``narrow=True`` has smaller circuits for most thresholds: :meth:`at`
         returns the one a threshold needs.
     info : dict
-        Sizes and scalings (counter / value qubits, classes or terms, integer scale, bounds).
+        Sizes and scalings (counter / value qubits, classes or terms, integer scale, bounds), and
+        ``error_bound``: the largest difference between the loss the circuit compares and the exact
+        loss (0 where the oracle is exact; see :attr:`error_bound`).
     """
 
     kind: str
@@ -43,6 +45,20 @@ class ThresholdOracle:
     _width_of: Callable[[int], int] | None = None
     _build: Callable[[int], tuple] | None = None
     _shapes: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def error_bound(self) -> float:
+        """Largest ``|circuit loss - exact loss|`` over all settings (0: marks are exactly ``loss < t``).
+
+        A setting whose exact loss lies further than this from the threshold is marked exactly as
+        ``loss < threshold`` would mark it; only settings within it of the threshold may differ.
+        """
+        return float(self.info.get("error_bound", 0.0))
+
+    @property
+    def compile_evaluations(self) -> int:
+        """Model evaluations spent building the oracle classically (the table oracle's ``2**n`` losses)."""
+        return int(self.info.get("compile_evaluations", 0))
 
     def threshold_value(self, threshold: float) -> int | None:
         """The integer bound the circuit compares with (``None`` for the table oracle)."""
@@ -90,3 +106,21 @@ def _diagonal_oracle(marked: np.ndarray) -> "QuantumCircuit":
     qc = QuantumCircuit(w, name="table_oracle")
     qc.append(DiagonalGate(np.where(marked, -1.0, 1.0).tolist()), list(w))
     return qc
+
+
+def below_bound(x: float, lo: int, hi: int) -> int:
+    """The integer ``K`` with ``V < x  <=>  V < K`` for integers ``V``, clamped to ``[lo, hi + 1]``.
+
+    ``x`` within float precision of an integer ``j`` counts as ``j`` (the threshold of a Grover
+    adaptive search is a measured setting's float loss; the circuit's integer value of that same
+    setting must not be marked by a last-bit difference). ``lo`` / ``hi`` bound the values ``V``.
+    """
+    import math
+
+    if x == math.inf:
+        return hi + 1
+    if x == -math.inf:
+        return lo
+    j = round(x)
+    k = j if abs(x - j) <= 1e-9 * max(1.0, abs(x)) else math.ceil(x)
+    return int(min(max(k, lo), hi + 1))

@@ -19,10 +19,12 @@ that holds every ``K - 1 - count``: two circuit shapes at most, each parametric 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from quark.encoding.landscape import LossLandscape
-from quark.encoding.oracles._base import ThresholdOracle
+from quark.encoding.oracles._base import ThresholdOracle, below_bound
 from quark.encoding.oracles._fourier import (
     PARAM,
     fourier_add,
@@ -32,29 +34,41 @@ from quark.encoding.oracles._fourier import (
     sign_bits,
     sign_phase_oracle,
 )
+from quark.encoding.oracles.arithmetic import DEFAULT_PRECISION, _rounded, fixed_point_grid, integer_scaling
 
-__all__ = ["counting_oracle", "COUNTING_FORMS"]
+__all__ = ["counting_oracle", "COUNTING_FORMS", "LOSS_FACTORS"]
 
 #: Circuit forms of the counting oracle.
 COUNTING_FORMS = ("ancilla", "phase")
 
 
+#: A Boolean model scores ±1, so a wrong sample costs 1 (0-1 loss), 4 (squared) or 2 (hinge).
+LOSS_FACTORS = {"zero_one": 1.0, "squared": 4.0, "hinge": 2.0}
+
+
 def counting_oracle(landscape: "LossLandscape", *, form: str = "ancilla", narrow: bool = False,
-                    blocks: bool = False) -> ThresholdOracle:
-    """The coherent counting oracle of a 0-1-loss landscape of a model with a reversible form.
+                    blocks: bool = False, bits: int | None = None, precision: int = DEFAULT_PRECISION) -> ThresholdOracle:
+    """The coherent counting oracle of a Boolean model's landscape: weighted correct counts, the ridge penalty.
 
     Samples with the same gate features ``u(x)`` (:meth:`GatedOrForm.gate_features`) share one
-    correctness circuit: a class with ``mu1`` positive and ``mu0`` negative samples adds
-    ``mu0 + (mu1 - mu0) * out(w)`` correct answers, so the counter needs one controlled addition per
-    distinct feature row (the circuit is the per-sample one with identical sub-circuits merged).
-    The register holds ``K - 1 - count`` in two's complement with ``bit_length(m) + 1`` qubits:
-    it never overflows, and its sign qubit is 1 exactly when ``count >= K``, the smallest count
-    whose loss ``(m - count) / m`` is below the threshold.
+    correctness circuit: a class with positive weight ``mu1`` and negative weight ``mu0`` (sample
+    counts, or sums of sample weights) adds ``mu0 + (mu1 - mu0) * out(w)`` to the weighted count
+    ``C(w)``, one controlled addition per distinct feature row. A Boolean model scores ±1, so every
+    loss it offers is ``f * (T - C) / T`` (``f`` = 1, 4, 2 for the 0-1, squared and hinge losses,
+    ``T`` the total weight), and the ridge penalty ``P(w)`` (``alpha`` times a quadratic in the
+    weight bits) is added before the comparison: the register holds ``K - 1 - G(w)`` in two's
+    complement for ``G = C - (T / f) P`` on an integer grid, and its sign qubit is 1 exactly when
+    ``G >= K``, i.e. where ``loss < threshold``.
+
+    Integer sample weights (and penalties that scale to integers, e.g. ``class_weight="balanced"``'s
+    fractions) are exact. Otherwise the class weights and penalty coefficients are rounded to a
+    fixed-point grid as in :func:`~quark.encoding.oracles.arithmetic_oracle` (``bits`` /
+    ``precision``), and ``info["error_bound"]`` bounds ``|compared loss - loss|``.
 
     Parameters
     ----------
     landscape : LossLandscape
-        0-1 loss of a model with a reversible form.
+        Any loss of a model with a reversible form, with or without sample weights and ``alpha``.
     form : {"ancilla", "phase"}
         Circuit form (module docstring): ``"ancilla"`` for hardware, ``"phase"`` for simulators.
     narrow : bool
@@ -64,9 +78,10 @@ def counting_oracle(landscape: "LossLandscape", *, form: str = "ancilla", narrow
         With ``form="phase"``: classes with few selected weights gathered into diagonal blocks of at
         most ten qubits (:func:`~quark.encoding.oracles._fourier.fourier_add_terms`), where a
         statevector simulator gains by it.
+    bits, precision
+        The grid of inexact weights or penalties (see :func:`~quark.encoding.oracles.arithmetic_oracle`).
 
-    Raises ``ValueError`` for another loss, or for a model without a reversible form (naming the
-    models that have one).
+    Raises ``ValueError`` for a model without a reversible form (naming the models that have one).
     """
     from qiskit.circuit import Parameter
 
@@ -74,60 +89,78 @@ def counting_oracle(landscape: "LossLandscape", *, form: str = "ancilla", narrow
         raise TypeError(f"'landscape' must be a LossLandscape; got {type(landscape).__name__}")
     if form not in COUNTING_FORMS:
         raise ValueError(f"'form' must be one of {COUNTING_FORMS}; got {form!r}")
-    if landscape.loss != "zero_one":
-        raise ValueError(
-            f"the counting oracle counts correct samples, i.e. the 'zero_one' loss; got loss={landscape.loss!r} "
-            "(use oracle='qubo' for a quadratic loss or oracle='table' for a small landscape)"
-        )
     rform = landscape.model.reversible_form(landscape.X.shape[1])
-    if landscape.n_qubits != rform.n_weights:  # pragma: no cover - binary models have 1 bit per weight
+    if landscape.n_qubits != rform.n_weights or landscape.encoding.kind != "binary":  # pragma: no cover
         raise ValueError("the counting oracle needs one qubit per binary weight")
     m = landscape.n_samples
+    f = LOSS_FACTORS[landscape.loss]
     u = rform.gate_features(landscape.X)
     keys = u.astype(np.int64) @ (1 << np.arange(rform.n_gates, dtype=np.int64))
     uniq, first, inv = np.unique(keys, return_index=True, return_inverse=True)
-    y = landscape.y.astype(np.int64)
-    mu1 = np.bincount(inv, weights=y, minlength=uniq.size).astype(np.int64)
-    mu0 = np.bincount(inv, weights=1 - y, minlength=uniq.size).astype(np.int64)
-    c0 = int(mu0.sum())  # every negative sample is right when out = 0
+    y = landscape.y.astype(np.float64)
+    sw = np.ones(m) if landscape.sample_weight is None else np.asarray(landscape.sample_weight, dtype=np.float64)
+    total = float(sw.sum())
+    mu1 = np.bincount(inv, weights=y * sw, minlength=uniq.size)
+    mu0 = np.bincount(inv, weights=(1 - y) * sw, minlength=uniq.size)
+    c0 = float(mu0.sum())  # every negative sample is right when out = 0
     classes = []  # (selected gates, delta) of every class whose contribution depends on w
-    cmin = cmax = 0
     for r in range(uniq.size):
-        delta = int(mu1[r] - mu0[r])
+        delta = float(mu1[r] - mu0[r])
         selected = [g for g in range(rform.n_gates) if u[first[r]][g]]
         if delta == 0 or (rform.polarity is None and not selected):  # out(w) = 0 always, or no effect
-            cmin, cmax = cmin + int(mu0[r]), cmax + int(mu0[r])
             continue
         classes.append((selected, delta))
-        cmin, cmax = cmin + int(min(mu0[r], mu1[r])), cmax + int(max(mu0[r], mu1[r]))
-    if not narrow:
-        cmin, cmax = 0, m
+    penalty = _penalty_terms(landscape, total / f)  # (T / f) * P(w) over the weight bits
+    pen_const = penalty.pop((), 0.0)
+    pen_keys = sorted(penalty)
+    coef = np.array([d for _, d in classes] + [-penalty[t] for t in pen_keys], dtype=np.float64)
+    shift = c0 - pen_const  # G = shift + sum coef * (out or monomial)
+    try:
+        scale = integer_scaling([shift, *coef])
+        ints = np.rint(coef * scale).astype(np.int64)
+        g0, bound, exact, shift_left = int(round(shift * scale)), 0.0, True, 0.0
+        # the loss is the same for every common multiple of the weights: divide out the gcd
+        # (class_weight="balanced" on 9 and 16 samples: scale 288 -> 288 / 25, four counter qubits fewer)
+        common = int(np.gcd.reduce(np.r_[ints, g0])) if ints.size else 0
+        if common > 1:
+            ints, g0, scale = ints // common, g0 // common, scale / common
+        if bits is not None and sign_bits(0, int(np.abs(ints).sum()) + abs(g0) + 1) > bits:
+            raise ValueError("too wide")
+    except ValueError:
+        e = fixed_point_grid(coef, bits=bits, precision=precision)
+        ints, bound, _ = _rounded(coef, e)
+        scale, g0, exact, shift_left = 2.0**-e, 0, False, shift
+    int_classes = [(sel, int(a)) for (sel, _), a in zip(classes, ints[: len(classes)].tolist()) if a]
+    # the register holds K - 1 - G: a penalty term (negative in G) is added to it
+    int_penalty = [(t, -int(a)) for t, a in zip(pen_keys, ints[len(classes):].tolist()) if a]
+    gmin = g0 + int(ints[ints < 0].sum())
+    gmax = g0 + int(ints[ints > 0].sum())
+    if not narrow and exact:  # the plain register: every count from 0 to T
+        gmin, gmax = min(gmin, 0), max(gmax, int(math.floor(total * scale + 1e-9)))
 
     blocks_made: dict[int, int] = {}
 
     def build(b: int):
         k = Parameter(PARAM)
         if form == "phase":
-            U = _phase_form(rform, classes, b, k, c0, blocks)
+            U = _phase_form(rform, int_classes, b, k, g0, blocks, int_penalty)
         else:
-            U = _ancilla_form(rform, classes, b, k, c0)
+            U = _ancilla_form(rform, int_classes, b, k, g0, int_penalty)
         blocks_made[b] = int((U.metadata or {}).get("diagonal_blocks", 0))
         w_sign = U.qregs[-1][b - 1]
         oracle = sign_phase_oracle(U, w_sign)
         oracle.name = "counting_oracle"
         return oracle, k
 
-    losses = (m - np.arange(m + 1)) / m  # the landscape's (pred != y).mean() for each count
-
     def k_of(threshold: float) -> int:
-        hit = np.nonzero(losses < threshold)[0]
-        kk = int(hit[0]) if hit.size else m + 1
-        return min(max(kk, cmin), cmax + 1)  # all marked below cmin, none above cmax: the same marks
+        # loss < t  <=>  G > T (1 - t / f)  <=>  G_int > scale * (T (1 - t / f) - shift_left)
+        yv = scale * (total * (1.0 - threshold / f) - shift_left) if math.isfinite(threshold) else -threshold
+        return 1 - below_bound(-yv, -gmax, -gmin)  # the smallest integer G above yv, in [gmin, gmax + 1]
 
     def width_of(kk: int) -> int:
-        return sign_bits(cmax + 1 - kk, kk - cmin)  # marked counts [K, cmax]; unmarked [cmin, K - 1]
+        return sign_bits(gmax + 1 - kk, kk - gmin)  # marked G in [K, gmax]; unmarked [gmin, K - 1]
 
-    b = width_of(cmin)  # the widest: every K in [cmin, cmax + 1]
+    b = width_of(gmin)  # the widest: every K in [gmin, gmax + 1]
     circuit, k = build(b)
     info = {
         "weight_qubits": rform.n_weights,
@@ -135,11 +168,16 @@ def counting_oracle(landscape: "LossLandscape", *, form: str = "ancilla", narrow
         "ancillas": int(form == "ancilla"),
         "samples": m,
         "classes": int(uniq.size),
-        "controlled_adds": len(classes),
+        "controlled_adds": len(int_classes),
+        "penalty_terms": len(int_penalty),
         "model": rform.model_name,
+        "loss": landscape.loss,
         "form": form,
         "diagonal_blocks": blocks_made[b],
-        "count_bounds": (cmin, cmax),
+        "count_bounds": (gmin, gmax),
+        "scale": scale,
+        "exact": exact,
+        "error_bound": bound * f / total,
     }
     orc = ThresholdOracle("counting", rform.n_weights, circuit, k, info, k_of)
     if narrow:
@@ -147,7 +185,20 @@ def counting_oracle(landscape: "LossLandscape", *, form: str = "ancilla", narrow
     return orc
 
 
-def _ancilla_form(rform, classes, b, k, c0):
+def _penalty_terms(landscape: "LossLandscape", factor: float) -> dict[tuple[int, ...], float]:
+    """``factor * alpha * sum_j w_j**2`` (the penalized weights) as terms over the weight bits."""
+    if not landscape.alpha:
+        return {}
+    from quark.encoding.hamiltonians import weight_quadratic_terms
+    from quark.models.base import WeightQuadratic
+
+    pen = landscape._penalized.astype(np.float64) * (factor * landscape.alpha)
+    d = pen.size
+    wq = WeightQuadratic(0.0, np.zeros(d), np.diag(pen), "ridge penalty")
+    return {t: c for t, c in weight_quadratic_terms(wq, landscape.encoding).items() if c}
+
+
+def _ancilla_form(rform, classes, b, k, c0, penalty=()):
     """``U``: counter ``|K - 1 - count>`` from one ancilla per class (the hardware form)."""
     from qiskit import QuantumCircuit, QuantumRegister
 
@@ -167,11 +218,13 @@ def _ancilla_form(rform, classes, b, k, c0):
             rform.append_classical(U, list(w), row, anc[0])
             fourier_add(U, list(val), -delta, [anc[0]])
             rform.append_classical(U, list(w), row, anc[0])  # XORs of functions of w: self-inverse
+    for t, a in penalty:  # + P: the register holds K - 1 - (count - P); ``a`` is that amount
+        fourier_add(U, list(val), a, [w[i] for i in t])
     inverse_qft(U, list(val))
     return U
 
 
-def _phase_form(rform, classes, b, k, c0, blocks=False):
+def _phase_form(rform, classes, b, k, c0, blocks=False, penalty=()):
     """``U``: counter ``|K - 1 - count>`` from multi-controlled phases on the complemented weights.
 
     With ``A_r = AND(w̄ over class r's selected gates)`` the output is ``1 - A_r`` without polarity
@@ -199,5 +252,10 @@ def _phase_form(rform, classes, b, k, c0, blocks=False):
             U.cx(pbar, q)
         fourier_add(U, order, k - 1 - c0)
         fourier_add(U, order, -total, [pbar])
+    if penalty:  # after the polarity's negation, on the weights themselves (w̄ flipped back)
+        involved = sorted({i for t, _ in penalty for i in t})
+        U.x([w[i] for i in involved])
+        fourier_add_terms(U, order, [([w[i] for i in t], a) for t, a in penalty])
+        U.x([w[i] for i in involved])
     inverse_qft(U, list(val), swaps=False)
     return U
