@@ -27,7 +27,6 @@ from quark.encoding.oracles import (  # noqa: E402
     joint_oracle,
     arithmetic_oracle,
     oracle_cost,
-    qubo_oracle,
     table_oracle,
 )
 from quark.encoding import as_problem  # noqa: E402
@@ -185,8 +184,8 @@ def test_arithmetic_oracle_rounds_inexact_coefficients_and_the_old_name_still_wo
     with pytest.raises(ValueError, match="max_value_qubits"):
         arithmetic_oracle(dimod.BinaryQuadraticModel({0: 1 / 4099, 1: 1000.0}, {}, 0.0, "BINARY"), bits=20,
                           max_value_qubits=8)
-    with pytest.warns(DeprecationWarning, match="arithmetic_oracle"):
-        assert qubo_oracle(_random_bqm(3, 0)).kind == "arithmetic"
+    with pytest.raises(ValueError, match="'oracle' must be one of"):
+        choose_threshold_oracle(_random_bqm(3, 0), "qubo")   # the pre-release name is gone
 
 
 def test_table_oracle_is_the_diagonal_of_marks():

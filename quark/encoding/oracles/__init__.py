@@ -56,7 +56,6 @@ from quark.encoding.oracles.threshold import (
     integer_scaling,
     is_exactly_scalable,
     oracle_cost,
-    qubo_oracle,
     table_oracle,
 )
 
@@ -66,7 +65,6 @@ __all__ = [
     "table_oracle",
     "counting_oracle",
     "arithmetic_oracle",
-    "qubo_oracle",
     "joint_oracle",
     "fixed_point_grid",
     "counting_applies",

@@ -26,7 +26,6 @@ measured setting is checked classically on its exact loss.
 from __future__ import annotations
 
 import math
-import warnings
 from fractions import Fraction
 from typing import Sequence
 
@@ -38,7 +37,7 @@ from quark.encoding.oracles._fourier import PARAM, fourier_add, fourier_add_term
 from quark.encoding.oracles._fourier import sign_bits, sign_phase_oracle
 from quark.encoding.problem import as_problem
 
-__all__ = ["arithmetic_oracle", "qubo_oracle", "integer_scaling", "is_exactly_scalable", "has_polynomial_form",
+__all__ = ["arithmetic_oracle", "integer_scaling", "is_exactly_scalable", "has_polynomial_form",
            "fixed_point_grid", "DEFAULT_PRECISION"]
 
 #: Largest weight register whose simulator form (``blocks=True``) adds all terms as one diagonal per
@@ -307,7 +306,3 @@ def _wide_blocks(qc, weights: list, order: list, iterms: dict) -> None:
         qc.append(DiagonalGate(np.r_[np.ones(1 << n), np.exp(2j * np.pi * turn)].tolist()), weights + [q])
 
 
-def qubo_oracle(problem, **options) -> ThresholdOracle:
-    """Deprecated name of :func:`arithmetic_oracle` (which also takes real coefficients)."""
-    warnings.warn("qubo_oracle is now arithmetic_oracle (oracle='arithmetic')", DeprecationWarning, stacklevel=2)
-    return arithmetic_oracle(problem, **options)

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 
@@ -20,16 +19,15 @@ from quark.encoding.oracles.arithmetic import (
     has_polynomial_form,
     integer_scaling,
     is_exactly_scalable,
-    qubo_oracle,
 )
 from quark.encoding.oracles.counting import COUNTING_FORMS, LOSS_FACTORS, counting_oracle
 from quark.encoding.problem import RestrictedProblem, SearchProblem, TableProblem, as_problem
 
-__all__ = ["ThresholdOracle", "table_oracle", "counting_oracle", "arithmetic_oracle", "qubo_oracle", "integer_scaling",
+__all__ = ["ThresholdOracle", "table_oracle", "counting_oracle", "arithmetic_oracle", "integer_scaling",
            "is_exactly_scalable", "choose_threshold_oracle", "counting_applies", "oracle_cost", "ORACLE_KINDS",
            "COUNTING_FORMS"]
 
-#: Threshold oracles a gate-level backend can use (``"qubo"``, the old name of ``"arithmetic"``, is accepted too).
+#: Threshold oracles a gate-level backend can use.
 ORACLE_KINDS = ("auto", "counting", "arithmetic", "table", "cheapest")
 
 
@@ -134,14 +132,11 @@ def choose_threshold_oracle(problem, kind: str = "auto", *, max_table_qubits: in
     its ``2**n`` losses are computed classically first: ``info["compile_evaluations"]``.
     ``"cheapest"``: the table oracle where its ``2**n - 2`` CX are fewer than a lower bound on the
     ``"auto"`` oracle's in its hardware form (:func:`oracle_cost`; small registers), else the
-    ``"auto"`` one. ``"qubo"`` is the old name of ``"arithmetic"``.
+    ``"auto"`` one.
     ``compact=True`` builds the simulator forms: the counting oracle without its ancilla
     (``form="phase"``), narrow counters and value registers, inverse QFTs without swaps, diagonal
     blocks of at most ten qubits for terms on few weights.
     """
-    if kind == "qubo":
-        warnings.warn("oracle='qubo' is now oracle='arithmetic'", DeprecationWarning, stacklevel=3)
-        kind = "arithmetic"
     if kind not in ORACLE_KINDS:
         raise ValueError(f"'oracle' must be one of {ORACLE_KINDS}; got {kind!r}")
     p = as_problem(problem)
