@@ -8,6 +8,13 @@ probability ``sin²((2k+1)θ_M)``, ``sin²θ_M = M/N``, and an improvement moves
 uniform marked setting (``M`` uniform on ``{0, ..., M-1}``) — Bayes' rule gives ``P(M | rounds)``
 after every round. The search stops once ``P(M = 0)`` reaches the confidence it was asked for.
 
+A **warm start** (the first threshold the loss of a setting the caller chose, e.g. a block's incumbent in a
+block-wise search) has no such model: ``M_0`` is whatever the incumbent leaves below it. Its prior is
+then ``prior="log-uniform"``, ``P(M_0 = M) ∝ 1/(M+1)``: every scale of ``M`` equally likely (the
+incumbent is presumed good, not known to be optimal; ``P(M_0 = 0) = 1/H_N``, 0.086 at ``N = 2**16``).
+The updates are the same (an improvement still lands on a uniform marked setting). How often a
+confident stop is then wrong is measured, not assumed (docs/real_data.md).
+
 Ties (a 0-1 loss has many) only make the real ``M`` smaller than the model's after an
 improvement, and a round of ``shots > 1`` measurements is counted as one: both err towards
 searching longer, never towards stopping early.
@@ -39,6 +46,8 @@ PLAN_GRID_LARGE = np.linspace(0.05, 1.0, 40)
 LARGE_N = 1 << 16
 #: P(M = 0) from which the next round is chosen to verify (before: to find an improvement)
 SWITCH = 0.2
+#: priors of M_0: the Dürr–Høyer model's (a uniform first setting) and a warm start's (see above)
+PRIORS = ("uniform", "log-uniform")
 #: sin^2 rows cached per register size (the candidates, the plan grid and a few more)
 _MAX_ROWS = 512
 
@@ -79,6 +88,10 @@ class _Points:
         self.miss_grid = 1.0 - self.p_improve(self.grid)
         key = np.where(self.M <= 32, self.M, 1e6 + np.ceil(np.log(np.maximum(self.M, 32) / 32) / np.log(1.25)))
         self.bucket_start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        # log-uniform: 1/(M+1) at the exact points; a bin's mass sum 1/(M+1) ~ log((hi+2)/(lo+1)), split
+        log_uniform = np.concatenate([1.0 / np.arange(1.0, E + 2.0),
+                                      np.repeat(np.log((self.bhi + 2.0) / (self.blo + 1.0)) / S, S)])
+        self.priors = {"uniform": self.prior, "log-uniform": log_uniform / log_uniform.sum()}
 
     @property
     def nbytes(self) -> int:
@@ -153,9 +166,10 @@ class MarkedPosterior:
     True
     """
 
-    def __init__(self, N: int) -> None:
+    def __init__(self, N: int, prior: str = "uniform") -> None:
         self.pts = _points(int(N))
-        self.w = self.pts.prior.copy()
+        self.prior = self.pts.priors[prior]
+        self.w = self.prior.copy()
         self.pending: tuple[int, ...] = ()  # the rounds of the verification plan not yet run
 
     @property
@@ -193,7 +207,7 @@ class MarkedPosterior:
             else:
                 self.pending = ()
         total = w.sum()
-        self.w = w / total if total > 0 else self.pts.prior.copy()
+        self.w = w / total if total > 0 else self.prior.copy()
 
     def _greedy_k(self) -> int:
         """The candidate ``k`` with the most improvement probability per query (``k + 1``)."""
@@ -273,13 +287,14 @@ class _Node:
 
 
 class _Tree:
-    def __init__(self, N: int) -> None:
+    def __init__(self, N: int, prior: str = "uniform") -> None:
         self.N = N
-        self.root = _Node(_points(N).prior.copy())
+        self.prior = prior
+        self.root = _Node(_points(N).priors[prior].copy())
         self.bytes = self.root.w.nbytes
 
 
-_TREES: dict[tuple[int, float], _Tree] = {}
+_TREES: dict[tuple[int, float, str], _Tree] = {}
 
 
 def _tree_bytes() -> int:
@@ -291,7 +306,7 @@ class PosteriorWalk:
 
     The posterior after a sequence of rounds depends only on that sequence, and the next ``k`` only on
     the posterior — nothing is random. So the decisions form a tree over histories of
-    ``(k, improved)``, shared by every search with the same ``N`` and ``risk``: a block-wise fit runs
+    ``(k, improved)``, shared by every search with the same ``N``, ``risk`` and prior: a block-wise fit runs
     thousands of searches on 12-16 qubit blocks, most of them along the same few histories (nothing
     to improve, one improvement, ...), and pays for each history's Bayes update and plan once.
     The tree holds at most :data:`TREE_BYTES` of posteriors; past that a search continues on its own
@@ -304,10 +319,10 @@ class PosteriorWalk:
     True
     """
 
-    def __init__(self, N: int, risk: float) -> None:
-        key = (int(N), float(risk))
+    def __init__(self, N: int, risk: float, prior: str = "uniform") -> None:
+        key = (int(N), float(risk), prior)
         if key not in _TREES:
-            _TREES[key] = _Tree(int(N))
+            _TREES[key] = _Tree(int(N), prior)
         self._tree = _TREES[key]
         self._node: _Node | None = self._tree.root
         self._own: MarkedPosterior | None = None
@@ -320,6 +335,7 @@ class PosteriorWalk:
     def _posterior(self, node: _Node) -> MarkedPosterior:
         post = MarkedPosterior.__new__(MarkedPosterior)
         post.pts = _points(self._tree.N)
+        post.prior = post.pts.priors[self._tree.prior]
         post.w = node.w.copy()
         post.pending = node.pending
         return post

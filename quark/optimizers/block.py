@@ -8,6 +8,24 @@ built from the fixed part's pre-activations). The block takes the inner search's
 lowers the loss. Sweeps continue until a whole sweep improves nothing (a block-wise local optimum:
 no block of the partition can improve alone) or the budget runs out.
 
+Two savings, both exact (``inner_start``, ``skip_unchanged``):
+
+- **Warm starts.** An inner search that takes an ``init`` (Grover adaptive search) begins from the
+  block's incumbent — its first threshold the incumbent's loss, its stopping rule's prior the
+  log-uniform one of a warm start (:mod:`quark.optimizers._stopping`) — instead of a uniformly
+  random setting. Most block steps late in a fit have nothing to improve; they stop confident at
+  about 1.9 sqrt(N) queries instead of 2.5-3.0 sqrt(N). ``inner_start="random"`` is the cold start.
+- **Skipping settled blocks.** The restricted problem of block ``B`` is a function of the bits
+  *outside* ``B`` alone (the problem's loss with those bits fixed; for a linear model's squared loss
+  the quadratic form ``c + l.b + b'Qb`` whose ``c`` and ``l`` come from the outside bits' scores and
+  ``Q`` from ``B``'s own columns). If no outside bit changed since ``B``'s last search, a new search
+  would face the very same problem: it is skipped when that last search *settled* it by its own
+  evidence (a confident stop, or an exhaustive search) — what a device would know, never the
+  simulator's count of what remains. The block's random seed is drawn all the same, so every
+  searched block gets the seed it would get without skipping: with an exhaustive inner search the
+  result is identical, with Grover it differs only where a re-search of a settled block would have
+  overturned a wrong confident stop (the risk ``1 - confidence`` a device accepts anyway).
+
 Every inner search's costs are added to one ledger; the history runs across sweeps; ``info``
 reports each sweep and how often the inner search reached its block's optimum.
 
@@ -30,7 +48,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import clone
 
-from quark._validation import check_choice, check_int, check_mapping
+from quark._validation import check_bool, check_choice, check_int, check_mapping
 from quark.optimizers.base import Optimizer, SearchWarning, spell_settings
 from quark.optimizers.start import INITS, start_bits
 
@@ -43,6 +61,10 @@ ORDERS = ("cyclic", "random", "impact", "structured")
 DEFAULT_BLOCK_SIZE = 16
 #: How blocks are chosen: Quark's own sweeps, dwave-hybrid's decomposer (BQMs), or by problem.
 DECOMPOSERS = ("auto", "quark", "hybrid")
+#: Where an inner search begins: the block's incumbent (warm) or a random setting (cold).
+INNER_STARTS = ("incumbent", "random")
+#: Inner stops that settle a block by the search's own evidence (what a device would know).
+SETTLED_STOPS = ("confident", "exhausted")
 #: ``decomposer="auto"``: dwave-hybrid for binary quadratic models with more variables than this.
 HYBRID_MIN_VARIABLES = 64
 
@@ -58,6 +80,15 @@ def _count_step(by_size: dict, block: np.ndarray, res) -> None:
     d["inner"] = res.info.get("optimizer")
     if "copies" in res.info:
         d["copies"] = int(res.info["copies"])
+
+
+def _latest_outside(changed_at: np.ndarray, block: np.ndarray) -> int:
+    """The latest step at which a bit outside ``block`` changed (-1: never)."""
+    own = changed_at[block].copy()
+    changed_at[block] = -1
+    latest = int(changed_at.max())
+    changed_at[block] = own
+    return latest
 
 
 class BlockSearch(Optimizer):
@@ -89,6 +120,12 @@ class BlockSearch(Optimizer):
     decomposer : {"auto", "quark", "hybrid"}, default="auto"
         Quark's own sweeps, or dwave-hybrid's decomposition for binary quadratic models (see the
         module docstring); ``"auto"``: dwave-hybrid for BQMs of more than 64 variables.
+    inner_start : {"incumbent", "random"}, default="incumbent"
+        Where an inner search that takes ``init`` begins: the block's incumbent (a warm start) or a
+        uniformly random setting of the block (the cold start).
+    skip_unchanged : bool, default=True
+        Skip a block whose last search settled it (confident stop or exhaustive) when no bit outside it
+        has changed since (exact: the same problem; see the module docstring).
     random_state, verbose, callback
         See :class:`~quark.optimizers.Optimizer`.
 
@@ -101,7 +138,10 @@ class BlockSearch(Optimizer):
     ``shots``, the last ``block`` of that size and the ``inner`` optimizer's name), ``inner_reached_optimum`` (the fraction of block steps whose
     inner search reports it reached the block's optimum; ``None`` when it cannot say),
     ``reached_optimum`` (the inner search's answer when the problem is one block; else ``None``:
-    a block-wise local optimum is not known to be global).
+    a block-wise local optimum is not known to be global), ``skipped_blocks`` (blocks skipped as
+    settled and unchanged), ``inner_start`` and ``simulation_s`` (seconds the inner searches spent in
+    their backend's simulation — tables, amplitudes, draws — rather than in the algorithm; never a
+    device's cost, which the ledger counts).
 
     Examples
     --------
@@ -124,6 +164,8 @@ class BlockSearch(Optimizer):
         restarts: int = 0,
         inner_options: dict | None = None,
         decomposer: str = "auto",
+        inner_start: str = "incumbent",
+        skip_unchanged: bool = True,
         *,
         random_state=None,
         verbose: bool = False,
@@ -138,6 +180,8 @@ class BlockSearch(Optimizer):
         self.restarts = restarts
         self.inner_options = inner_options
         self.decomposer = decomposer
+        self.inner_start = inner_start
+        self.skip_unchanged = skip_unchanged
 
     def _validate(self) -> None:
         from quark.optimizers.registry import optimizer_names
@@ -153,6 +197,8 @@ class BlockSearch(Optimizer):
         check_int(self.restarts, "restarts", minimum=0)
         check_mapping(self.inner_options, "inner_options")
         check_choice(self.decomposer, "decomposer", DECOMPOSERS)
+        check_choice(self.inner_start, "inner_start", INNER_STARTS)
+        check_bool(self.skip_unchanged, "skip_unchanged")
         if isinstance(self.init, str):
             check_choice(self.init, "init", INITS)
 
@@ -164,9 +210,13 @@ class BlockSearch(Optimizer):
             return opt.set_params(random_state=seed, verbose=False, callback=None)
         return get_optimizer(self.inner, random_state=seed, **(self.inner_options or {}))
 
-    def _run_inner(self, sub, rng):
-        """One block's inner search; advice in its errors re-spelled as this search's ``inner_options``."""
-        inner = self._inner(int(rng.integers(0, 2**31 - 1)))
+    def _run_inner(self, sub, rng, seed: int | None = None, init=None):
+        """One block's inner search; advice in its errors re-spelled as this search's ``inner_options``.
+
+        ``init``: the block's incumbent bits, a warm start for an inner search that takes one."""
+        inner = self._inner(int(rng.integers(0, 2**31 - 1)) if seed is None else seed)
+        if init is not None and "init" in inner._param_names():
+            inner.set_params(init=init)
         try:
             with warnings.catch_warnings():  # a block's miss is counted by the caller, not shouted per block
                 warnings.simplefilter("ignore", SearchWarning)
@@ -216,25 +266,43 @@ class BlockSearch(Optimizer):
             return hybrid_search(self, problem, ledger, rng)
         best = None
         sweeps_info: list[dict[str, Any]] = []
-        steps = reached = known = 0
+        steps = reached = known = skipped = 0
+        simulation_s = 0.0
         by_size: dict[int, dict[str, Any]] = {}
         oracles: dict[str, int] = {}
         converged_all = True
-        n_blocks = math.ceil(problem.n_qubits / min(self.block_size, problem.n_qubits))
+        n = problem.n_qubits
+        n_blocks = math.ceil(n / min(self.block_size, n))
         if self.order == "structured" and hasattr(problem, "natural_blocks"):  # a count only: a throwaway rng
             n_blocks = len(problem.natural_blocks(min(self.block_size, problem.n_qubits), np.random.default_rng(0)))
+        warm = self.inner_start == "incumbent"
         with self._bar(n_blocks * self.max_sweeps * (1 + self.restarts), unit="block") as bar:
             for restart in range(1 + self.restarts):
                 bits = self._start(problem, rng, restart)
                 loss = float(self._check(problem, bits[None, :], ledger, indices=False)[0])
                 ledger.record(loss, sweep=0, restart=restart)
                 converged = False
+                # skipping: the step at which each bit last changed, and per block (its bits) the step
+                # of its last search when that search settled it
+                changed_at = np.full(n, -1, dtype=np.int64)
+                settled: dict[bytes, int] = {}
+                clock = 0
                 for sweep in range(1, self.max_sweeps + 1):
-                    improved = 0
+                    improved = skipped_here = 0
                     for block in self._blocks(problem, bits, loss, rng, ledger):
+                        seed = int(rng.integers(0, 2**31 - 1))  # drawn for skipped blocks too: seeds stay aligned
+                        clock += 1
+                        key = block.tobytes()
+                        if self.skip_unchanged and key in settled and \
+                                _latest_outside(changed_at, block) < settled[key]:
+                            skipped += 1
+                            skipped_here += 1
+                            bar.update(1)
+                            continue
                         sub = problem.restrict(block, bits)
-                        res = self._run_inner(sub, rng)
+                        res = self._run_inner(sub, rng, seed, init=bits[block] if warm else None)
                         ledger.add(res.ledger)
+                        simulation_s += float(res.info.get("simulation_s") or 0.0)
                         steps += 1
                         _count_step(by_size, block, res)
                         kind = res.info.get("oracle")
@@ -245,15 +313,20 @@ class BlockSearch(Optimizer):
                             known += 1
                             reached += bool(hit)
                         if res.loss < loss - 1e-12 * max(1.0, abs(loss)):
+                            changed_at[block[bits[block] != res.bits]] = clock
                             bits[block] = res.bits
                             loss = float(res.loss)
                             self._note_best(ledger, bits, loss, problem.n_qubits)
                             improved += 1
                             ledger.record(loss, sweep=sweep, restart=restart)
                             bar.set_postfix(sweep=sweep, best_loss=f"{loss:.5g}", refresh=False)
+                        if res.info.get("stop_reason") in SETTLED_STOPS:
+                            settled[key] = clock
+                        else:
+                            settled.pop(key, None)
                         bar.update(1)
                     sweeps_info.append({"restart": restart, "sweep": sweep, "blocks": n_blocks,
-                                        "improving_blocks": improved, "loss": loss,
+                                        "improving_blocks": improved, "skipped_blocks": skipped_here, "loss": loss,
                                         "oracle_queries": ledger.oracle_queries,
                                         "model_evaluations": ledger.model_evaluations})
                     if improved == 0 or n_blocks == 1:
@@ -281,6 +354,9 @@ class BlockSearch(Optimizer):
             "inner_reached_optimum": (reached / known) if known else None,
             "reached_optimum": (bool(reached) if known else None) if single else None,
             "stop_reason": "converged" if converged_all else "max_sweeps",
+            "skipped_blocks": skipped,
+            "inner_start": self.inner_start,
+            "simulation_s": simulation_s,
         }
         if not converged_all:
             warnings.warn(
