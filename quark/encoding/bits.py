@@ -63,6 +63,15 @@ def bits_to_index(bits: np.ndarray) -> np.ndarray | int:
     return out
 
 
+def _only_zeros_and_ones(arr: np.ndarray) -> bool:
+    """Whether every entry is 0 or 1 (a reduction or two: this runs on every measured batch)."""
+    if arr.dtype.kind in "ub":
+        return bool(arr.max() <= 1)
+    if arr.dtype.kind == "i":
+        return bool(arr.min() >= 0 and arr.max() <= 1)
+    return bool(((arr == 0) | (arr == 1)).all())
+
+
 def as_bit_array(bits, n_bits: int | None = None, name: str = "bits") -> np.ndarray:
     """Validate and convert bit strings to a ``uint8`` array of 0s and 1s.
 
@@ -78,7 +87,7 @@ def as_bit_array(bits, n_bits: int | None = None, name: str = "bits") -> np.ndar
         raise ValueError(f"'{name}' must be a bit string or an array of bit strings; got a scalar")
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.size == 0):
         raise TypeError(f"'{name}' must hold the numbers 0 and 1; got dtype {arr.dtype}")
-    if arr.size and not np.isin(arr, (0, 1)).all():
+    if arr.size and not _only_zeros_and_ones(arr):
         raise ValueError(f"'{name}' must hold only 0 and 1")
     if n_bits is not None and arr.shape[-1] != n_bits:
         raise ValueError(f"'{name}' must have {n_bits} bits per string; got {arr.shape[-1]}")

@@ -41,6 +41,7 @@ solves the subproblem dwave-hybrid induces, its ``SplatComposer`` writes the ans
 
 from __future__ import annotations
 
+import copy
 import math
 import warnings
 from typing import Any
@@ -203,12 +204,20 @@ class BlockSearch(Optimizer):
             check_choice(self.init, "init", INITS)
 
     def _inner(self, seed: int) -> Optimizer:
+        """The inner optimizer of one block, seeded: a shallow copy of one clone made per search (a clone
+        per block cost more than a 16-qubit search; the copies share its resolved backend)."""
         from quark.optimizers.registry import get_optimizer
 
-        if isinstance(self.inner, Optimizer):
-            opt = clone(self.inner)
-            return opt.set_params(random_state=seed, verbose=False, callback=None)
-        return get_optimizer(self.inner, random_state=seed, **(self.inner_options or {}))
+        template = getattr(self, "_inner_template", None)
+        if template is None:  # made afresh by every search (see _search)
+            if isinstance(self.inner, Optimizer):
+                template = clone(self.inner).set_params(verbose=False, callback=None)
+            else:
+                template = get_optimizer(self.inner, **(self.inner_options or {}))
+            if callable(getattr(template, "_backend", None)):
+                template._backend()  # resolved once, shared by the copies
+            self._inner_template = template
+        return copy.copy(template).set_params(random_state=seed)
 
     def _run_inner(self, sub, rng, seed: int | None = None, init=None):
         """One block's inner search; advice in its errors re-spelled as this search's ``inner_options``.
@@ -260,6 +269,13 @@ class BlockSearch(Optimizer):
                                                and problem.n_qubits > HYBRID_MIN_VARIABLES)
 
     def _search(self, problem, ledger, rng):
+        self._inner_template = None  # the inner optimizer as it is now, cloned once for this search
+        try:
+            return self._sweep_search(problem, ledger, rng)
+        finally:
+            self._inner_template = None
+
+    def _sweep_search(self, problem, ledger, rng):
         if self._uses_hybrid(problem):
             from quark.optimizers.hybrid_blocks import hybrid_search
 
