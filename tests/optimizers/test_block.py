@@ -133,6 +133,8 @@ def test_hybrid_decomposer_refuses_a_non_quadratic_problem():
     ({"inner": "block"}, "inner"),
     ({"inner": GroverAdaptiveSearch(), "inner_options": {"shots": 2}}, "inner_options"),
     ({"init": "ones"}, "init"),
+    ({"inner_start": "best"}, "inner_start"),
+    ({"skip_unchanged": "yes"}, "skip_unchanged"),
 ])
 def test_bad_parameters_name_themselves(params, match):
     with pytest.raises((ValueError, TypeError), match=match):
@@ -163,6 +165,8 @@ def test_block_sizes_add_up_to_the_ledger():
     assert sum(d["steps"] for d in sizes.values()) == res.info["block_steps"]
     assert all(len(d["block"]) == s and d["inner"] == "grover" for s, d in sizes.items())
     assert res.info["optimizer"] == "block"
+
+
 def test_init_default_is_random_alone_and_every_init_is_honoured_or_refused():
     from quark.optimizers import BlockSearch
 
@@ -193,3 +197,122 @@ def test_block_steps_on_aer_count_the_oracles_they_ran():
         res = BlockSearch(inner=inner, block_size=4, max_sweeps=2, random_state=0).minimize(land)
     assert res.info["oracles"] == {"arithmetic": res.info["block_steps"]}
     assert BlockSearch(inner="exhaustive", block_size=4, random_state=0).minimize(land).info["oracles"] == {}
+
+
+# -- warm starts and skipping settled blocks -------------------------------------------------------
+def _table(n, seed):
+    return np.random.default_rng(seed).permutation(1 << n).astype(np.float64)
+
+
+def test_grover_warm_start_finds_the_optimum_and_reports_honestly():
+    n = 10
+    hits, queries_warm, queries_cold = [], [], []
+    for seed in range(40):
+        table = _table(n, seed)
+        start = int(np.argsort(table)[int(np.random.default_rng(seed).integers(0, 30))])  # a good setting
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SearchWarning)
+            warm = GroverAdaptiveSearch(init=start, random_state=seed).minimize(table)
+            cold = GroverAdaptiveSearch(random_state=seed).minimize(table)
+        assert warm.info["start"] == "warm" and cold.info["start"] == "random"
+        assert warm.history[0]["best_loss"] == table[start]          # the first threshold is the incumbent's
+        # reached_optimum is measured against the table, warm or cold
+        assert warm.info["reached_optimum"] == (warm.loss == table.min())
+        hits.append(warm.loss == table.min())
+        queries_warm.append(warm.ledger.oracle_queries)
+        queries_cold.append(cold.ledger.oracle_queries)
+    assert np.mean(hits) >= 0.95
+    assert np.median(queries_warm) < np.median(queries_cold)
+
+
+def test_grover_warm_start_from_the_optimum_stops_confident_there():
+    table = _table(12, 3)
+    best = int(np.argmin(table))
+    bits = (best >> np.arange(12)) & 1
+    for init in (best, bits):
+        res = GroverAdaptiveSearch(init=init, random_state=0).minimize(table)
+        assert res.index == best and res.info["improvements"] == 0
+        assert res.info["stop_reason"] == "confident" and res.info["reached_optimum"] is True
+        # far cheaper than the 4.5 sqrt(N) budget: the log-uniform prior is proven away in ~2 sqrt(N)
+        assert res.ledger.oracle_queries <= 2.5 * 64
+
+
+@pytest.mark.parametrize("init, match", [(4096, r"index in \[0, 2\*\*12\)"), (-1, "index"),
+                                         (np.zeros(5, dtype=np.uint8), "12 bits")])
+def test_grover_bad_warm_start_is_refused(init, match):
+    with pytest.raises(ValueError, match=match):
+        GroverAdaptiveSearch(init=init).minimize(_table(12, 0))
+
+
+def test_block_inner_searches_start_warm_from_the_incumbent_unless_asked_cold():
+    land = _landscape(n_features=4, loss="squared")
+    starts = {}
+    for inner_start in ("incumbent", "random"):
+        seen = []
+
+        class Spy(GroverAdaptiveSearch):
+            def minimize(self, problem):
+                res = super().minimize(problem)
+                seen.append((self.init, res))
+                return res
+
+        BlockSearch(inner=Spy(), block_size=8, order="cyclic", inner_start=inner_start,
+                    init="zeros", random_state=0).minimize(land)
+        starts[inner_start] = seen
+    warm = starts["incumbent"]
+    assert all(res.info["start"] == "warm" for _, res in warm)
+    assert all(res.info["start"] == "random" and init is None for init, res in starts["random"])
+    # the first search of block 0 starts at the zeros it was given; its first threshold is their loss
+    init0, res0 = warm[0]
+    assert not np.any(init0) and res0.history[0]["best_loss"] == pytest.approx(float(land.evaluate(np.zeros(land.n_qubits))))
+
+
+def test_skipping_settled_blocks_is_exact_with_an_exhaustive_inner_search():
+    for seed in range(4):
+        land = _landscape(n_features=5, m=60, seed=seed, loss="squared")   # 20 bits, blocks of 4
+        runs = {skip: BlockSearch(inner="exhaustive", block_size=4, order=order, skip_unchanged=skip,
+                                  random_state=seed).minimize(land)
+                for order in ("cyclic",) for skip in (True, False)}
+        a, b = runs[True], runs[False]
+        assert np.array_equal(a.bits, b.bits) and a.loss == b.loss
+        assert [s["improving_blocks"] for s in a.info["sweeps"]] == [s["improving_blocks"] for s in b.info["sweeps"]]
+        assert b.info["skipped_blocks"] == 0 and a.info["skipped_blocks"] > 0
+        assert a.info["block_steps"] + a.info["skipped_blocks"] == b.info["block_steps"]
+        assert a.ledger.model_evaluations < b.ledger.model_evaluations   # the skipped searches are not paid
+
+
+def test_skipping_with_random_partitions_is_exact_too():
+    land = _landscape(n_features=4, m=50, seed=7, loss="squared")
+    a = BlockSearch(inner="exhaustive", block_size=8, order="random", random_state=3).minimize(land)
+    b = BlockSearch(inner="exhaustive", block_size=8, order="random", skip_unchanged=False,
+                    random_state=3).minimize(land)
+    assert np.array_equal(a.bits, b.bits) and a.loss == b.loss
+
+
+def test_only_settled_searches_let_a_block_be_skipped():
+    land = _landscape(n_features=4, loss="squared")
+    # BBHT to the budget never stops confident: nothing is settled, nothing skipped
+    bbht = BlockSearch(inner=GroverAdaptiveSearch(confidence=None), block_size=4, order="cyclic",
+                       random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SearchWarning)
+        res = bbht.minimize(land)
+    assert res.info["skipped_blocks"] == 0
+    # the default inner search stops confident: the last sweep skips the blocks nothing changed around
+    res = BlockSearch(inner="grover", block_size=4, order="cyclic", random_state=0).minimize(land)
+    last = res.info["sweeps"][-1]
+    assert last["improving_blocks"] == 0 and last["skipped_blocks"] >= 1
+    assert res.info["simulation_s"] > 0
+
+
+def test_grover_blocks_with_and_without_skipping_agree_on_small_problems():
+    """Skipped blocks were settled by a confident stop: the fits agree wherever those stops were right."""
+    same = 0
+    for seed in range(6):
+        land = _landscape(n_features=4, m=50, seed=seed, loss="squared")
+        a = BlockSearch(inner="grover", block_size=8, order="cyclic", random_state=seed).minimize(land)
+        b = BlockSearch(inner="grover", block_size=8, order="cyclic", skip_unchanged=False,
+                        random_state=seed).minimize(land)
+        same += bool(np.array_equal(a.bits, b.bits))
+        assert a.info["block_steps"] <= b.info["block_steps"]
+    assert same >= 5

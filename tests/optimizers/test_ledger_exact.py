@@ -207,6 +207,7 @@ GROVER_RUNS = {
     "truncated-budget": dict(shots=2, max_queries=9, random_state=1),
     "patience": dict(patience=2, random_state=0),
     "textbook-restart": dict(restart=True, shots=2, random_state=3),
+    "warm-start": dict(init=37, shots=2, random_state=8),  # the first check is the given setting's
 }
 
 
