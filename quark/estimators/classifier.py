@@ -90,6 +90,8 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
     n_jobs : int, optional
         Fit the two-class problems of a multi-class task in parallel (joblib; ``-1``: all cores; a
         Dask cluster through ``joblib.parallel_backend("dask")``). Results do not depend on it.
+        ``None`` (default): in parallel on the cores idle at ``fit`` (8 problems or more, 2 idle cores
+        or more), else in this process.
     model_options, optimizer_options : dict, optional
         Extra arguments of the model (e.g. ``{"grouping": "paper"}``) and of the optimizer.
     random_state : None, int or numpy Generator

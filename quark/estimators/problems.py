@@ -3,6 +3,8 @@ data and assembling the fitted classifier."""
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 from quark.encoding.landscape import LossLandscape
@@ -11,7 +13,28 @@ from quark.estimators.binary import fit_binary
 from quark.exceptions import BackendError
 from quark.optimizers import Optimizer
 
-__all__ = ["fit_problems", "problem_seeds", "check_circuit"]
+__all__ = ["fit_problems", "problem_seeds", "check_circuit", "auto_jobs"]
+
+#: ``n_jobs=None`` runs problems in parallel only from this many problems and this many idle cores on
+AUTO_JOBS_MIN_PROBLEMS = 8
+AUTO_JOBS_MIN_CORES = 2
+
+
+def auto_jobs(n_problems: int) -> int:
+    """Worker processes for ``n_jobs=None``: the cores idle now (cores minus the 1-minute load average),
+    at most one per problem, or 1 (in this process) when fewer than two are idle or the problems are
+    few. Results never depend on it: every problem has its own seed."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    try:
+        idle = int(cores - os.getloadavg()[0])
+    except OSError:  # pragma: no cover - no load average: do not guess
+        return 1
+    if n_problems < AUTO_JOBS_MIN_PROBLEMS or idle < AUTO_JOBS_MIN_CORES:
+        return 1
+    return min(idle, n_problems)
 
 
 def _with_earlier(exc: BackendError, fits: list, label, index: int, n: int) -> BackendError:
@@ -90,7 +113,8 @@ def fit_problems(subs: list, optimizers: list[Optimizer], model, X: np.ndarray, 
     from quark._progress import progress_bar
 
     with progress_bar(many_bars, total=len(subs), desc=f"QuarkClassifier ({scheme})", unit="problem") as bar:
-        if len(subs) == 1 or n_jobs in (None, 1):
+        n_jobs = auto_jobs(len(subs)) if n_jobs is None else n_jobs
+        if len(subs) == 1 or n_jobs == 1:
             fits = []
             for p, opt in zip(subs, optimizers):
                 try:
