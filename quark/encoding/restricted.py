@@ -6,6 +6,9 @@ cleared)`` and ``H = Phi @ G[:, F]`` (``m x |F|``). A restricted loss table then
 ``O(2**|F| * |F| * m)`` (one matrix product), and for the squared loss only
 ``O(2**|F|)`` once the ``|F| x |F|`` quadratic form is built: ``mean((s0 - t + H b)**2) = (r.r + 2 (r^T H) b + b^T (H^T H) b) / m``
 with ``r = s0 - t`` — independent of the number of samples. This is what block-wise search runs on.
+The squared loss's form is read off the landscape's Gram matrix ``Phi' P Phi`` (built once), with
+``G w`` kept up to date from the bits that changed between blocks: a block step never touches the
+samples.
 """
 
 from __future__ import annotations
@@ -21,6 +24,45 @@ if TYPE_CHECKING:  # pragma: no cover
     from quark.encoding.problem import SearchProblem
 
 __all__ = ["RestrictedLinearLandscape"]
+
+#: G @ w(bits) is updated from the changed bits this many times, then recomputed (no rounding drift)
+_GRAM_UPDATES = 256
+
+
+def _gram(parent) -> tuple[np.ndarray, np.ndarray, float]:
+    """``(G, c, tt) = (Phi' P Phi, Phi' P t, t' P t)`` of a linear landscape's squared loss, ``P`` the
+    per-sample weights over their total and ``t`` the ±1 targets: built once per landscape (``m d²``),
+    so that every block's quadratic form costs ``O(d |F|)`` instead of ``O(m |F|²)``."""
+    got = getattr(parent, "_gram_cache", None)
+    if got is None:
+        phi = parent._features()
+        t = 2.0 * parent.y.astype(np.float64) - 1.0
+        sw = parent.sample_weight
+        p = np.full(parent.n_samples, 1.0 / parent.n_samples) if sw is None else sw / sw.sum()
+        got = parent._gram_cache = (phi.T @ (phi * p[:, None]), phi.T @ (p * t), float((p * t) @ t))
+    return got
+
+
+def _gram_product(parent, bits: np.ndarray) -> np.ndarray:
+    """``G @ w(bits)``, updated from the last call's bits where few changed (as the scores are)."""
+    G = _gram(parent)[0]
+    enc = parent.encoding
+    cached = getattr(parent, "_gram_product_cache", None)
+    if cached is not None and cached[2] < _GRAM_UPDATES:
+        old, u, updates = cached
+        diff = np.flatnonzero(old != bits)
+        if diff.size <= 64:
+            if diff.size:
+                scale, _ = enc._vectors()
+                cols = diff // enc.bits_per_weight
+                coef = scale[cols] * enc._bit_values[diff % enc.bits_per_weight]
+                u = u + G[:, cols] @ ((bits[diff].astype(np.float64) - old[diff].astype(np.float64)) * coef)
+                parent._gram_product_cache = (bits.copy(), u, updates + 1)
+            return u
+    u = G @ np.asarray(enc.decode(bits), dtype=np.float64)
+    parent._gram_product_cache = (np.array(bits, copy=True), u, 0)
+    return u
+
 
 
 class RestrictedLinearLandscape(RestrictedProblem):
@@ -50,10 +92,7 @@ class RestrictedLinearLandscape(RestrictedProblem):
         scale, _ = enc._vectors()
         cols = self.free // k
         coef = scale[cols] * enc._bit_values[self.free % k]
-        phi = parent._features()
-        self._H = phi[:, cols] * coef[None, :]        # (m, |F|)
-        # the fixed part's pre-activations: the base's scores without the block's own bits
-        self._s0 = parent._base_scores(self.base) - self._H @ self.base[self.free].astype(np.float64)
+        self._cols, self._coef = cols, coef
         self._y = parent.y
         self._sw = parent.sample_weight
         self._loss = parent.loss
@@ -65,13 +104,33 @@ class RestrictedLinearLandscape(RestrictedProblem):
         self._p_quad = np.where(cols[:, None] == cols[None, :], np.sqrt(pen)[:, None] * np.sqrt(pen)[None, :], 0.0) \
             * coef[:, None] * coef[None, :] if parent.alpha else np.zeros((nb, nb))
         if parent.loss == "squared":
-            t = 2.0 * parent.y.astype(np.float64) - 1.0
-            p = np.full(parent.n_samples, 1.0 / parent.n_samples) if self._sw is None else self._sw / self._sw.sum()
-            r = self._s0 - t
-            pH = self._H * p[:, None]
-            self._q_const = float((p * r) @ r) + self._p_const
-            self._q_lin = 2.0 * (r @ pH) + self._p_lin
-            self._q_quad = self._H.T @ pH + self._p_quad
+            # from the Gram matrix, never touching the m samples: with w_c the weights with the block's
+            # bits cleared, loss(b) = (w_c + x(b))' G (w_c + x(b)) - 2 c'(w_c + x(b)) + tt, x(b) = the
+            # block's bits times their place values. G w_c comes from the landscape's G w(base), kept
+            # up to date from the bits that changed since the last block (O(d * changed), not O(m * d))
+            G, c, tt = _gram(parent)
+            own = coef * self.base[self.free].astype(np.float64)
+            u = _gram_product(parent, self.base) - G[:, cols] @ own        # G @ w_c
+            self._q_const = float(w_base @ u - 2.0 * (c @ w_base) + tt) + self._p_const
+            self._q_lin = 2.0 * coef * (u[cols] - c[cols]) + self._p_lin
+            self._q_quad = (coef[:, None] * coef[None, :]) * G[np.ix_(cols, cols)] + self._p_quad
+
+    @property
+    def _H(self) -> np.ndarray:
+        """The block's columns of the features times their place values ``(m, |F|)`` (made when asked)."""
+        H = self.__dict__.get("_H_")
+        if H is None:
+            H = self.__dict__["_H_"] = self.parent._features()[:, self._cols] * self._coef[None, :]
+        return H
+
+    @property
+    def _s0(self) -> np.ndarray:
+        """The fixed part's pre-activations: the base's scores without the block's own bits."""
+        s0 = self.__dict__.get("_s0_")
+        if s0 is None:
+            s0 = self.__dict__["_s0_"] = (self.parent._base_scores(self.base)
+                                          - self._H @ self.base[self.free].astype(np.float64))
+        return s0
 
     def _scores(self, bits: np.ndarray) -> np.ndarray:
         return self._s0[None, :] + bits.astype(np.float64) @ self._H.T
