@@ -43,26 +43,39 @@ def _gram(parent) -> tuple[np.ndarray, np.ndarray, float]:
     return got
 
 
-def _gram_product(parent, bits: np.ndarray) -> np.ndarray:
-    """``G @ w(bits)``, updated from the last call's bits where few changed (as the scores are)."""
-    G = _gram(parent)[0]
-    enc = parent.encoding
-    cached = getattr(parent, "_gram_product_cache", None)
-    if cached is not None and cached[2] < _GRAM_UPDATES:
-        old, u, updates = cached
+def _place_values(parent) -> np.ndarray:
+    """What each bit adds to its weight (``scale * 2**j``; ternary: ``±scale``), once per landscape."""
+    got = getattr(parent, "_place_cache", None)
+    if got is None:
+        enc = parent.encoding
+        k = enc.bits_per_weight
+        scale, _ = enc._vectors()
+        pos = np.arange(enc.n_qubits)
+        got = parent._place_cache = scale[pos // k] * enc._bit_values[pos % k]
+    return got
+
+
+def _base_state(parent, bits: np.ndarray, gram: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """``(w(bits), G @ w(bits))`` (``None`` for the second unless ``gram``), updated from the last call's
+    bits where few changed (block search moves one block at a time): ``O(d * changed)``, recomputed in
+    full every ``_GRAM_UPDATES`` updates so that no rounding drifts."""
+    G = _gram(parent)[0] if gram else None
+    cached = getattr(parent, "_base_state_cache", None)
+    if cached is not None and cached[3] < _GRAM_UPDATES and (cached[2] is not None or not gram):
+        old, w, u, updates = cached
         diff = np.flatnonzero(old != bits)
         if diff.size <= 64:
             if diff.size:
-                scale, _ = enc._vectors()
-                cols = diff // enc.bits_per_weight
-                coef = scale[cols] * enc._bit_values[diff % enc.bits_per_weight]
-                u = u + G[:, cols] @ ((bits[diff].astype(np.float64) - old[diff].astype(np.float64)) * coef)
-                parent._gram_product_cache = (bits.copy(), u, updates + 1)
-            return u
-    u = G @ np.asarray(enc.decode(bits), dtype=np.float64)
-    parent._gram_product_cache = (np.array(bits, copy=True), u, 0)
-    return u
-
+                k = parent.encoding.bits_per_weight
+                step = (bits[diff].astype(np.float64) - old[diff].astype(np.float64)) * _place_values(parent)[diff]
+                w = w + np.bincount(diff // k, weights=step, minlength=w.size)
+                u = None if u is None else u + G[:, diff // k] @ step
+                parent._base_state_cache = (bits.copy(), w, u, updates + 1)
+            return w, u
+    w = np.asarray(parent.encoding.decode(bits), dtype=np.float64)
+    u = G @ w if gram else None
+    parent._base_state_cache = (np.array(bits, copy=True), w, u, 0)
+    return w, u
 
 
 class RestrictedLinearLandscape(RestrictedProblem):
@@ -84,14 +97,12 @@ class RestrictedLinearLandscape(RestrictedProblem):
 
     def __init__(self, parent: "SearchProblem", free: Sequence[int], base) -> None:
         super().__init__(parent, free, base)
-        enc = parent.encoding
-        k = enc.bits_per_weight
-        cleared = self.base.copy()
-        cleared[self.free] = 0
-        w_base = np.asarray(enc.decode(cleared), dtype=np.float64)
-        scale, _ = enc._vectors()
+        k = parent.encoding.bits_per_weight
         cols = self.free // k
-        coef = scale[cols] * enc._bit_values[self.free % k]
+        coef = _place_values(parent)[self.free]
+        own = coef * self.base[self.free].astype(np.float64)        # the block's bits' part of the weights
+        w, u = _base_state(parent, self.base, gram=parent.loss == "squared")
+        w_base = w - np.bincount(cols, weights=own, minlength=w.size)  # the weights with the block cleared
         self._cols, self._coef = cols, coef
         self._y = parent.y
         self._sw = parent.sample_weight
@@ -109,8 +120,7 @@ class RestrictedLinearLandscape(RestrictedProblem):
             # block's bits times their place values. G w_c comes from the landscape's G w(base), kept
             # up to date from the bits that changed since the last block (O(d * changed), not O(m * d))
             G, c, tt = _gram(parent)
-            own = coef * self.base[self.free].astype(np.float64)
-            u = _gram_product(parent, self.base) - G[:, cols] @ own        # G @ w_c
+            u = u - G[:, cols] @ own                                       # G @ w_c
             self._q_const = float(w_base @ u - 2.0 * (c @ w_base) + tt) + self._p_const
             self._q_lin = 2.0 * coef * (u[cols] - c[cols]) + self._p_lin
             self._q_quad = (coef[:, None] * coef[None, :]) * G[np.ix_(cols, cols)] + self._p_quad
