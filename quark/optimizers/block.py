@@ -132,12 +132,14 @@ class BlockSearch(Optimizer):
 
     Notes
     -----
-    ``info``: ``decomposer`` (``"quark"`` or ``"hybrid"``), ``sweeps`` (per sweep: blocks, improving blocks, loss
-    after, oracle queries and model evaluations so far), ``converged`` (a whole sweep
-    improved nothing), ``block_steps``, ``oracles`` (threshold oracle kind -> block steps that ran it,
-    for inner searches on gate-level backends; empty otherwise), ``block_sizes`` (per block size: ``steps``, ``oracle_queries``,
-    ``shots``, the last ``block`` of that size and the ``inner`` optimizer's name), ``inner_reached_optimum`` (the fraction of block steps whose
-    inner search reports it reached the block's optimum; ``None`` when it cannot say),
+    ``info``: ``decomposer`` (``"quark"`` or ``"hybrid"``), ``sweeps`` (per sweep: blocks, improving
+    blocks, skipped blocks, loss after, oracle queries and model evaluations so far), ``converged`` (a
+    whole sweep improved nothing), ``block_steps`` (inner searches run; a skipped block is not a step),
+    ``oracles`` (threshold oracle kind -> block steps that ran it, for inner searches on gate-level
+    backends; empty otherwise), ``block_sizes`` (per block size: ``steps``, ``oracle_queries``,
+    ``shots``, the last ``block`` of that size and the ``inner`` optimizer's name),
+    ``inner_reached_optimum`` (the fraction of block steps whose inner search reports it reached the
+    block's optimum; ``None`` when it cannot say),
     ``reached_optimum`` (the inner search's answer when the problem is one block; else ``None``:
     a block-wise local optimum is not known to be global), ``skipped_blocks`` (blocks skipped as
     settled and unchanged), ``inner_start`` and ``simulation_s`` (seconds the inner searches spent in
