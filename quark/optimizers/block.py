@@ -301,7 +301,10 @@ class BlockSearch(Optimizer):
                 ledger.record(loss, sweep=0, restart=restart)
                 converged = False
                 # skipping: the step at which each bit last changed, and per block (its bits) the step
-                # of its last search when that search settled it
+                # of its last search when that search settled it. Exact: a block's restricted problem is
+                # a function of the bits outside it alone (the loss with them fixed; for a linear model's
+                # squared loss, c + l.b + b'Qb with c, l from the outside bits' scores and Q from the
+                # block's own columns), so unchanged outside bits pose the very problem already settled
                 changed_at = np.full(n, -1, dtype=np.int64)
                 settled: dict[bytes, int] = {}
                 clock = 0
