@@ -17,8 +17,14 @@ def test_quick_data_size_writes_outputs_and_fits_finite_exponents(tmp_path, load
         assert f["lo"] <= f["exponent"] <= f["hi"]
         # classical checks of measured settings cost m model evaluations each: linear in m
         assert 0.8 < F["fits"]["GAS model evaluations per solve (median)"]["exponent"] < 1.2
-        # the counting oracle's counter widens by one qubit per doubling of m
-        assert F["fits"]["counting oracle: qubits"]["per_doubling"] > 0.5
+        widening = F["fits"]["counting oracle: qubits"]["per_doubling"]
+        if F["name"].endswith("repeat"):
+            # repeated patterns become one weighted sample each, and the weights' common factor
+            # divides out: the counter does not grow with the repetitions
+            assert abs(widening) < 1e-9
+        else:
+            # distinct samples: the counter widens by about one qubit per doubling of m
+            assert widening > 0.5
     # repeating the patterns leaves the landscape, hence every seeded search, unchanged
     assert result["families"][0]["identical_runs"]
     md = (tmp_path / "data_size_quick.md").read_text()
