@@ -66,10 +66,18 @@ def test_gate_level_blocks_count_their_circuit_qubits():
     land = LossLandscape("perceptron", None, X, y)                           # 11 weight qubits
     grover = GroverAdaptiveSearch(backend="aer", random_state=0)
     assert grover.qubits_needed(land)[0] > 11                                 # the whole circuit has work qubits
-    b = block_size_for(grover, land, 8)
-    assert grover.qubits_needed(land.restrict(np.arange(b), np.zeros(11, np.uint8)))[0] <= 8
-    clf = QuarkClassifier(model="perceptron", backend="aer", max_qubits=8, random_state=0).fit(X, y)
+    # the counting oracle takes no restriction yet: under oracle="auto" a block of a perceptron on Aer is
+    # refused (never silently tabulated) ...
+    with pytest.raises(ValueError, match="oracle='table'"):
+        QuarkClassifier(model="perceptron", backend="aer", max_qubits=8, random_state=0).fit(X, y)
+    # ... and asked for, the table oracle's blocks stay within max_qubits, work qubits counted
+    table = GroverAdaptiveSearch(backend="aer", backend_options={"oracle": "table"}, random_state=0)
+    b = block_size_for(table, land, 8)
+    assert table.qubits_needed(land.restrict(np.arange(b), np.zeros(11, np.uint8)))[0] <= 8
+    clf = QuarkClassifier(model="perceptron", backend="aer", max_qubits=8, random_state=0,
+                          optimizer_options={"backend_options": {"oracle": "table"}}).fit(X, y)
     assert clf.result_.info["block_size"] <= b
+    assert set(clf.result_.info["oracles"]) == {"table"}
 
 
 @pytest.mark.parametrize("init, match", [

@@ -27,7 +27,7 @@ from quark.encoding.compiled_model import ENCODINGS
 from quark.encoding.problem import as_problem
 from quark.exceptions import ProblemTooLargeError
 from quark.optimizers import OPTIMIZERS, AnnealingSearch, BlockSearch, SearchWarning, get_optimizer
-from quark.optimizers.block import DECOMPOSERS, ORDERS
+from quark.optimizers.block import DECOMPOSERS, INNER_STARTS, ORDERS
 
 _TABLE = np.array([3.0, 1.0, 4.0, 1.5, 5.0, 9.0, 2.0, 6.0])
 
@@ -70,7 +70,11 @@ def _specs(H) -> dict[str, dict[str, st.SearchStrategy]]:
                                            st.floats(min_value=1.0, allow_nan=False, allow_infinity=False)),
                    "target_loss": H.bad_number(none_ok=True, inf_ok=True), "shots": pos,
                    "budget_factor": H.bad_number(above=0.0), "restart": H.bad_bool(),
-                   "backend_options": H.bad_mapping()},
+                   "backend_options": H.bad_mapping(),
+                   # a warm start: a setting index in [0, 2**n) or one bit string of n bits
+                   "init": st.one_of(st.text(min_size=1, max_size=5), st.lists(st.integers(0, 1), max_size=2),
+                                     st.lists(st.integers(2, 5), min_size=3, max_size=3),
+                                     st.integers(max_value=-1), st.integers(min_value=2**20))},
         "quark": {**common, "backend": st.one_of(st.text(min_size=1, max_size=6).filter(
                       lambda s: s not in ("aer", "ibm", "neal", "sqa", "exact", "tabu", "dwave")), st.integers(),
                       st.just(object())),
@@ -80,7 +84,8 @@ def _specs(H) -> dict[str, dict[str, st.SearchStrategy]]:
                   "block_size": H.bad_int(maximum=30), "max_sweeps": pos, "order": H.bad_choice(ORDERS),
                   "init": bad_init,
                   "restarts": H.bad_int(minimum=0), "inner_options": H.bad_mapping(),
-                  "decomposer": H.bad_choice(DECOMPOSERS)},
+                  "decomposer": H.bad_choice(DECOMPOSERS),
+                  "inner_start": H.bad_choice(INNER_STARTS), "skip_unchanged": H.bad_bool()},
     }
 
 
