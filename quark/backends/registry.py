@@ -6,6 +6,8 @@ dependency surfaces only when that backend is asked for (with the extra that ins
 
 from __future__ import annotations
 
+import logging
+
 from dataclasses import dataclass
 from importlib import import_module
 from typing import Any, Callable
@@ -117,7 +119,9 @@ def backend_parameters(name: str) -> list[str] | None:
     try:
         factory = _resolve(_REGISTRY[name].target)
         params = inspect.signature(factory).parameters.values()
-    except Exception:  # a missing extra says so when the backend is built, not here
+    except Exception as exc:  # a missing extra says so when the backend is built, not here
+        logging.getLogger("quark").debug("backend %r: parameters unknown until it is built (%s: %s)",
+                                         name, type(exc).__name__, exc)
         return None
     if any(p.kind is p.VAR_KEYWORD for p in params):
         return None

@@ -7,6 +7,8 @@ import one another through it.
 
 from __future__ import annotations
 
+import logging
+
 from typing import Any
 
 from quark._registry import Registry, RegistryView, inherits
@@ -59,7 +61,9 @@ def model_classes() -> dict[str, type]:
     for name in MODEL_REGISTRY.names():
         try:
             out[name] = MODEL_REGISTRY.get(name)
-        except Exception:  # a plug-in that fails to import must not break listings of the others
+        except Exception as exc:  # a plug-in that fails to import must not break listings of the others
+            logging.getLogger("quark").warning("model %r is left out: it does not import (%s: %s)",
+                                               name, type(exc).__name__, exc)
             continue
     return out
 
