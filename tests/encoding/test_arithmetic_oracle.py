@@ -4,41 +4,16 @@ Checked on Aer statevectors of the oracle applied to the uniform superposition, 
 closed form: the problem's polynomial with every coefficient rounded to the oracle's grid.
 """
 
-import math
-
 import dimod
 import numpy as np
 import pytest
 
 pytest.importorskip("qiskit_aer")
 
-from qiskit import transpile  # noqa: E402
-from qiskit_aer import AerSimulator  # noqa: E402
-
 from quark.datasets import load_edge_detection  # noqa: E402
 from quark.encoding import LossLandscape, WeightEncoding, as_problem, index_to_bits  # noqa: E402
 from quark.encoding.oracles import arithmetic_oracle, choose_threshold_oracle, fixed_point_grid  # noqa: E402
 
-SIM = AerSimulator(method="statevector", max_parallel_threads=1)
-
-
-def _marks(orc, thresholds):
-    """``(len(thresholds), 2**n)`` bool: the settings the oracle flips, asserting its work qubits return to 0."""
-    n = orc.n_weights
-    out = []
-    for t in thresholds:
-        qc, binding, _ = orc.at(t)
-        c = qc.copy_empty_like()
-        c.h(range(n))
-        c.compose(qc, inplace=True)
-        c = c.assign_parameters(binding) if binding else c
-        c.save_statevector()
-        sv = np.asarray(SIM.run(transpile(c, SIM, optimization_level=1)).result().get_statevector())
-        np.testing.assert_allclose(np.abs(sv[1 << n:]), 0.0, atol=1e-9)
-        phase = sv[: 1 << n] * math.sqrt(1 << n)
-        np.testing.assert_allclose(np.abs(phase), 1.0, atol=1e-9)
-        out.append(phase.real < 0)
-    return np.array(out)
 
 
 def _rounded_table(problem, grid: float) -> np.ndarray:
@@ -89,7 +64,7 @@ PROBLEMS = {
 @pytest.mark.parametrize("name", sorted(PROBLEMS))
 @pytest.mark.parametrize("bits", [None, 7])
 @pytest.mark.parametrize("compact", [False, True], ids=["hardware", "compact"])
-def test_marks_are_the_rounded_energy_below_threshold_within_the_bound(name, bits, compact):
+def test_marks_are_the_rounded_energy_below_threshold_within_the_bound(name, bits, compact, oracle_marks):
     problem = as_problem(PROBLEMS[name]())
     orc = arithmetic_oracle(problem, bits=bits, narrow=compact, swaps=not compact, blocks=compact)
     assert orc.kind == "arithmetic" and not orc.info["exact"]
@@ -100,7 +75,7 @@ def test_marks_are_the_rounded_energy_below_threshold_within_the_bound(name, bit
     # the stated bound holds for every setting
     assert np.abs(rounded - exact).max() <= orc.error_bound + 1e-12
     thresholds = _thresholds(exact)
-    marks = _marks(orc, thresholds)
+    marks = oracle_marks(orc, thresholds)
     for t, m in zip(thresholds, marks):
         np.testing.assert_array_equal(m, rounded < t, err_msg=f"threshold {t}")
         differ = m != (exact < t)
@@ -118,12 +93,12 @@ def test_more_bits_a_tighter_bound_and_the_default_from_the_spread():
     assert fixed_point_grid([0.3, -1.7, 2.2], bits=6) == -2
 
 
-def test_exact_fractions_stay_exact_and_a_threshold_at_an_attained_loss_excludes_it():
+def test_exact_fractions_stay_exact_and_a_threshold_at_an_attained_loss_excludes_it(oracle_marks):
     bqm = dimod.BinaryQuadraticModel({0: 0.5, 1: -0.75}, {(0, 1): 1.25}, 0.1, "BINARY")
     orc = arithmetic_oracle(bqm)
     assert orc.info["exact"] and orc.error_bound == 0.0
     table = as_problem(bqm).table()
-    marks = _marks(orc, [float(table[2]), float(table[3])])
+    marks = oracle_marks(orc, [float(table[2]), float(table[3])])
     np.testing.assert_array_equal(marks, [table < table[2], table < table[3]])
 
 

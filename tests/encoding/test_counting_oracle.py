@@ -4,39 +4,17 @@ Marks are checked against the closed form ``loss < t`` (the landscape's own tabl
 statevectors, in the hardware form (ancilla, full counter) and the simulator form (phase, narrow).
 """
 
-import math
-
 import numpy as np
 import pytest
 
 pytest.importorskip("qiskit_aer")
-
-from qiskit import transpile  # noqa: E402
-from qiskit_aer import AerSimulator  # noqa: E402
 
 from quark.datasets import load_edge_detection, load_tiny_mnist  # noqa: E402
 from quark.encoding import LossLandscape  # noqa: E402
 from quark.encoding.oracles import choose_threshold_oracle, counting_oracle  # noqa: E402
 from quark.optimizers import GroverAdaptiveSearch  # noqa: E402
 
-SIM = AerSimulator(method="statevector", max_parallel_threads=1)
 FORMS = [("ancilla", False), ("phase", True)]
-
-
-def _marks(orc, thresholds):
-    n = orc.n_weights
-    out = []
-    for t in thresholds:
-        qc, binding, _ = orc.at(t)
-        c = qc.copy_empty_like()
-        c.h(range(n))
-        c.compose(qc, inplace=True)
-        c = c.assign_parameters(binding)
-        c.save_statevector()
-        sv = np.asarray(SIM.run(transpile(c, SIM, optimization_level=1)).result().get_statevector())
-        np.testing.assert_allclose(np.abs(sv[1 << n:]), 0.0, atol=1e-9)  # the counter comes back to 0
-        out.append(sv[: 1 << n].real * math.sqrt(1 << n) < 0)
-    return out
 
 
 def _thresholds(table):
@@ -61,19 +39,19 @@ EXACT = {
 
 @pytest.mark.parametrize("name", sorted(EXACT))
 @pytest.mark.parametrize("form,narrow", FORMS)
-def test_weighted_and_penalised_marks_are_exactly_loss_below_threshold(name, form, narrow):
+def test_weighted_and_penalised_marks_are_exactly_loss_below_threshold(name, form, narrow, oracle_marks):
     X, y = _mnist()
     land = LossLandscape("perceptron", None, X, y, **EXACT[name](X, y))
     orc = counting_oracle(land, form=form, narrow=narrow)
     assert orc.info["exact"] and orc.error_bound == 0.0
     table = land.table()
     thresholds = _thresholds(table)
-    for t, marked in zip(thresholds, _marks(orc, thresholds)):
+    for t, marked in zip(thresholds, oracle_marks(orc, thresholds)):
         np.testing.assert_array_equal(marked, table < t, err_msg=f"threshold {t}")
 
 
 @pytest.mark.parametrize("form,narrow", FORMS)
-def test_real_sample_weights_round_within_the_stated_bound(form, narrow):
+def test_real_sample_weights_round_within_the_stated_bound(form, narrow, oracle_marks):
     X, y = _mnist()
     sw = np.random.default_rng(1).random(len(y)) + 0.05
     land = LossLandscape("perceptron", None, X, y, sample_weight=sw, alpha=0.01)
@@ -83,7 +61,7 @@ def test_real_sample_weights_round_within_the_stated_bound(form, narrow):
     assert fine.error_bound < orc.error_bound
     table = land.table()
     thresholds = _thresholds(table)
-    for t, marked in zip(thresholds, _marks(orc, thresholds)):
+    for t, marked in zip(thresholds, oracle_marks(orc, thresholds)):
         differ = marked != (table < t)
         assert np.all(np.abs(table[differ] - t) <= orc.error_bound + 1e-12)
 
