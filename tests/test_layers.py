@@ -44,14 +44,16 @@ def _module_name(path: Path) -> str:
     return ".".join(parts)
 
 
-def _imports(path: Path) -> list[tuple[int, str]]:
+def _imports(path: Path) -> list[tuple[int, str, tuple[str, ...]]]:
+    """Every import of ``quark`` in a file: ``(line, module, names)`` (``names``: what a ``from`` import takes;
+    relative imports resolved)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     module = _module_name(path)
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     out = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            out += [(node.lineno, a.name) for a in node.names if a.name.split(".")[0] == "quark"]
+            out += [(node.lineno, a.name, ()) for a in node.names if a.name.split(".")[0] == "quark"]
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")[: len(package.split(".")) - node.level + 1]
@@ -59,7 +61,7 @@ def _imports(path: Path) -> list[tuple[int, str]]:
             else:
                 name = node.module or ""
             if name.split(".")[0] == "quark":
-                out.append((node.lineno, name))
+                out.append((node.lineno, name, tuple(a.name for a in node.names)))
     return out
 
 
@@ -68,7 +70,7 @@ def _upward_imports() -> list[str]:
     for path in sorted(ROOT.rglob("*.py")):
         module = _module_name(path)
         here = LAYERS.index(layer_of(module))
-        for line, target in _imports(path):
+        for line, target, _ in _imports(path):
             if LAYERS.index(layer_of(target)) > here:
                 bad.append(f"{path.relative_to(ROOT.parent)}:{line}: {module} ({layer_of(module)}) imports "
                            f"{target} ({layer_of(target)})")
@@ -110,23 +112,10 @@ def _edges() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
     for path in sorted(ROOT.rglob("*.py")):
         module = _module_name(path)
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
         targets = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                targets |= {a.name for a in node.names if a.name.split(".")[0] == "quark"}
-            elif isinstance(node, ast.ImportFrom):
-                if node.level:
-                    base = package.split(".")[: len(package.split(".")) - node.level + 1]
-                    name = ".".join(base + ([node.module] if node.module else []))
-                else:
-                    name = node.module or ""
-                if name.split(".")[0] != "quark":
-                    continue
-                for alias in node.names:
-                    sub = f"{name}.{alias.name}"
-                    targets.add(sub if _is_module(sub) else name)
+        for _, name, names in _imports(path):
+            subs = [f"{name}.{alias}" for alias in names]
+            targets |= {sub if _is_module(sub) else name for sub in subs} if subs else {name}
         targets.discard(module)
         graph[module] = targets
     return graph
