@@ -1,5 +1,9 @@
 """The coherent counting oracle: the 0-1 loss of a model with a reversible form, counted in a register.
 
+The landscape, or a restriction of it (a block search's), is reduced first to what the register
+counts (:func:`~quark.encoding.oracles._counted.counted_register`): a gated OR on the register's
+qubits, the samples' classes and weights, the ridge penalty's terms.
+
 Two circuit forms of the same oracle (``form=``):
 
 - ``"ancilla"`` — per class of samples, the model's output into one ancilla (a multi-controlled X on
@@ -23,7 +27,6 @@ import math
 
 import numpy as np
 
-from quark.encoding.landscape import LossLandscape
 from quark.encoding.oracles._base import ThresholdOracle, below_bound
 from quark.encoding.oracles._fourier import (
     PARAM,
@@ -34,7 +37,9 @@ from quark.encoding.oracles._fourier import (
     sign_bits,
     sign_phase_oracle,
 )
+from quark.encoding.oracles._counted import LOSS_FACTORS, counted_register
 from quark.encoding.oracles.arithmetic import DEFAULT_PRECISION, _rounded, fixed_point_grid, integer_scaling
+from quark.encoding.problem import SearchProblem
 
 __all__ = ["counting_oracle", "COUNTING_FORMS", "LOSS_FACTORS"]
 
@@ -42,11 +47,7 @@ __all__ = ["counting_oracle", "COUNTING_FORMS", "LOSS_FACTORS"]
 COUNTING_FORMS = ("ancilla", "phase")
 
 
-#: A Boolean model scores ±1, so a wrong sample costs 1 (0-1 loss), 4 (squared) or 2 (hinge).
-LOSS_FACTORS = {"zero_one": 1.0, "squared": 4.0, "hinge": 2.0}
-
-
-def counting_oracle(landscape: "LossLandscape", *, form: str = "ancilla", narrow: bool = False,
+def counting_oracle(landscape: "SearchProblem", *, form: str = "ancilla", narrow: bool = False,
                     blocks: bool = False, bits: int | None = None, precision: int = DEFAULT_PRECISION) -> ThresholdOracle:
     """The coherent counting oracle of a Boolean model's landscape: weighted correct counts, the ridge penalty.
 
@@ -65,10 +66,16 @@ def counting_oracle(landscape: "LossLandscape", *, form: str = "ancilla", narrow
     fixed-point grid as in :func:`~quark.encoding.oracles.arithmetic_oracle` (``bits`` /
     ``precision``), and ``info["error_bound"]`` bounds ``|compared loss - loss|``.
 
+    A restriction of such a landscape (a block search's :class:`~quark.encoding.problem.RestrictedProblem`,
+    nested or not) gets the same circuit on its free bits: the frozen weights enter as classically
+    precomputed per-sample data (:mod:`~quark.encoding.oracles._counted`), and the marks are exactly
+    ``restricted loss < threshold``; ``info`` then also gives ``frozen_qubits`` and ``forced_samples``.
+
     Parameters
     ----------
-    landscape : LossLandscape
-        Any loss of a model with a reversible form, with or without sample weights and ``alpha``.
+    landscape : LossLandscape or RestrictedProblem
+        Any loss of a model with a reversible form, with or without sample weights and ``alpha``,
+        or a restriction of one.
     form : {"ancilla", "phase"}
         Circuit form (module docstring): ``"ancilla"`` for hardware, ``"phase"`` for simulators.
     narrow : bool
@@ -85,24 +92,21 @@ def counting_oracle(landscape: "LossLandscape", *, form: str = "ancilla", narrow
     """
     from qiskit.circuit import Parameter
 
-    if not isinstance(landscape, LossLandscape):
-        raise TypeError(f"'landscape' must be a LossLandscape; got {type(landscape).__name__}")
+    if not isinstance(landscape, SearchProblem):
+        raise TypeError(f"'landscape' must be a LossLandscape or a restriction of one; got {type(landscape).__name__}")
     if form not in COUNTING_FORMS:
         raise ValueError(f"'form' must be one of {COUNTING_FORMS}; got {form!r}")
-    rform = landscape.model.reversible_form(landscape.X.shape[1])
-    if landscape.n_qubits != rform.n_weights or landscape.encoding.kind != "binary":  # pragma: no cover
-        raise ValueError("the counting oracle needs one qubit per binary weight")
-    m = landscape.n_samples
-    f = LOSS_FACTORS[landscape.loss]
-    u = rform.gate_features(landscape.X)
+    reg = counted_register(landscape)
+    rform, m, total = reg.form, reg.landscape.n_samples, reg.total
+    f = LOSS_FACTORS[reg.landscape.loss]
+    u = reg.u
     keys = u.astype(np.int64) @ (1 << np.arange(rform.n_gates, dtype=np.int64))
     uniq, first, inv = np.unique(keys, return_index=True, return_inverse=True)
-    y = landscape.y.astype(np.float64)
-    sw = np.ones(m) if landscape.sample_weight is None else np.asarray(landscape.sample_weight, dtype=np.float64)
-    total = float(sw.sum())
-    mu1 = np.bincount(inv, weights=y * sw, minlength=uniq.size)
-    mu0 = np.bincount(inv, weights=(1 - y) * sw, minlength=uniq.size)
-    c0 = float(mu0.sum())  # every negative sample is right when out = 0
+    y = reg.y.astype(np.float64)
+    mu1 = np.bincount(inv, weights=y * reg.weight, minlength=uniq.size)
+    mu0 = np.bincount(inv, weights=(1 - y) * reg.weight, minlength=uniq.size)
+    # every negative sample is right when out = 0; the frozen bits decide some samples outright
+    c0 = float(mu0.sum()) + reg.fixed_correct
     classes = []  # (selected gates, delta) of every class whose contribution depends on w
     for r in range(uniq.size):
         delta = float(mu1[r] - mu0[r])
@@ -110,7 +114,7 @@ def counting_oracle(landscape: "LossLandscape", *, form: str = "ancilla", narrow
         if delta == 0 or (rform.polarity is None and not selected):  # out(w) = 0 always, or no effect
             continue
         classes.append((selected, delta))
-    penalty = _penalty_terms(landscape, total / f)  # (T / f) * P(w) over the weight bits
+    penalty = dict(reg.penalty)  # (T / f) * P(w) over the register's bits
     pen_const = penalty.pop((), 0.0)
     pen_keys = sorted(penalty)
     coef = np.array([d for _, d in classes] + [-penalty[t] for t in pen_keys], dtype=np.float64)
@@ -143,9 +147,9 @@ def counting_oracle(landscape: "LossLandscape", *, form: str = "ancilla", narrow
     def build(b: int):
         k = Parameter(PARAM)
         if form == "phase":
-            U = _phase_form(rform, int_classes, b, k, g0, blocks, int_penalty)
+            U = _phase_form(reg, int_classes, b, k, g0, blocks, int_penalty)
         else:
-            U = _ancilla_form(rform, int_classes, b, k, g0, int_penalty)
+            U = _ancilla_form(reg, int_classes, b, k, g0, int_penalty)
         blocks_made[b] = int((U.metadata or {}).get("diagonal_blocks", 0))
         w_sign = U.qregs[-1][b - 1]
         oracle = sign_phase_oracle(U, w_sign)
@@ -163,7 +167,7 @@ def counting_oracle(landscape: "LossLandscape", *, form: str = "ancilla", narrow
     b = width_of(gmin)  # the widest: every K in [gmin, gmax + 1]
     circuit, k = build(b)
     info = {
-        "weight_qubits": rform.n_weights,
+        "weight_qubits": reg.n_qubits,
         "counter_qubits": b,
         "ancillas": int(form == "ancilla"),
         "samples": m,
@@ -171,7 +175,7 @@ def counting_oracle(landscape: "LossLandscape", *, form: str = "ancilla", narrow
         "controlled_adds": len(int_classes),
         "penalty_terms": len(int_penalty),
         "model": rform.model_name,
-        "loss": landscape.loss,
+        "loss": reg.landscape.loss,
         "form": form,
         "diagonal_blocks": blocks_made[b],
         "count_bounds": (gmin, gmax),
@@ -179,33 +183,24 @@ def counting_oracle(landscape: "LossLandscape", *, form: str = "ancilla", narrow
         "exact": exact,
         "error_bound": bound * f / total,
     }
-    orc = ThresholdOracle("counting", rform.n_weights, circuit, k, info, k_of)
+    if reg.n_qubits != reg.landscape.n_qubits:  # a restriction: the frozen bits are data of the circuit
+        info.update(frozen_qubits=reg.landscape.n_qubits - reg.n_qubits, forced_samples=reg.forced)
+    orc = ThresholdOracle("counting", reg.n_qubits, circuit, k, info, k_of)
     if narrow:
         orc._width_of, orc._build, orc._shapes = width_of, build, {b: (circuit, k)}
     return orc
 
 
-def _penalty_terms(landscape: "LossLandscape", factor: float) -> dict[tuple[int, ...], float]:
-    """``factor * alpha * sum_j w_j**2`` (the penalized weights) as terms over the weight bits."""
-    if not landscape.alpha:
-        return {}
-    from quark.encoding.hamiltonians import weight_quadratic_terms
-    from quark.models.base import WeightQuadratic
-
-    pen = landscape._penalized.astype(np.float64) * (factor * landscape.alpha)
-    d = pen.size
-    wq = WeightQuadratic(0.0, np.zeros(d), np.diag(pen), "ridge penalty")
-    return {t: c for t, c in weight_quadratic_terms(wq, landscape.encoding).items() if c}
-
-
-def _ancilla_form(rform, classes, b, k, c0, penalty=()):
+def _ancilla_form(reg, classes, b, k, c0, penalty=()):
     """``U``: counter ``|K - 1 - count>`` from one ancilla per class (the hardware form)."""
     from qiskit import QuantumCircuit, QuantumRegister
 
-    w = QuantumRegister(rform.n_weights, "w")
+    rform = reg.form
+    wreg = QuantumRegister(reg.n_qubits, "w")
+    w = [wreg[q] for q in reg.qubits]  # the form's weights on the register
     anc = QuantumRegister(1, "correct")
     val = QuantumRegister(b, "count")
-    U = QuantumCircuit(w, anc, val, name="count")
+    U = QuantumCircuit(wreg, anc, val, name="count")
     U.h(val)  # QFT of |0>
     fourier_add(U, list(val), k - 1 - c0)
     for selected, delta in classes:
@@ -219,12 +214,12 @@ def _ancilla_form(rform, classes, b, k, c0, penalty=()):
             fourier_add(U, list(val), -delta, [anc[0]])
             rform.append_classical(U, list(w), row, anc[0])  # XORs of functions of w: self-inverse
     for t, a in penalty:  # + P: the register holds K - 1 - (count - P); ``a`` is that amount
-        fourier_add(U, list(val), a, [w[i] for i in t])
+        fourier_add(U, list(val), a, [wreg[i] for i in t])
     inverse_qft(U, list(val))
     return U
 
 
-def _phase_form(rform, classes, b, k, c0, blocks=False, penalty=()):
+def _phase_form(reg, classes, b, k, c0, blocks=False, penalty=()):
     """``U``: counter ``|K - 1 - count>`` from multi-controlled phases on the complemented weights.
 
     With ``A_r = AND(w̄ over class r's selected gates)`` the output is ``1 - A_r`` without polarity
@@ -234,10 +229,12 @@ def _phase_form(rform, classes, b, k, c0, blocks=False, penalty=()):
     """
     from qiskit import QuantumCircuit, QuantumRegister
 
-    w = QuantumRegister(rform.n_weights, "w")
+    rform = reg.form
+    wreg = QuantumRegister(reg.n_qubits, "w")
+    w = [wreg[q] for q in reg.qubits]  # the form's weights on the register
     val = QuantumRegister(b, "count")
-    U = QuantumCircuit(w, val, name="count")
-    U.x(w)  # hold w̄
+    U = QuantumCircuit(wreg, val, name="count")
+    U.x(wreg)  # hold w̄
     U.h(val)  # QFT of |0>
     order = fourier_order(list(val), swaps=False)
     total = sum(delta for _, delta in classes)
@@ -254,8 +251,8 @@ def _phase_form(rform, classes, b, k, c0, blocks=False, penalty=()):
         fourier_add(U, order, -total, [pbar])
     if penalty:  # after the polarity's negation, on the weights themselves (w̄ flipped back)
         involved = sorted({i for t, _ in penalty for i in t})
-        U.x([w[i] for i in involved])
-        fourier_add_terms(U, order, [([w[i] for i in t], a) for t, a in penalty])
-        U.x([w[i] for i in involved])
+        U.x([wreg[i] for i in involved])
+        fourier_add_terms(U, order, [([wreg[i] for i in t], a) for t, a in penalty])
+        U.x([wreg[i] for i in involved])
     inverse_qft(U, list(val), swaps=False)
     return U

@@ -14,6 +14,7 @@ import numpy as np
 
 from quark.encoding.landscape import LossLandscape
 from quark.encoding.oracles._base import ThresholdOracle
+from quark.encoding.oracles._counted import unrestricted
 from quark.encoding.oracles.arithmetic import (
     arithmetic_oracle,
     has_polynomial_form,
@@ -89,10 +90,11 @@ def _table_cost(p: SearchProblem) -> int:
 
 
 def counting_applies(problem) -> bool:
-    """Whether the counting oracle is coherent for a problem: any loss of a model with a reversible form."""
+    """Whether the counting oracle is coherent for a problem: any loss of a model with a reversible form,
+    or a restriction of such a landscape (a block search's)."""
     from quark.models.circuits import has_reversible_form
 
-    p = as_problem(problem)
+    p, _, _ = unrestricted(as_problem(problem))
     return isinstance(p, LossLandscape) and p.encoding.kind == "binary" and p.loss in LOSS_FACTORS \
         and has_reversible_form(p.model, p.X.shape[1])
 
@@ -123,7 +125,7 @@ def choose_threshold_oracle(problem, kind: str = "auto", *, max_table_qubits: in
     """The threshold oracle of ``kind`` for a problem.
 
     ``"auto"``: a coherent oracle, never the table — the counting oracle for every loss of a model
-    with a reversible form (sample weights and ``alpha`` included), the arithmetic oracle for
+    with a reversible form (sample weights and ``alpha`` included) and its restrictions, the arithmetic oracle for
     problems whose polynomial is known (quadratic landscapes and their restrictions, dimod models,
     QuadraticPrograms; real coefficients on a fixed-point grid of ``bits``). A loss table handed in
     as the problem is its own oracle (nothing is computed). Anything else is refused, naming
@@ -151,8 +153,9 @@ def choose_threshold_oracle(problem, kind: str = "auto", *, max_table_qubits: in
         else:
             raise no_coherent_oracle(p, max_table_qubits)
     if kind == "counting":
-        if not isinstance(p, LossLandscape):
-            raise ValueError(f"oracle='counting' needs a LossLandscape (a model with a reversible form); got {p!r}")
+        if not isinstance(unrestricted(p)[0], LossLandscape):
+            raise ValueError("oracle='counting' needs a LossLandscape (a model with a reversible form) or a "
+                             f"restriction of one; got {p!r}")
         orc = counting_oracle(p, form="phase" if compact else "ancilla", narrow=compact, blocks=compact, bits=bits)
     elif kind == "arithmetic":
         orc = arithmetic_oracle(p, bits=bits, narrow=compact, swaps=not compact, blocks=compact)
