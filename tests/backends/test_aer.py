@@ -243,3 +243,23 @@ def test_threshold_circuit_for_every_round_count_including_zero():
         circ = backend.threshold_circuit(land, 0.3, rounds)
         assert not circ.parameters  # the threshold is bound (or absent at zero rounds)
         assert circ.num_clbits == land.n_qubits
+
+
+def test_block_search_of_a_perceptron_runs_the_counting_oracle_on_its_blocks():
+    # Tiny-MNIST 3x3: 10 weight qubits in blocks of 4; each block's restriction gets the counting oracle
+    # (the frozen weights as per-sample data), never a table, and the fit reaches the exact kernel's loss
+    from quark import QuarkClassifier
+
+    X, y = load_tiny_mnist(size=3, dedupe=True)
+    fits = {}
+    for name in ("statevector", "aer"):
+        inner = {"backend": name}
+        if name == "aer":
+            inner["backend_options"] = {"aer_options": {"max_parallel_threads": 1}}
+        fits[name] = QuarkClassifier(model="perceptron", random_state=0, optimizer="block",
+                                     optimizer_options={"block_size": 4, "inner_options": inner}).fit(X, y).result_
+    aer, kernel = fits["aer"], fits["statevector"]
+    assert aer.info["oracles"] == {"counting": aer.info["block_steps"]} and aer.info["block_steps"] > 2
+    assert kernel.info["oracles"] == {}
+    assert aer.ledger.compile_evaluations == 0  # nothing tabulated
+    assert aer.loss == pytest.approx(kernel.loss, abs=1e-12)

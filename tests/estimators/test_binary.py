@@ -66,14 +66,17 @@ def test_gate_level_blocks_count_their_circuit_qubits():
     land = LossLandscape("perceptron", None, X, y)                           # 11 weight qubits
     grover = GroverAdaptiveSearch(backend="aer", random_state=0)
     assert grover.qubits_needed(land)[0] > 11                                 # the whole circuit has work qubits
-    # the counting oracle takes no restriction yet: under oracle="auto" a block of a perceptron on Aer is
-    # refused (never silently tabulated) ...
-    with pytest.raises(ValueError, match="oracle='table'"):
-        QuarkClassifier(model="perceptron", backend="aer", max_qubits=8, random_state=0).fit(X, y)
-    # ... and asked for, the table oracle's blocks stay within max_qubits, work qubits counted
+    # under oracle="auto" a perceptron's blocks run the counting oracle on their restrictions (never a table),
+    # each block's circuit within max_qubits, work qubits counted
+    zeros = np.zeros(11, np.uint8)
+    b = block_size_for(grover, land, 8)
+    assert 1 <= b < 8 and grover.qubits_needed(land.restrict(np.arange(b), zeros))[0] <= 8
+    clf = QuarkClassifier(model="perceptron", backend="aer", max_qubits=8, random_state=0).fit(X, y)
+    assert clf.result_.info["block_size"] <= b and set(clf.result_.info["oracles"]) == {"counting"}
+    # asked for, the table oracle (no work qubits) takes blocks of max_qubits
     table = GroverAdaptiveSearch(backend="aer", backend_options={"oracle": "table"}, random_state=0)
     b = block_size_for(table, land, 8)
-    assert table.qubits_needed(land.restrict(np.arange(b), np.zeros(11, np.uint8)))[0] <= 8
+    assert table.qubits_needed(land.restrict(np.arange(b), zeros))[0] <= 8
     clf = QuarkClassifier(model="perceptron", backend="aer", max_qubits=8, random_state=0,
                           optimizer_options={"backend_options": {"oracle": "table"}}).fit(X, y)
     assert clf.result_.info["block_size"] <= b

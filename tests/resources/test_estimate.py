@@ -95,6 +95,17 @@ def test_block_search_sums_its_block_steps():
     assert est.weight_qubits == max(p["weight_qubits"] for p in est.parts) < land.n_qubits
 
 
+def test_perceptron_block_fit_on_aer_counts_its_blocks_counting_oracles():
+    X, y = load_tiny_mnist(size=3, dedupe=True)
+    clf = QuarkClassifier(model="perceptron", random_state=0, optimizer="block",
+                          optimizer_options={"block_size": 4, "inner_options": {"backend": "aer"}}).fit(X, y)
+    est = estimate(clf, target="aer")
+    _check_totals(est, clf.result_.ledger)
+    assert est.oracles == {"counting": est.oracle_queries}
+    assert est.weight_qubits == 4 < clf.result_.bits.size       # a block's register, not the whole one
+    assert est.qubits > est.weight_qubits and est.two_qubit_gates > 0  # counter and ancilla registers
+
+
 def test_circuits_are_counted_once(edge_fit, monkeypatch):
     from quark.resources import targets
 
