@@ -92,6 +92,23 @@ def test_no_polarity_hinge_and_nested_restrictions(form, narrow, oracle_marks):
     _check(inner, form, narrow, oracle_marks)
 
 
+@pytest.mark.parametrize("compact", [False, True])
+def test_every_block_of_a_landscape_has_the_same_qubits(compact):
+    # the widest shape is the landscape's counter: a classifier sizes its blocks from one of them
+    # (max_qubits), so none may need more; balanced weights' fractions scale differently per block
+    X, y = load_tiny_mnist(size=3, dedupe=True)
+    balanced = np.where(y == 1, len(y) / (2 * y.sum()), len(y) / (2 * (len(y) - y.sum())))
+    rng = np.random.default_rng(4)
+    for options in ({}, {"sample_weight": balanced, "alpha": 0.05}):
+        land = LossLandscape("perceptron", None, X, y, **options)
+        whole = choose_threshold_oracle(land, compact=compact).info["counter_qubits"]
+        for _ in range(12):
+            sub = land.restrict(rng.choice(10, 3, replace=False), rng.integers(0, 2, 10))
+            orc = choose_threshold_oracle(sub, compact=compact)
+            assert orc.info["exact"] and orc.info["counter_qubits"] == whole
+            assert all(orc.at(t)[0].num_qubits <= orc.circuit.num_qubits for t in _thresholds(sub.table()))
+
+
 def test_real_sample_weights_round_within_the_stated_bound(oracle_marks):
     X, y = load_tiny_mnist(size=3, dedupe=True)
     land = LossLandscape("perceptron", None, X, y, sample_weight=np.random.default_rng(1).random(len(y)) + 0.05)

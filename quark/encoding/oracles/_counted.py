@@ -20,13 +20,14 @@ preprocessing per block, data like ``X`` itself: no loss is evaluated, nothing i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from quark.encoding.landscape import LossLandscape
 from quark.encoding.problem import RestrictedProblem, SearchProblem
 
-__all__ = ["CountedRegister", "counted_register", "unrestricted", "LOSS_FACTORS"]
+__all__ = ["CountedRegister", "CountTerms", "counted_register", "count_terms", "unrestricted", "LOSS_FACTORS"]
 
 #: A Boolean model scores ±1, so a wrong sample costs 1 (0-1 loss), 4 (squared) or 2 (hinge).
 LOSS_FACTORS = {"zero_one": 1.0, "squared": 4.0, "hinge": 2.0}
@@ -137,6 +138,44 @@ def _restricted(land, rform, free, base, u, y, sw, total, penalty) -> CountedReg
         penalty = RestrictedProblem(land, free, base).substitute(penalty)
     return CountedRegister(land, int(free.size), form, qubits, u_eff, y_eff, sw[keep], fixed_correct,
                            total, penalty, int(forced.sum()))
+
+
+class CountTerms(NamedTuple):
+    """``G(w) = shift + sum_i coefficients[i] * term_i(w)``: the weighted correct count less ``(T / f) P(w)``.
+
+    The terms are the classes' outputs (``classes``: selected gates of :attr:`CountedRegister.form`,
+    ``delta = mu1 - mu0``), then the penalty's monomials (``penalty_keys``, register qubits).
+    """
+
+    classes: list
+    penalty_keys: list
+    coefficients: np.ndarray
+    shift: float
+    n_classes: int
+
+
+def count_terms(reg: CountedRegister) -> CountTerms:
+    """Samples with the same gate features share one class: ``mu0 + (mu1 - mu0) * out(w)`` correct weight."""
+    form, u = reg.form, reg.u
+    keys = u.astype(np.int64) @ (1 << np.arange(form.n_gates, dtype=np.int64))
+    uniq, first, inv = np.unique(keys, return_index=True, return_inverse=True)
+    y = reg.y.astype(np.float64)
+    mu1 = np.bincount(inv, weights=y * reg.weight, minlength=uniq.size)
+    mu0 = np.bincount(inv, weights=(1 - y) * reg.weight, minlength=uniq.size)
+    # every negative sample is right when out = 0; the frozen bits decide some samples outright
+    c0 = float(mu0.sum()) + reg.fixed_correct
+    classes = []  # (selected gates, delta) of every class whose contribution depends on w
+    for r in range(uniq.size):
+        delta = float(mu1[r] - mu0[r])
+        selected = [g for g in range(form.n_gates) if u[first[r]][g]]
+        if delta == 0 or (form.polarity is None and not selected):  # out(w) = 0 always, or no effect
+            continue
+        classes.append((selected, delta))
+    penalty = dict(reg.penalty)  # (T / f) * P(w) over the register's bits
+    pen_const = penalty.pop((), 0.0)
+    keys_p = sorted(penalty)
+    coef = np.array([d for _, d in classes] + [-penalty[t] for t in keys_p], dtype=np.float64)
+    return CountTerms(classes, keys_p, coef, c0 - pen_const, int(uniq.size))
 
 
 def _ridge_terms(land: LossLandscape, factor: float) -> dict[tuple[int, ...], float]:

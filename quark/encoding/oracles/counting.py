@@ -24,6 +24,7 @@ that holds every ``K - 1 - count``: two circuit shapes at most, each parametric 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -37,7 +38,7 @@ from quark.encoding.oracles._fourier import (
     sign_bits,
     sign_phase_oracle,
 )
-from quark.encoding.oracles._counted import LOSS_FACTORS, counted_register
+from quark.encoding.oracles._counted import LOSS_FACTORS, count_terms, counted_register
 from quark.encoding.oracles.arithmetic import DEFAULT_PRECISION, _rounded, fixed_point_grid, integer_scaling
 from quark.encoding.problem import SearchProblem
 
@@ -99,48 +100,23 @@ def counting_oracle(landscape: "SearchProblem", *, form: str = "ancilla", narrow
     reg = counted_register(landscape)
     rform, m, total = reg.form, reg.landscape.n_samples, reg.total
     f = LOSS_FACTORS[reg.landscape.loss]
-    u = reg.u
-    keys = u.astype(np.int64) @ (1 << np.arange(rform.n_gates, dtype=np.int64))
-    uniq, first, inv = np.unique(keys, return_index=True, return_inverse=True)
-    y = reg.y.astype(np.float64)
-    mu1 = np.bincount(inv, weights=y * reg.weight, minlength=uniq.size)
-    mu0 = np.bincount(inv, weights=(1 - y) * reg.weight, minlength=uniq.size)
-    # every negative sample is right when out = 0; the frozen bits decide some samples outright
-    c0 = float(mu0.sum()) + reg.fixed_correct
-    classes = []  # (selected gates, delta) of every class whose contribution depends on w
-    for r in range(uniq.size):
-        delta = float(mu1[r] - mu0[r])
-        selected = [g for g in range(rform.n_gates) if u[first[r]][g]]
-        if delta == 0 or (rform.polarity is None and not selected):  # out(w) = 0 always, or no effect
-            continue
-        classes.append((selected, delta))
-    penalty = dict(reg.penalty)  # (T / f) * P(w) over the register's bits
-    pen_const = penalty.pop((), 0.0)
-    pen_keys = sorted(penalty)
-    coef = np.array([d for _, d in classes] + [-penalty[t] for t in pen_keys], dtype=np.float64)
-    shift = c0 - pen_const  # G = shift + sum coef * (out or monomial)
-    try:
-        scale = integer_scaling([shift, *coef])
-        ints = np.rint(coef * scale).astype(np.int64)
-        g0, bound, exact, shift_left = int(round(shift * scale)), 0.0, True, 0.0
-        # the loss is the same for every common multiple of the weights: divide out the gcd
-        # (class_weight="balanced" on 9 and 16 samples: scale 288 -> 288 / 25, four counter qubits fewer)
-        common = int(np.gcd.reduce(np.r_[ints, g0])) if ints.size else 0
-        if common > 1:
-            ints, g0, scale = ints // common, g0 // common, scale / common
-        if bits is not None and sign_bits(0, int(np.abs(ints).sum()) + abs(g0) + 1) > bits:
-            raise ValueError("too wide")
-    except ValueError:
-        e = fixed_point_grid(coef, bits=bits, precision=precision)
-        ints, bound, _ = _rounded(coef, e)
-        scale, g0, exact, shift_left = 2.0**-e, 0, False, shift
+    terms = count_terms(reg)
+    classes, pen_keys = terms.classes, terms.penalty_keys
+    root_width, scale = 0, None
+    if reg.n_qubits != reg.landscape.n_qubits or reg.qubits != tuple(range(reg.n_qubits)):
+        # a restriction: the landscape's grid, and its counter as the widest shape, so that every block of
+        # it has the same qubits (the block size a classifier's max_qubits allows holds for every block)
+        root = _grid(count_terms(counted_register(reg.landscape)), total, narrow, bits, precision)
+        root_width = sign_bits(root.gmax + 1 - root.gmin, 0)
+        if root.exact:
+            scale = root.scale
+        elif bits is None:
+            bits = root_width
+    g = _grid(terms, total, narrow, bits, precision, scale)
+    ints, g0, gmin, gmax, scale = g.ints, g.g0, g.gmin, g.gmax, g.scale
     int_classes = [(sel, int(a)) for (sel, _), a in zip(classes, ints[: len(classes)].tolist()) if a]
     # the register holds K - 1 - G: a penalty term (negative in G) is added to it
     int_penalty = [(t, -int(a)) for t, a in zip(pen_keys, ints[len(classes):].tolist()) if a]
-    gmin = g0 + int(ints[ints < 0].sum())
-    gmax = g0 + int(ints[ints > 0].sum())
-    if not narrow and exact:  # the plain register: every count from 0 to T
-        gmin, gmax = min(gmin, 0), max(gmax, int(math.floor(total * scale + 1e-9)))
 
     blocks_made: dict[int, int] = {}
 
@@ -158,20 +134,20 @@ def counting_oracle(landscape: "SearchProblem", *, form: str = "ancilla", narrow
 
     def k_of(threshold: float) -> int:
         # loss < t  <=>  G > T (1 - t / f)  <=>  G_int > scale * (T (1 - t / f) - shift_left)
-        yv = scale * (total * (1.0 - threshold / f) - shift_left) if math.isfinite(threshold) else -threshold
+        yv = scale * (total * (1.0 - threshold / f) - g.shift_left) if math.isfinite(threshold) else -threshold
         return 1 - below_bound(-yv, -gmax, -gmin)  # the smallest integer G above yv, in [gmin, gmax + 1]
 
     def width_of(kk: int) -> int:
         return sign_bits(gmax + 1 - kk, kk - gmin)  # marked G in [K, gmax]; unmarked [gmin, K - 1]
 
-    b = width_of(gmin)  # the widest: every K in [gmin, gmax + 1]
+    b = max(width_of(gmin), root_width)  # the widest: every K in [gmin, gmax + 1]
     circuit, k = build(b)
     info = {
         "weight_qubits": reg.n_qubits,
         "counter_qubits": b,
         "ancillas": int(form == "ancilla"),
         "samples": m,
-        "classes": int(uniq.size),
+        "classes": terms.n_classes,
         "controlled_adds": len(int_classes),
         "penalty_terms": len(int_penalty),
         "model": rform.model_name,
@@ -180,8 +156,8 @@ def counting_oracle(landscape: "SearchProblem", *, form: str = "ancilla", narrow
         "diagonal_blocks": blocks_made[b],
         "count_bounds": (gmin, gmax),
         "scale": scale,
-        "exact": exact,
-        "error_bound": bound * f / total,
+        "exact": g.exact,
+        "error_bound": g.bound * f / total,
     }
     if reg.n_qubits != reg.landscape.n_qubits:  # a restriction: the frozen bits are data of the circuit
         info.update(frozen_qubits=reg.landscape.n_qubits - reg.n_qubits, forced_samples=reg.forced)
@@ -189,6 +165,54 @@ def counting_oracle(landscape: "SearchProblem", *, form: str = "ancilla", narrow
     if narrow:
         orc._width_of, orc._build, orc._shapes = width_of, build, {b: (circuit, k)}
     return orc
+
+
+class _Grid(NamedTuple):
+    ints: np.ndarray  # integer coefficients of the classes, then of the penalty terms
+    g0: int
+    scale: float
+    exact: bool
+    shift_left: float  # the part of the shift left out of the register (the fixed-point case)
+    bound: float  # rounding error bound of G (the fixed-point case)
+    gmin: int
+    gmax: int
+
+
+def _grid(terms, total: float, narrow: bool, bits: int | None, precision: int, scale: float | None = None) -> _Grid:
+    """``G = C - (T / f) P`` on an integer grid: exact where the coefficients scale to integers, else fixed point.
+
+    ``scale``: use this exact scale (a restriction's coefficients are sums of its landscape's, so the
+    landscape's scale makes them integers too).
+    """
+    coef, shift = terms.coefficients, terms.shift
+    try:
+        if scale is not None:
+            ints = np.rint(coef * scale)
+            if not np.allclose(ints, coef * scale, rtol=0.0, atol=1e-6):
+                scale = None  # not the landscape's grid after all (cannot happen for exact weights): its own
+        if scale is None:
+            scale = integer_scaling([shift, *coef])
+            ints = np.rint(coef * scale).astype(np.int64)
+            g0 = int(round(shift * scale))
+            # the loss is the same for every common multiple of the weights: divide out the gcd
+            # (class_weight="balanced" on 9 and 16 samples: scale 288 -> 288 / 25, four counter qubits fewer)
+            common = int(np.gcd.reduce(np.r_[ints, g0])) if ints.size else 0
+            if common > 1:
+                ints, g0, scale = ints // common, g0 // common, scale / common
+        else:
+            ints, g0 = ints.astype(np.int64), int(round(shift * scale))
+        if bits is not None and sign_bits(0, int(np.abs(ints).sum()) + abs(g0) + 1) > bits:
+            raise ValueError("too wide")
+        bound, exact, shift_left = 0.0, True, 0.0
+    except ValueError:
+        e = fixed_point_grid(coef, bits=bits, precision=precision)
+        ints, bound, _ = _rounded(coef, e)
+        scale, g0, exact, shift_left = 2.0**-e, 0, False, shift
+    gmin = g0 + int(ints[ints < 0].sum())
+    gmax = g0 + int(ints[ints > 0].sum())
+    if not narrow and exact:  # the plain register: every count from 0 to T
+        gmin, gmax = min(gmin, 0), max(gmax, int(math.floor(total * scale + 1e-9)))
+    return _Grid(ints, g0, scale, exact, shift_left, bound, gmin, gmax)
 
 
 def _ancilla_form(reg, classes, b, k, c0, penalty=()):
