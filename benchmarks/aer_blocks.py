@@ -19,7 +19,7 @@ edge-detection task (8 weight qubits, subsampled to 64 images).
 
 Run::
 
-    python benchmarks/aer_blocks.py --seeds 10      # about 4 minutes on 2 busy cores
+    python benchmarks/aer_blocks.py --seeds 10      # about 3 minutes on 2 busy cores (the figures in docs/oracles.md)
     python benchmarks/aer_blocks.py --seeds 3 --block-size 3
 """
 

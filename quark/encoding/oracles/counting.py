@@ -71,6 +71,8 @@ def counting_oracle(landscape: "SearchProblem", *, form: str = "ancilla", narrow
     nested or not) gets the same circuit on its free bits: the frozen weights enter as classically
     precomputed per-sample data (:mod:`~quark.encoding.oracles._counted`), and the marks are exactly
     ``restricted loss < threshold``; ``info`` then also gives ``frozen_qubits`` and ``forced_samples``.
+    Every restriction uses the landscape's grid and holds the landscape's counter in its widest
+    shape (:attr:`ThresholdOracle.circuit`), so all blocks of a landscape need the same qubits.
 
     Parameters
     ----------
