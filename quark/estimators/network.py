@@ -112,4 +112,4 @@ def fit_network(model, X: np.ndarray, y: np.ndarray, classes: np.ndarray, *, los
     result.info.update(start=what, start_loss=start_loss, start_error=start_error,
                        train_error=land.error_rate(result.bits), loss=land.loss, reached_optimum=None)
     return BinaryFit(land.model, land.encoding, np.asarray(result.weights), np.asarray(result.bits), result,
-                     {"network": True})
+                     {"network": True}, problem=land)

@@ -202,3 +202,23 @@ def test_the_papers_amplification_counts_its_joint_oracle(copies):
     _check_totals(est, res.ledger)
     assert est.oracles == {"joint": res.ledger.oracle_queries}
     assert est.qubits > est.weight_qubits == land.n_qubits        # data index and work registers
+
+
+def test_a_quantized_network_fit_is_estimated_per_block_of_a_unit():
+    """A quantized-mlp fit keeps its landscape: ``oracle="auto"`` refuses (no reversible circuit of the
+    network yet) and says which oracle would run; the table oracle is counted, block by block."""
+    from sklearn.datasets import make_circles
+
+    X, y = make_circles(120, noise=0.1, factor=0.5, random_state=0)
+    clf = QuarkClassifier(model="quantized-mlp", model_options={"hidden": 4}, random_state=0).fit(X, y)
+    assert clf.fits_[0].problem is not None
+    with pytest.raises(ValueError, match="no coherent threshold oracle.*NetworkLandscape.*oracle='table'"):
+        estimate(clf, target="aer")
+    est = estimate(clf, target="aer", oracle="table")
+    _check_totals(est, clf.result_.ledger)
+    assert set(est.oracles) == {"table"}
+    sizes = clf.result_.info["block_sizes"]
+    assert {p["weight_qubits"] for p in est.parts} == {s for s, d in sizes.items() if d["oracle_queries"]}
+    # a hidden unit of 2 inputs: 2 x 2-bit weights + a 4-bit bias, its own block of 8 qubits
+    assert 8 in {p["weight_qubits"] for p in est.parts}
+    assert est.weight_qubits <= 10
