@@ -20,9 +20,10 @@ report accuracy rising with ``K``, 10 bits as the practical minimum, and parity 
 Data: the bundled MNIST (quark.datasets), its own 4,000/1,000 split, at ``--size`` (14 by default).
 
     python benchmarks/frozen_conv.py                     # K = 4, 10, 15, 20 at 14x14 (~10 min on 2 cores)
+    python benchmarks/frozen_conv.py --size 28           # 28x28: 8 x 13 x 13 = 1,352 features
     python benchmarks/frozen_conv.py --bits 4 --quick    # 1,000 training digits (a test)
 
-Writes docs/figures/frozen_conv.{json,md} (``--out`` to change).
+Writes docs/figures/frozen_conv_{size}x{size}.{json,md} (``--out`` to change).
 """
 
 from __future__ import annotations
@@ -120,15 +121,16 @@ def main(argv=None) -> dict:
     ap.add_argument("--filters", type=int, default=8)
     ap.add_argument("--pool", type=int, default=2)
     ap.add_argument("--quick", action="store_true", help="1,000 training digits (a test)")
-    ap.add_argument("--out", default="docs/figures", help="folder for frozen_conv.{json,md}")
+    ap.add_argument("--out", default="docs/figures", help="folder for frozen_conv_*.{json,md}")
     args = ap.parse_args(argv)
     res = run(args.size, tuple(args.bits), args.filters, args.pool, args.quick)
     command = "python benchmarks/frozen_conv.py" + ("" if argv is None else " " + " ".join(argv))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     if not args.quick:
-        (out / "frozen_conv.json").write_text(json.dumps(res, indent=1))
-        (out / "frozen_conv.md").write_text(markdown(res, command))
+        stem = f"frozen_conv_{args.size}x{args.size}"
+        (out / f"{stem}.json").write_text(json.dumps(res, indent=1))
+        (out / f"{stem}.md").write_text(markdown(res, command))
     print(markdown(res, command))
     return res
 
