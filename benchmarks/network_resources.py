@@ -20,7 +20,7 @@ written, so no coherent oracle evaluates it on the device. The counts are those 
 simulation ran, not of a device computing the network.
 
     python benchmarks/network_resources.py            # digits-10 and MNIST 14x14 (~3 min on 2 cores)
-    python benchmarks/network_resources.py --quick    # digits-10, no MNIST, no fault-tolerant target (a test)
+    python benchmarks/network_resources.py --quick    # 300 digits, fake_brisbane only (a test)
 
 Writes docs/figures/network_resources.{json,md} (``--out`` to change).
 """
@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 
-def _data(name: str):
+def _data(name: str, quick: bool = False):
     if name == "MNIST 14x14":
         from quark.datasets import load_mnist
 
@@ -46,15 +46,15 @@ def _data(name: str):
 
     X, y = load_digits(return_X_y=True)
     Xtr, _, ytr, _ = train_test_split(X, y, test_size=0.4, stratify=y, random_state=0)
-    return Xtr, ytr
+    return (Xtr[:300], ytr[:300]) if quick else (Xtr, ytr)
 
 
-def one_dataset(name: str, targets: tuple[str, ...]) -> dict:
+def one_dataset(name: str, targets: tuple[str, ...], quick: bool = False) -> dict:
     from quark import QuarkClassifier
     from quark.optimizers import GroverAdaptiveSearch
     from quark.resources import estimate
 
-    X, y = _data(name)
+    X, y = _data(name, quick)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         start = QuarkClassifier(model="quantized-mlp", optimizer="none", random_state=0).fit(X, y)
@@ -108,12 +108,12 @@ def markdown(rows: list[dict], command: str) -> str:
 
 def main(argv=None) -> list[dict]:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="digits-10 only, fake_brisbane only")
+    ap.add_argument("--quick", action="store_true", help="300 digits (10 classes), fake_brisbane only (a test)")
     ap.add_argument("--out", default="docs/figures", help="folder for network_resources.{json,md}")
     args = ap.parse_args(argv)
     names = ("digits, 10 classes",) if args.quick else ("digits, 10 classes", "MNIST 14x14")
     targets = ("fake_brisbane",) if args.quick else ("fake_brisbane", "fault-tolerant")
-    rows = [one_dataset(name, targets) for name in names]
+    rows = [one_dataset(name, targets, args.quick) for name in names]
     command = "python benchmarks/network_resources.py" + ("" if argv is None else " " + " ".join(argv))
     md = markdown(rows, command)
     if not args.quick:

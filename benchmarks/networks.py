@@ -21,6 +21,9 @@ the searched network beats it, the search earned the difference.
     python benchmarks/networks.py             # circles, moons, quantiles, breast cancer, digits (~5 min)
     python benchmarks/networks.py --mnist     # MNIST 14x14 alone, Quark from the ridge start (~5 min CPU)
     python benchmarks/networks.py --ablations # the measurements behind the defaults
+    python benchmarks/networks.py --wider     # wider networks on digits-10 (~15 min)
+    python benchmarks/networks.py --wider --mnist  # a 128-unit network on MNIST 14x14, 3 sweeps
+    python benchmarks/networks.py --linear    # Quark's linear model at its defaults on the same splits
     python benchmarks/networks.py --quick     # small subsets (a test)
 
 Writes docs/figures/networks.{json,md} (``--out`` to change).
@@ -250,6 +253,46 @@ def ablations(data: dict) -> list[dict]:
     return rows
 
 
+#: ``--wider``: width, activation and margin for ten classes, at ``max_sweeps=3`` (same block search as the
+#: default: ``block_size=10``, ``order="structured"``) unless a row says "defaults" (10 sweeps)
+WIDER = (("digits, 10 classes", {"hidden": 128}, 3), ("digits, 10 classes", {"hidden": 256}, 3),
+         ("digits, 10 classes", {"hidden": 128, "activation": "clip"}, 3),
+         ("digits, 10 classes", {"hidden": 128, "hinge_margin": 6.0}, 3),
+         ("digits, 10 classes", {"hidden": 128}, None), ("MNIST 14x14", {"hidden": 128}, 3))
+
+
+def linear(data: dict) -> list[dict]:
+    """Quark's linear model at its defaults (4-bit fixed-point, one-vs-one) on every data set."""
+    from quark import QuarkClassifier
+
+    rows = []
+    for name, (Xtr, Xte, ytr, yte) in data.items():
+        t = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            clf = QuarkClassifier(random_state=0).fit(Xtr, ytr)
+        rows.append({"data": name, "method": "Quark linear (defaults)", "test": clf.score(Xte, yte),
+                     "train_error": 1 - clf.score(Xtr, ytr), "seconds": time.perf_counter() - t})
+        print(f"{name:20s} Quark linear test {rows[-1]['test']:.4f}  {rows[-1]['seconds']:.1f} s", flush=True)
+    return rows
+
+
+def wider(data: dict) -> list[dict]:
+    """Wider hidden layers (and their activation and margin) on ten classes: the accuracy study."""
+    rows = []
+    for name, opts, sweeps in WIDER:
+        if name not in data:
+            continue
+        Xtr, Xte, ytr, yte = data[name]
+        search = {} if sweeps is None else {
+            "optimizer": "block", "optimizer_options": {"order": "structured", "block_size": 10, "max_sweeps": sweeps}}
+        r = quark_network(Xtr, ytr, Xte, yte, f"{opts}, " + ("defaults" if sweeps is None else f"{sweeps} sweeps"),
+                          model_options=opts, **search)
+        rows.append({"data": name, **r})
+        print(f"{name:20s} {r['method']:55s} test {r['test']:.4f}  {r['seconds']:.1f} s", flush=True)
+    return rows
+
+
 def markdown(result: dict, command: str) -> str:
     lines = [f"Produced by `{command}`.", ""]
     modes = result.pop("_block_modes", None)
@@ -272,6 +315,20 @@ def markdown(result: dict, command: str) -> str:
         lines += [f"| {r['data']} | {r['method'][7:]} | {r['loss']:.4f} | {r['test']:.4f} | {r['seconds']:.1f} | "
                   f"{r['block_steps']:,} |" for r in modes]
         result["_block_modes"] = modes
+    wide = result.get("_wider")
+    if wide:
+        lines += ["", "**Wider networks** (`--wider`)", "",
+                  "| data | options, sweeps | test accuracy | training error | loss (start -> searched) | start error | "
+                  "fit s | oracle queries | block steps |", "|---|---|---|---|---|---|---|---|---|"]
+        lines += [f"| {r['data']} | {r['method']} | {r['test']:.4f} | {r['train_error']:.4f} | {r['start_loss']:.4f} -> "
+                  f"{r['loss']:.4f} | {r['start_error']:.4f} | {r['seconds']:.1f} | {r['oracle_queries']:,} | "
+                  f"{r['block_steps']:,} |" for r in wide]
+    lin = result.get("_linear")
+    if lin:
+        lines += ["", "**Quark's linear model** (`--linear`)", "", "| data | method | test accuracy | training error | fit s |",
+                  "|---|---|---|---|---|"]
+        lines += [f"| {r['data']} | {r['method']} | {r['test']:.4f} | {r['train_error']:.4f} | {r['seconds']:.1f} |"
+                  for r in lin]
     abl = result.get("_ablations")
     if abl:
         lines += ["", "**Ablations** (`--ablations`)", "", "| data | options, start | test accuracy | training error | fit s |",
@@ -287,8 +344,21 @@ def main(argv=None) -> dict:
     ap.add_argument("--mnist", action="store_true", help="add the bundled MNIST at 14x14")
     ap.add_argument("--ablations", action="store_true", help="only the ablations behind the defaults (~10 min)")
     ap.add_argument("--out", default="docs/figures", help="folder for networks.{json,md}")
+    ap.add_argument("--wider", action="store_true",
+                    help="wider networks on ten classes (digits-10; with --mnist, MNIST 14x14 only)")
+    ap.add_argument("--linear", action="store_true", help="Quark's linear model at its defaults on the same splits")
     args = ap.parse_args(argv)
     data = datasets(args.quick, args.mnist)
+    if args.wider or args.linear:
+        kind = "wider" if args.wider else "linear"
+        result = {f"_{kind}": wider(data) if args.wider else linear(data)}
+        stem = f"networks_{kind}" + ("_mnist" if args.mnist else "")
+        command = f"python benchmarks/networks.py --{kind}" + (" --mnist" if args.mnist else "")
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / f"{stem}.json").write_text(json.dumps(result, indent=1, default=float))
+        (out / f"{stem}.md").write_text(markdown(result, command))
+        return result
     if args.ablations:
         result = {"_ablations": ablations(data)}
         out = Path(args.out)

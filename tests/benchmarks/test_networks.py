@@ -21,3 +21,12 @@ def test_quick_networks_benchmark_writes_its_tables(tmp_path, load_benchmark):
     md = (tmp_path / "networks_quick.md").read_text()
     assert "| Quark 2-bit (random start) |" in md and "python benchmarks/networks.py --quick" in md
     json.loads((tmp_path / "networks_quick.json").read_text())
+
+
+def test_linear_rows_sit_beside_the_network(tmp_path, load_benchmark):
+    mod = load_benchmark("networks")
+    result = mod.main(["--linear", "--quick", "--out", str(tmp_path)])
+    rows = {r["data"]: r for r in result["_linear"]}
+    assert set(rows) == {"circles", "digits, 10 classes"}
+    assert rows["circles"]["test"] < 0.75 < rows["digits, 10 classes"]["test"]    # no line separates circles
+    assert "| circles | Quark linear (defaults) |" in (tmp_path / "networks_linear.md").read_text()
