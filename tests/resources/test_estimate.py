@@ -222,3 +222,6 @@ def test_a_quantized_network_fit_is_estimated_per_block_of_a_unit():
     # a hidden unit of 2 inputs: 2 x 2-bit weights + a 4-bit bias, its own block of 8 qubits
     assert 8 in {p["weight_qubits"] for p in est.parts}
     assert est.weight_qubits <= 10
+    import pickle
+
+    assert estimate(pickle.loads(pickle.dumps(clf)), target="aer", oracle="table").parts == est.parts   # saved models too
