@@ -101,11 +101,59 @@ def test_a_failing_direct_path_falls_back_to_the_sampler_once(monkeypatch):
     def broken(*args, **kwargs):
         raise AttributeError("no such Aer internal")
 
-    monkeypatch.setattr(backend._runner, "_run_lean", broken)
+    monkeypatch.setattr(backend._runner, "_execute", broken)  # Aer's entry point of every direct run
     with pytest.warns(RuntimeWarning, match="SamplerV2"):
         s = backend.sample_threshold(land, threshold, 1, SHOTS, np.random.default_rng(0))
     assert not backend._runner.direct_ok
     assert total_variation(s.indices, threshold_distribution(land.table(), threshold, 1)) < _tv_bound(1 << land.n_qubits)
+
+
+def test_rounds_resumed_from_a_saved_state_give_the_same_shots():
+    """A call of k rounds at a threshold already run for j < k rounds starts from the saved state: the
+    same shots, seed for seed, as simulating all k rounds (a simulator shortcut; the reported circuit
+    is the k-round one)."""
+    prob = as_problem(_random_qubo(6, 5))
+    threshold = float(np.unique(prob.table())[3])
+    resumed = AerBackend(aer_options={"max_parallel_threads": 1})
+    whole = AerBackend(aer_options={"max_parallel_threads": 1})
+    whole._runner.resume = False
+    for k in (1, 3, 2, 5, 5, 0, 4):
+        a = resumed.sample_threshold(prob, threshold, k, 200, np.random.default_rng(k))
+        b = whole.sample_threshold(prob, threshold, k, 200, np.random.default_rng(k))
+        np.testing.assert_array_equal(a.indices, b.indices)
+        assert a.metadata["circuit"] == b.metadata["circuit"] and a.metadata["circuit"]["iterations"] == k
+    (saved,) = [entry[2] for entry in resumed._runner._states.values()]  # one threshold, one shape
+    assert sorted(saved) == [1, 2, 3, 4, 5] and not whole._runner._states
+
+
+def test_grover_adaptive_search_with_and_without_resuming_is_the_same_search():
+    from quark.optimizers import GroverAdaptiveSearch
+
+    prob = _random_qubo(7, 11)
+    results = []
+    for resume in (True, False):
+        opt = GroverAdaptiveSearch(backend="aer", random_state=3, backend_options={"aer_options": {"max_parallel_threads": 1}})
+        opt._backend()._runner.resume = resume
+        res = opt.minimize(prob)
+        ledger = {k: v for k, v in res.ledger.as_dict().items() if k != "wall_time_s"}
+        results.append((res.bits.tolist(), res.loss, ledger, res.info["rounds"]))
+    assert results[0] == results[1]
+
+
+def test_a_failing_resume_simulates_every_round_from_then_on(monkeypatch):
+    backend = AerBackend(aer_options={"max_parallel_threads": 1})
+    prob = as_problem(_random_qubo(5, 2))
+    table = prob.table()
+    threshold = float(np.unique(table)[2])
+
+    def broken(*args, **kwargs):
+        raise AttributeError("no set_statevector here")
+
+    monkeypatch.setattr(backend._runner, "_run_resumed", broken)
+    with pytest.warns(RuntimeWarning, match="saved state"):
+        s = backend.sample_threshold(prob, threshold, 2, SHOTS, np.random.default_rng(0))
+    assert not backend._runner.resume and backend._runner.direct_ok
+    assert total_variation(s.indices, threshold_distribution(table, threshold, 2)) < _tv_bound(table.size)
 
 
 def test_round_counts_share_the_transpiled_pieces():
