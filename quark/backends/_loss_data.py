@@ -169,6 +169,8 @@ class LossData:
         return got
 
     def n_marked(self, key) -> int:
+        if self.n_chunks == 1:
+            return int(self._small(key)[1].size)
         return int(self.marked_per_chunk(key).sum())
 
     def full_mask(self, key) -> np.ndarray:

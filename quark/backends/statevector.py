@@ -214,6 +214,10 @@ class StatevectorBackend(GroverBackend, MarkedCounter):
             return sample_squared_amplitudes(amps, shots, rng)
         n_marked = data.n_marked(key)
         p = p_marked(n_marked, data.size, iterations)
+        if shots == 1:  # the default: the same draws as below (one double, one integer), without the arrays
+            if rng.random() < p:
+                return data.members(key, np.array([rng.integers(0, n_marked)], dtype=np.int64), True)
+            return data.members(key, np.array([rng.integers(0, data.size - n_marked)], dtype=np.int64), False)
         is_marked = rng.random(shots) < p
         out = np.empty(shots, dtype=np.int64)
         k = int(is_marked.sum())

@@ -147,7 +147,8 @@ class Optimizer(ParamsMixin, ABC):
         -------
         SearchResult
         """
-        self._validate()
+        if not self.__dict__.pop("_checked_copy", False):  # a block's copy of an inner search already checked
+            self._validate()
         prob = as_problem(problem)
         for n_bytes, what in self._allocations(prob):
             check_fits(n_bytes, what)
@@ -311,7 +312,7 @@ class Optimizer(ParamsMixin, ABC):
             losses = np.atleast_1d(np.asarray(losses, dtype=np.float64))
         ledger.charge_evaluations(losses.size * problem.evaluation_cost)
         if losses.size:  # the best setting measured so far: what a failed search still hands back
-            j = int(np.argmin(losses))
+            j = 0 if losses.size == 1 else int(np.argmin(losses))
             seen = getattr(ledger, "_best_seen", None)
             if seen is None or losses[j] < seen[1]:
                 given = np.asarray(bits_or_indices)
@@ -343,10 +344,15 @@ def charging_partial(ledger: CostLedger, iterations: int):
     try:
         yield
     except Exception as exc:
-        partial = getattr(exc, "partial_samples", None)
-        if partial is not None:
-            ledger.charge_samples(partial, iterations)
+        _charge_partial(ledger, exc, iterations)
         raise
+
+
+def _charge_partial(ledger: CostLedger, exc: BaseException, iterations: int) -> None:
+    """What :func:`charging_partial` charges for a failed call: the jobs its error says ran."""
+    partial = getattr(exc, "partial_samples", None)
+    if partial is not None:
+        ledger.charge_samples(partial, iterations)
 
 
 def ledger_best(ledger: CostLedger) -> tuple[np.ndarray, float] | None:

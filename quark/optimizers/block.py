@@ -219,19 +219,29 @@ class BlockSearch(Optimizer):
             if callable(getattr(template, "_backend", None)):
                 template._backend()  # resolved once, shared by the copies
             self._inner_template = template
-        return copy.copy(template).set_params(random_state=seed)
+            self._inner_checked = False
+            self._inner_takes_init = "init" in template._param_names()
+        inner = copy.copy(template)
+        inner.random_state = seed  # a seed drawn from this search's generator (what set_params would set)
+        if self._inner_checked:
+            # the first copy's search checked the template's parameters; the copies differ only in
+            # random_state (an int drawn here) and init (a block's bits, checked where the search reads them)
+            inner._checked_copy = True
+        return inner
 
     def _run_inner(self, sub, rng, seed: int | None = None, init=None):
         """One block's inner search; advice in its errors re-spelled as this search's ``inner_options``.
 
         ``init``: the block's incumbent bits, a warm start for an inner search that takes one."""
         inner = self._inner(int(rng.integers(0, 2**31 - 1)) if seed is None else seed)
-        if init is not None and "init" in inner._param_names():
-            inner.set_params(init=init)
+        if init is not None and self._inner_takes_init:
+            inner.init = init
         try:
             with warnings.catch_warnings():  # a block's miss is counted by the caller, not shouted per block
                 warnings.simplefilter("ignore", SearchWarning)
-                return inner.minimize(sub)
+                res = inner.minimize(sub)
+            self._inner_checked = True
+            return res
         except (ValueError, TypeError) as exc:
             if not getattr(exc, "alternatives", None) or not isinstance(self.inner, str):
                 raise

@@ -13,7 +13,7 @@ from quark._validation import check_bool, check_int, check_mapping, check_number
 from quark.backends.base import GroverBackend, MarkedCounter, Samples
 from quark.encoding.bits import as_bit_array, bits_to_index
 from quark.optimizers._stopping import PosteriorWalk
-from quark.optimizers.base import Optimizer, _resolve_backend, charging_partial, check_backend_option_names
+from quark.optimizers.base import Optimizer, _resolve_backend, _charge_partial, check_backend_option_names
 
 __all__ = ["GroverAdaptiveSearch", "DEFAULT_BUDGET_FACTOR"]
 
@@ -280,15 +280,18 @@ class GroverAdaptiveSearch(Optimizer):
                 last = k >= affordable  # the budget truncates this round: it is the last one
                 k = min(k, max(affordable, 0))
                 clock = time.perf_counter()
-                with charging_partial(ledger, k):
+                try:  # charging_partial's work, inline: a context manager per round cost more than a draw
                     samples = sample(best_loss, k, shots, rng)
+                except Exception as exc:
+                    _charge_partial(ledger, exc, k)
+                    raise
                 simulation_s += time.perf_counter() - clock
                 queries += k * shots
                 rounds += 1
                 ledger.charge_samples(samples, k)
                 distinct = samples.indices if shots == 1 else np.unique(samples.indices)
                 losses = self._check(problem, distinct, ledger)
-                j = int(np.argmin(losses))
+                j = 0 if losses.size == 1 else int(np.argmin(losses))
                 improved = bool(losses[j] < best_loss)
                 if posterior is not None:  # a truncated round is still evidence of what it ran
                     posterior.update(k, improved)

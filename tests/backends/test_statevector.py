@@ -150,6 +150,27 @@ def test_seeded_samples_are_reproducible():
         assert np.array_equal(a1, a2)
 
 
+def test_single_shot_draws_follow_the_documented_stream():
+    """One shot (the searches' default) draws one double (marked with probability sin^2((2r+1)θ)),
+    then one integer: the rank of the setting among the marked (or unmarked) ones in index order."""
+    import math
+
+    table = np.random.default_rng(1).normal(size=1 << 9)
+    b = StatevectorBackend()
+    for seed in range(60):
+        threshold, k = float(np.sort(table)[seed % 40 + 1]), seed % 5
+        marked = np.flatnonzero(table < threshold)
+        rest = np.flatnonzero(table >= threshold)
+        theta = math.asin(math.sqrt(marked.size / table.size))
+        rng = np.random.default_rng(seed)
+        if rng.random(1)[0] < math.sin((2 * k + 1) * theta) ** 2:
+            want = marked[rng.integers(0, marked.size, size=1)]
+        else:
+            want = rest[rng.integers(0, rest.size, size=1)]
+        got = b.sample_threshold(table, threshold, k, 1, np.random.default_rng(seed)).indices
+        np.testing.assert_array_equal(got, want)
+
+
 def test_memory_guard_names_the_gib_needed():
     table = np.arange(1 << 12, dtype=float)
     with pytest.raises(ProblemTooLargeError, match="GiB"):

@@ -79,6 +79,19 @@ def test_inner_instance_is_cloned_and_seeded():
     assert res.loss <= float(np.median(land.table()))
 
 
+def test_inner_parameters_are_checked_once_per_block_search(monkeypatch):
+    """The blocks' copies of the inner search differ only in their seed and warm start: the first
+    block's search checks the parameters, the others reuse the check; a bad one still fails."""
+    land = _landscape(n_features=5, seed=2, loss="squared")
+    calls = []
+    real = GroverAdaptiveSearch._validate
+    monkeypatch.setattr(GroverAdaptiveSearch, "_validate", lambda self: (calls.append(1), real(self)))
+    res = BlockSearch(inner=GroverAdaptiveSearch(), block_size=6, random_state=3).minimize(land)
+    assert res.info["block_steps"] > 2 and len(calls) == 1
+    with pytest.raises(ValueError, match="growth"):
+        BlockSearch(inner=GroverAdaptiveSearch(growth=0.5), block_size=6, random_state=3).minimize(land)
+
+
 def test_restarts_keep_the_best_and_count_all():
     land = _landscape(n_features=4, seed=6)
     one = BlockSearch(inner="exhaustive", block_size=4, random_state=0).minimize(land)
