@@ -15,10 +15,10 @@ saves it (Aer's ``save_statevector``, placed where Aer's truncation of unmeasure
 sampled vector as it was) and a later call of ``k >= j`` rounds at the same threshold starts there
 (``set_statevector``) and simulates only ``k - j`` rounds: the same state up to floating-point
 rounding, so the same measurement distribution, and from the same seed the same shots as the whole
-circuit (and as ``SamplerV2``) in all but measure-zero cases. This is the simulator's shortcut, not the algorithm's: a device
-reruns all ``k`` rounds, and the circuit every call reports (and the ledger charges) is the
-``k``-round one. Saved states are kept for the statevector method only, up to
-``_STATE_BYTES`` in all.
+circuit (and as ``SamplerV2``) in all but measure-zero cases. This is the simulator's shortcut,
+not the algorithm's: a device reruns all ``k`` rounds, and the circuit every call reports (and the
+ledger charges) is the ``k``-round one. Saved states are kept for the statevector method only, up
+to ``_STATE_BYTES`` in all.
 
 It relies on Aer's compiler functions (``assemble_circuit``, ``_assemble_op``,
 ``generate_aer_config``) and its controller entry point; if any of them is missing or fails, the
