@@ -309,7 +309,8 @@ class RestrictedProblem(SearchProblem):
         free_arr = np.asarray(free)
         if free_arr.ndim != 1 or free_arr.size == 0 or not np.issubdtype(free_arr.dtype, np.integer):
             raise ValueError(f"'free' must be a non-empty sequence of bit positions; got {free!r}")
-        if free_arr.min() < 0 or free_arr.max() >= parent.n_qubits or np.unique(free_arr).size != free_arr.size:
+        ordered = np.sort(free_arr)  # (cheaper than np.unique for the distinctness check)
+        if ordered[0] < 0 or ordered[-1] >= parent.n_qubits or bool((ordered[1:] == ordered[:-1]).any()):
             raise ValueError(f"'free' must hold distinct positions in [0, {parent.n_qubits}); got {free_arr.tolist()}")
         self.parent = parent
         self.free = free_arr.astype(np.int64)

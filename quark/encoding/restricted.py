@@ -123,7 +123,7 @@ class RestrictedLinearLandscape(RestrictedProblem):
             u = u - G[:, cols] @ own                                       # G @ w_c
             self._q_const = float(w_base @ u - 2.0 * (c @ w_base) + tt) + self._p_const
             self._q_lin = 2.0 * coef * (u[cols] - c[cols]) + self._p_lin
-            self._q_quad = (coef[:, None] * coef[None, :]) * G[np.ix_(cols, cols)] + self._p_quad
+            self._q_quad = (coef[:, None] * coef[None, :]) * G[cols][:, cols] + self._p_quad
 
     @property
     def _H(self) -> np.ndarray:

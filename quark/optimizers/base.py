@@ -180,7 +180,10 @@ class Optimizer(ParamsMixin, ABC):
         bits = np.asarray(index, dtype=np.uint8) if isinstance(index, np.ndarray) else index_to_bits(int(index), prob.n_qubits)
         # the referee: the reported loss is the problem's own loss of the returned bits (not charged to
         # the ledger: the search has paid for it already)
-        checked = float(prob.evaluate(bits))
+        if isinstance(index, np.ndarray) or prob.n_qubits > 62:
+            checked = float(prob.evaluate(bits))
+        else:  # the same loss without re-validating the bits just made from an index
+            checked = float(np.asarray(prob._losses_of_indices(np.array([int(index)], dtype=np.int64)))[0])
         if not math.isclose(checked, float(loss), rel_tol=1e-9, abs_tol=1e-12):
             raise RuntimeError(
                 f"{type(self).__name__} reported the loss {float(loss)!r} for its bit string, but the problem's own "
