@@ -205,6 +205,12 @@ def _keep_start(result: SearchResult, search: Optimizer, land: LossLandscape, bi
                         history=result.history, weights=land.decode(bits0), variables=result.variables, info=info)
 
 
+def always_blocks(model, loss: str) -> bool:
+    """Whether a fit of ``model`` on ``loss`` always runs a block search (a scaled linear model on the squared
+    loss descends from its start), whose blocks :func:`block_size_for` keeps within ``max_qubits``."""
+    return bool(scalable(model) and loss == "squared")
+
+
 def fit_binary(model, X: np.ndarray, y: np.ndarray, *, loss: str, alpha, weight_bits,
                optimizer: Optimizer, max_qubits: int | None, sample_weight=None, start: str = "ridge") -> BinaryFit:
     """Fit one two-class problem (``y`` in {0, 1}); see the module docstring."""
@@ -212,7 +218,7 @@ def fit_binary(model, X: np.ndarray, y: np.ndarray, *, loss: str, alpha, weight_
     if alpha == "auto":
         alpha = auto_alpha(model, X, loss, sample_weight)
     rng = start_generator(optimizer.random_state)
-    if not (scalable(model) and loss == "squared"):
+    if not always_blocks(model, loss):
         encoding = weight_encoding(model, X.shape[1], weight_bits)
         land = LossLandscape(model, encoding, X, y, loss, alpha=alpha, sample_weight=sample_weight)
         bits0, what = explicit_start(optimizer, land.n_qubits, rng), "the optimizer's init"

@@ -9,7 +9,7 @@ import numpy as np
 
 from quark.encoding.landscape import LossLandscape
 from quark.encoding.weights import weight_encoding
-from quark.estimators.binary import fit_binary
+from quark.estimators.binary import always_blocks, fit_binary
 from quark.exceptions import BackendError
 from quark.optimizers import Optimizer
 
@@ -103,7 +103,8 @@ def fit_problems(subs: list, optimizers: list[Optimizer], model, X: np.ndarray, 
         fitted_model = model.prepare(X[p.rows], p.positive, sw)
         probe = LossLandscape(fitted_model, weight_encoding(fitted_model, X.shape[1], weight_bits), X[p.rows], p.positive,
                               loss, alpha=0.0 if alpha == "auto" else alpha, sample_weight=sw)
-        check_circuit(opt, probe, max_qubits)
+        if not always_blocks(fitted_model, loss):  # a block-wise fit sizes its blocks to max_qubits itself
+            check_circuit(opt, probe, max_qubits)
         return fit_binary(fitted_model, X[p.rows], p.positive, loss=loss, alpha=alpha, weight_bits=weight_bits,
                           optimizer=opt, max_qubits=max_qubits, sample_weight=sw, start=start)
 

@@ -83,6 +83,39 @@ def test_gate_level_blocks_count_their_circuit_qubits():
     assert set(clf.result_.info["oracles"]) == {"table"}
 
 
+def test_real_valued_squared_fits_on_aer_search_blocks_that_fit_max_qubits(real):
+    pytest.importorskip("qiskit_aer")
+    X, y = real[0][:, :1], real[1]                                          # 1 feature + bias, 2 bits: 4 qubits
+    grover = GroverAdaptiveSearch(backend="aer", random_state=0)
+    whole = QuarkClassifier(weight_bits=2, random_state=0).landscape(X, y)
+    assert grover.qubits_needed(whole)[0] > 10                              # the whole register's circuit is wider
+    # a squared-loss fit always descends block-wise from its ridge start, so max_qubits sizes its blocks
+    # (work qubits counted) instead of refusing the fit
+    clf = QuarkClassifier(weight_bits=2, backend="aer", max_qubits=10, random_state=0).fit(X, y)
+    b = clf.result_.info["block_size"]
+    assert 1 <= b < whole.n_qubits
+    assert grover.qubits_needed(whole.restrict(np.arange(b), np.zeros(whole.n_qubits, np.uint8)))[0] <= 10
+    assert set(clf.result_.info["oracles"]) == {"arithmetic"}
+    assert clf.result_.loss <= clf.result_.info["start_loss"] + 1e-12
+
+
+def test_hinge_on_aer_is_refused_naming_the_table_oracle_or_runs_a_coherent_one(real):
+    pytest.importorskip("qiskit_aer")
+    X, y = real[0][:, :1], real[1]
+    # a real-valued linear model's hinge loss has no coherent oracle: refused, whole register or block-wise
+    for max_qubits in (24, 4):
+        with pytest.raises(ValueError, match=r"no coherent threshold oracle for the 'hinge' loss.*oracle='table'"):
+            QuarkClassifier(loss="hinge", backend="aer", weight_bits=2, max_qubits=max_qubits).fit(X, y)
+    # asked for, the table oracle runs and its classical losses are charged
+    table = QuarkClassifier(loss="hinge", backend="aer", weight_bits=2, random_state=0,
+                            optimizer_options={"backend_options": {"oracle": "table"}}).fit(X, y)
+    assert table.result_.info["oracle"] == "table" and table.result_.ledger.compile_evaluations >= 2**4
+    # a Boolean model's hinge loss runs the coherent counting oracle
+    Xb, yb = load_tiny_mnist(size=2, dedupe=True)
+    counted = QuarkClassifier(model="perceptron", loss="hinge", backend="aer", random_state=0).fit(Xb, yb)
+    assert counted.result_.info["oracle"] == "counting" and counted.result_.info["oracle_error_bound"] == 0.0
+
+
 @pytest.mark.parametrize("init, match", [
     ("ones", r"'init' must be one of \['zeros', 'random'\]"),
     ([0, 1, 1], "'init' must have 16 bits per string; got 3"),
