@@ -55,6 +55,8 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         ``random_state`` when it has no seed of its own).
     backend : str or backend, optional
         Where the search runs (``"statevector"``, ``"aer"``, ``"neal"``, ...). Default: the optimizer's.
+        With ``optimizer="block"`` it (like ``shots``, ``max_queries``, ``copies``) goes to the block's
+        inner search (its ``inner_options``).
     shots : int, optional
         Measurements per circuit (reads for annealing). Default: the optimizer's.
     max_queries : int, optional

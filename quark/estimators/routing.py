@@ -60,6 +60,9 @@ def build_optimizer(params: dict, random_state=None) -> Optimizer:
         value = params[param]
         if value is None or (param == "copies" and value == 1):
             continue
+        if param not in accepted and optimizer == "block":
+            _route_to_inner(options, param, value)
+            continue
         if param not in accepted:
             takes = sorted(name for name, c in OPTIMIZERS.items() if param in c._param_names())
             raise ValueError(f"'{param}' does not apply to optimizer={optimizer!r} (it applies to {takes})")
@@ -73,6 +76,26 @@ def build_optimizer(params: dict, random_state=None) -> Optimizer:
 
         kwargs["block_size"] = min(DEFAULT_BLOCK_SIZE, int(params["max_qubits"]))  # blocks never pass max_qubits
     return get_optimizer(optimizer, random_state=seed, verbose=bool(params["verbose"]), **kwargs)
+
+
+def _route_to_inner(options: dict, param: str, value) -> None:
+    """A block search runs its blocks on the inner optimizer's backend: ``QuarkClassifier(optimizer="block",
+    backend=..., shots=...)`` sets them on the inner search (``inner_options``), where that optimizer takes
+    them; given there too, or for an inner search that does not take them: refused."""
+    inner = options.get("inner", "grover")
+    if not isinstance(inner, str):
+        raise ValueError(f"'{param}' applies to optimizer='block' through its inner optimizer by name; the inner "
+                         f"search given is an instance: set {param} on it instead")
+    if inner in OPTIMIZERS and param not in OPTIMIZERS[inner]._param_names():
+        takes = sorted(name for name, c in OPTIMIZERS.items() if param in c._param_names())
+        raise ValueError(f"'{param}' does not apply to optimizer='block' with inner={inner!r} "
+                         f"(it applies to inner searches {takes})")
+    inner_options = dict(options.get("inner_options") or {})
+    if param in inner_options:
+        raise ValueError(f"'{param}' is given twice: QuarkClassifier({param}={value!r}) and "
+                         f"optimizer_options={{'inner_options': {{{param!r}: {inner_options[param]!r}}}}}; give it once")
+    inner_options[param] = value
+    options["inner_options"] = inner_options
 
 
 def _route_credentials(options: dict, optimizer: str, own: list[str]) -> None:

@@ -54,3 +54,30 @@ def test_each_route_alone_arrives():
     assert _build(optimizer="grover", optimizer_options={"shots": 5}).shots == 5
     opt = _build(optimizer="grover", backend="aer", optimizer_options={"backend_options": {"oracle": "table"}})
     assert isinstance(opt, GroverAdaptiveSearch) and opt.backend == "aer" and opt.backend_options == {"oracle": "table"}
+
+
+def test_a_block_search_takes_backend_and_shots_for_its_inner_search():
+    # QuarkClassifier(optimizer="block", backend="aer") was refused: the block search has no backend of its own
+    opt = _build(optimizer="block", backend="aer", shots=3, optimizer_options={"block_size": 4})
+    assert opt.block_size == 4 and opt.inner_options == {"backend": "aer", "shots": 3}
+    inner = opt._inner(0)
+    assert isinstance(inner, GroverAdaptiveSearch) and inner.backend == "aer" and inner.shots == 3
+
+
+def test_a_block_search_refuses_what_its_inner_search_does_not_take_or_is_given_twice():
+    with pytest.raises(ValueError, match=r"'shots' does not apply to optimizer='block' with inner='exhaustive'"):
+        _build(optimizer="block", shots=3, optimizer_options={"inner": "exhaustive"})
+    with pytest.raises(ValueError, match=r"'backend' is given twice: QuarkClassifier\(backend='aer'\) and "
+                                         r"optimizer_options=\{'inner_options': \{'backend': 'statevector'\}\}"):
+        _build(optimizer="block", backend="aer", optimizer_options={"inner_options": {"backend": "statevector"}})
+
+
+def test_a_block_search_on_aer_fits_with_the_backend_given_to_the_classifier():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 2))
+    y = (X[:, 0] + 0.3 * X[:, 1] > 0).astype(int)
+    clf = QuarkClassifier(optimizer="block", backend="aer", optimizer_options={"block_size": 3, "max_sweeps": 2},
+                          weight_bits=2, random_state=0).fit(X, y)
+    assert set(clf.result_.info["oracles"]) == {"arithmetic"}
