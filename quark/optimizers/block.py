@@ -222,6 +222,9 @@ class BlockSearch(Optimizer):
             self._inner_checked = False
             self._inner_takes_init = "init" in template._param_names()
         inner = copy.copy(template)
+        cache = template.__dict__.get("_backend_cache")
+        if cache is not None:  # copy.copy goes through __getstate__, which drops the built backend (never pickled)
+            inner._backend_cache = cache
         inner.random_state = seed  # a seed drawn from this search's generator (what set_params would set)
         if self._inner_checked:
             # the first copy's search checked the template's parameters; the copies differ only in
