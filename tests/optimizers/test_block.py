@@ -255,6 +255,25 @@ def test_block_steps_share_one_backend(monkeypatch):
     assert res.info["block_steps"] >= 4 and len(built) == 1
 
 
+def test_a_block_circuit_past_memory_is_refused_with_the_block_size_and_max_qubits_that_fit():
+    pytest.importorskip("qiskit_aer")
+    from quark.encoding import WeightEncoding
+    from quark.exceptions import ProblemTooLargeError
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(24, 3))
+    y = (X[:, 0] > 0).astype(int)
+    land = LossLandscape("fixed-point-linear", WeightEncoding.fixed_point(4, bits=2), X, y, loss="squared")
+    inner = GroverAdaptiveSearch(backend="aer", backend_options={"max_memory": 16 * 2**14})  # 14 qubits fit
+    with pytest.raises(ProblemTooLargeError) as info:
+        BlockSearch(inner=inner, block_size=8, init="zeros", random_state=0).minimize(land)
+    msg = str(info.value)
+    assert "at most 14 fit" in msg and "QuarkClassifier(max_qubits=14)" in msg
+    size = int(msg.split("blocks of ")[2].split(" bits fit")[0])
+    assert 1 <= size < 8 and f"block_size={size}" in msg
+    assert inner.qubits_needed(land.restrict(np.arange(size), np.zeros(8, dtype=np.uint8)))[0] <= 14
+
+
 # -- warm starts and skipping settled blocks -------------------------------------------------------
 def _table(n, seed):
     return np.random.default_rng(seed).permutation(1 << n).astype(np.float64)
