@@ -190,7 +190,8 @@ def check_fits(n_bytes: float, what: str, max_bytes: float | None = None) -> Non
     """Raise :class:`ProblemTooLargeError` when ``n_bytes`` exceeds ``max_bytes``.
 
     ``max_bytes`` defaults to 90% of :func:`available_memory` (``QUARK_MAX_MEMORY`` in bytes
-    overrides it, e.g. for tests).
+    overrides it, e.g. for tests). The error's ``allowed_bytes`` is the bound it was refused by (what a
+    caller sizes a smaller allocation by).
     """
     where = "max_memory"
     if max_bytes is None:
@@ -205,10 +206,12 @@ def check_fits(n_bytes: float, what: str, max_bytes: float | None = None) -> Non
     elif isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, float)) or not math.isfinite(max_bytes) or max_bytes <= 0:
         raise ValueError(f"'max_memory' must be a positive finite number of bytes or None; got {max_bytes!r}")
     if not n_bytes <= max_bytes:  # also refuses a NaN estimate
-        raise ProblemTooLargeError(
+        exc = ProblemTooLargeError(
             f"{what} would need {n_bytes / 1024**3:.2f} GiB of memory, more than the "
             f"{format_bytes(max_bytes)} allowed here ({where})"
         )
+        exc.allowed_bytes = float(max_bytes)
+        raise exc
 
 
 def _env_limit(text: str) -> float:

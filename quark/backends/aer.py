@@ -217,9 +217,14 @@ class AerBackend(GateLevelBackend):
         try:
             check_fits(need, f"an Aer statevector of {n_qubits} qubits ({self.precision} precision, {where})", self.max_memory)
         except ProblemTooLargeError as exc:
-            raise ProblemTooLargeError(
-                f"{exc}; the circuit has {n_qubits} qubits (weights, data and work registers together)"
-            ) from None
+            allowed = getattr(exc, "allowed_bytes", None)
+            fits = int(np.floor(np.log2(allowed / per_amp))) if allowed and allowed >= per_amp else 0
+            new = ProblemTooLargeError(
+                f"{exc}; the circuit has {n_qubits} qubits (weights, data and work registers together), "
+                f"at most {fits} fit"
+            )
+            new.allowed_bytes, new.fitting_qubits = allowed, fits  # what a block search sizes smaller blocks by
+            raise new from None
 
     @property
     def _runner(self):

@@ -50,6 +50,7 @@ import numpy as np
 from sklearn.base import clone
 
 from quark._validation import check_bool, check_choice, check_int, check_mapping
+from quark.exceptions import ProblemTooLargeError
 from quark.optimizers.base import Optimizer, SearchWarning, spell_settings
 from quark.optimizers.start import INITS, start_bits
 
@@ -222,6 +223,9 @@ class BlockSearch(Optimizer):
             self._inner_checked = False
             self._inner_takes_init = "init" in template._param_names()
         inner = copy.copy(template)
+        cache = template.__dict__.get("_backend_cache")
+        if cache is not None:  # copy.copy goes through __getstate__, which drops the built backend (never pickled)
+            inner._backend_cache = cache
         inner.random_state = seed  # a seed drawn from this search's generator (what set_params would set)
         if self._inner_checked:
             # the first copy's search checked the template's parameters; the copies differ only in
@@ -242,6 +246,8 @@ class BlockSearch(Optimizer):
                 res = inner.minimize(sub)
             self._inner_checked = True
             return res
+        except ProblemTooLargeError as exc:
+            raise self._too_large(exc, inner, sub) from None
         except (ValueError, TypeError) as exc:
             if not getattr(exc, "alternatives", None) or not isinstance(self.inner, str):
                 raise
@@ -249,6 +255,24 @@ class BlockSearch(Optimizer):
                                for a in exc.alternatives)
             note = f" ({exc.note})" if getattr(exc, "note", "") else ""
             raise type(exc)(f"{exc.reason}; set {text}{note}") from None
+
+    def _too_large(self, exc: ProblemTooLargeError, inner: Optimizer, sub) -> ProblemTooLargeError:
+        """A block's circuit that does not fit in memory: the error says which block size would fit (the largest
+        whose search holds the ``fitting_qubits`` the backend names) and the classifier's ``max_qubits``."""
+        fits = getattr(exc, "fitting_qubits", None)
+        if not fits or sub.n_qubits <= 1:
+            return exc
+        zeros = np.zeros(sub.n_qubits, dtype=np.uint8)
+        size = next((k for k in range(sub.n_qubits - 1, 0, -1)
+                     if inner.qubits_needed(sub.restrict(np.arange(k), zeros))[0] <= fits), None)
+        if size is None:
+            return exc
+        new = ProblemTooLargeError(
+            f"{exc}. This block search's blocks of {sub.n_qubits} bits need it; blocks of {size} bits fit: set "
+            f"{self._spell({'block_size': size})}, or QuarkClassifier(max_qubits={fits}) (command line: --max-qubits "
+            f"{fits}), which sizes the blocks so that their circuits hold at most that many qubits")
+        new.allowed_bytes, new.fitting_qubits = getattr(exc, "allowed_bytes", None), fits
+        return new
 
     # -- the search -------------------------------------------------------------------------------
     def _start(self, problem, rng, restart: int) -> np.ndarray:

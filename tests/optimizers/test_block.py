@@ -212,6 +212,68 @@ def test_block_steps_on_aer_count_the_oracles_they_ran():
     assert BlockSearch(inner="exhaustive", block_size=4, random_state=0).minimize(land).info["oracles"] == {}
 
 
+def test_block_search_on_aer_runs_the_arithmetic_oracle_and_reaches_the_kernels_block_optima():
+    """Real-valued blocks on gate-level circuits (the arithmetic oracle ``oracle="auto"`` builds): every
+    block step reaches its block's optimum, so the sweeps pass through the same bits as on the exact kernel."""
+    pytest.importorskip("qiskit_aer")
+    from quark.encoding import WeightEncoding
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(24, 2))
+    y = (X @ np.array([1.0, -0.6]) > 0).astype(int)
+    land = LossLandscape("fixed-point-linear", WeightEncoding.fixed_point(3, bits=2), X, y, loss="squared")
+    assert not np.allclose(X, np.round(X))  # real-valued features: no exact integer QUBO
+
+    def fit(backend, **options):
+        inner = GroverAdaptiveSearch(backend=backend, **options)
+        return BlockSearch(inner=inner, block_size=3, order="cyclic", init="zeros", random_state=0).minimize(land)
+
+    aer = fit("aer", backend_options={"aer_options": {"max_parallel_threads": 1}})
+    kernel = fit("statevector")
+    exact = BlockSearch(inner="exhaustive", block_size=3, order="cyclic", init="zeros", random_state=0).minimize(land)
+    assert exact.loss < land.evaluate(np.zeros((1, land.n_qubits), dtype=np.uint8))[0]  # the blocks had to move
+    assert aer.info["oracles"] == {"arithmetic": aer.info["block_steps"]} and aer.info["block_steps"] >= 2
+    assert kernel.info["oracles"] == {}                        # the kernel builds no oracle circuit
+    assert kernel.info["inner_reached_optimum"] == 1.0         # the kernel knows each block's optimum
+    assert aer.info["inner_reached_optimum"] is None           # circuits cannot know it, and do not claim it
+    assert np.array_equal(aer.bits, kernel.bits) and np.array_equal(aer.bits, exact.bits)
+    assert aer.loss == kernel.loss == exact.loss
+    assert _block_local_optimum(land, aer.bits, 3)
+    assert aer.ledger.oracle_queries > 0 and aer.info["simulation_s"] > 0
+
+
+def test_block_steps_share_one_backend(monkeypatch):
+    """The inner searches of every block run on one backend instance (a gate-level backend keeps its
+    simulator and transpiler there), built once per block search, not once per step."""
+    import quark.backends.registry as registry
+
+    built = []
+    real = registry.get_backend
+    monkeypatch.setattr(registry, "get_backend", lambda *a, **k: built.append(a) or real(*a, **k))
+    res = BlockSearch(inner=GroverAdaptiveSearch(backend="statevector"), block_size=2, max_sweeps=2,
+                      random_state=0).minimize(_table(8, 1))
+    assert res.info["block_steps"] >= 4 and len(built) == 1
+
+
+def test_a_block_circuit_past_memory_is_refused_with_the_block_size_and_max_qubits_that_fit():
+    pytest.importorskip("qiskit_aer")
+    from quark.encoding import WeightEncoding
+    from quark.exceptions import ProblemTooLargeError
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(24, 3))
+    y = (X[:, 0] > 0).astype(int)
+    land = LossLandscape("fixed-point-linear", WeightEncoding.fixed_point(4, bits=2), X, y, loss="squared")
+    inner = GroverAdaptiveSearch(backend="aer", backend_options={"max_memory": 16 * 2**14})  # 14 qubits fit
+    with pytest.raises(ProblemTooLargeError) as info:
+        BlockSearch(inner=inner, block_size=8, init="zeros", random_state=0).minimize(land)
+    msg = str(info.value)
+    assert "at most 14 fit" in msg and "QuarkClassifier(max_qubits=14)" in msg
+    size = int(msg.split("blocks of ")[2].split(" bits fit")[0])
+    assert 1 <= size < 8 and f"block_size={size}" in msg
+    assert inner.qubits_needed(land.restrict(np.arange(size), np.zeros(8, dtype=np.uint8)))[0] <= 14
+
+
 # -- warm starts and skipping settled blocks -------------------------------------------------------
 def _table(n, seed):
     return np.random.default_rng(seed).permutation(1 << n).astype(np.float64)
