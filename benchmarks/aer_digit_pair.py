@@ -122,7 +122,7 @@ def default_route(data, weight_bits, seed: int, aer_threads: int | None) -> dict
         warnings.simplefilter("ignore")
         fitted = QuarkClassifier(random_state=seed, weight_bits=weight_bits).fit(Xtr, ytr)
     land, bits = fitted.fits_[0].problem, fitted.bits_
-    b = block_size_for(GroverAdaptiveSearch(backend="aer"), land, DEFAULT_MAX_QUBITS)
+    b = block_size_for(GroverAdaptiveSearch(backend="aer"), land, DEFAULT_MAX_QUBITS, start=bits)
     block = np.arange(b)
     sub = land.restrict(block, bits)
     be = AerBackend(aer_options={"max_parallel_threads": aer_threads} if aer_threads else None)

@@ -114,17 +114,26 @@ def explicit_start(optimizer: Optimizer, n: int, rng) -> np.ndarray | None:
     return None if init is None else start_bits(init, n, rng)
 
 
-def block_size_for(inner: Optimizer, land: LossLandscape, max_qubits: int | None, wanted: int = DEFAULT_BLOCK_SIZE) -> int:
+def block_size_for(inner: Optimizer, land: LossLandscape, max_qubits: int | None, wanted: int = DEFAULT_BLOCK_SIZE,
+                   start=None) -> int:
     """The largest block (at most ``wanted`` bits) whose search by ``inner`` holds at most ``max_qubits``
-    qubits — work qubits of a gate-level circuit included."""
+    qubits — work qubits of a gate-level circuit included.
+
+    The first block is probed with the other bits at zero and, when given, at ``start`` (the search's
+    first incumbent): an arithmetic oracle's value register follows the range of the restricted loss,
+    which moves with the bits outside the block.
+    """
     b = min(wanted, land.n_qubits)
     if max_qubits is None:
         return b
     b = min(b, max_qubits)
-    zeros = np.zeros(land.n_qubits, dtype=np.uint8)
+    bases = [np.zeros(land.n_qubits, dtype=np.uint8)]
+    if start is not None and not isinstance(start, str):
+        bases.append(np.asarray(start, dtype=np.uint8))
     what = ""
     while b >= 1:
-        q, what = inner.qubits_needed(land.restrict(np.arange(b), zeros))
+        need = [inner.qubits_needed(land.restrict(np.arange(b), base)) for base in bases]
+        q, what = max(need, key=lambda n: n[0])
         if q <= max_qubits:
             return b
         b -= 1
@@ -178,7 +187,7 @@ def searcher(optimizer: Optimizer, land: LossLandscape, max_qubits: int | None, 
         return optimizer
     if optimizer.exponential_cost and (always_blocks or (max_qubits is not None and land.n_qubits > max_qubits)):
         return BlockSearch(inner=optimizer, random_state=optimizer.random_state, order="cyclic",
-                           block_size=block_size_for(optimizer, land, max_qubits),
+                           block_size=block_size_for(optimizer, land, max_qubits, start=init),
                            init="zeros" if init is None else init, verbose=optimizer.verbose,
                            max_sweeps=50 if max_sweeps is None else max_sweeps)
     return optimizer

@@ -88,13 +88,13 @@ def test_real_valued_squared_fits_on_aer_search_blocks_that_fit_max_qubits(real)
     X, y = real[0][:, :1], real[1]                                          # 1 feature + bias, 2 bits: 4 qubits
     grover = GroverAdaptiveSearch(backend="aer", random_state=0)
     whole = QuarkClassifier(weight_bits=2, random_state=0).landscape(X, y)
-    assert grover.qubits_needed(whole)[0] > 10                              # the whole register's circuit is wider
+    assert grover.qubits_needed(whole)[0] > 12                              # the whole register's circuit is wider
     # a squared-loss fit always descends block-wise from its ridge start, so max_qubits sizes its blocks
     # (work qubits counted) instead of refusing the fit
-    clf = QuarkClassifier(weight_bits=2, backend="aer", max_qubits=10, random_state=0).fit(X, y)
+    clf = QuarkClassifier(weight_bits=2, backend="aer", max_qubits=12, random_state=0).fit(X, y)
     b = clf.result_.info["block_size"]
     assert 1 <= b < whole.n_qubits
-    assert grover.qubits_needed(whole.restrict(np.arange(b), np.zeros(whole.n_qubits, np.uint8)))[0] <= 10
+    assert grover.qubits_needed(whole.restrict(np.arange(b), np.zeros(whole.n_qubits, np.uint8)))[0] <= 12
     assert set(clf.result_.info["oracles"]) == {"arithmetic"}
     assert clf.result_.loss <= clf.result_.info["start_loss"] + 1e-12
 
@@ -211,3 +211,22 @@ def test_native_multiclass_honours_the_same_names():
     assert g.result_.info["block_size"] == 4
     r = QuarkClassifier(optimizer="none", start="random", **common).fit(X, y)
     assert r.result_.info["start"] == "random"
+
+
+def test_block_size_for_probes_the_start_as_well_as_zeros():
+    # an arithmetic oracle's value register follows the restricted loss's range, which moves with the bits
+    # outside the block: sized at zeros alone, the first block at the start (the ridge start on a digit pair)
+    # needed one qubit past max_qubits
+    pytest.importorskip("qiskit_aer")
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(30, 3)) + rng.normal(size=3) * 2
+    y = (X[:, 0] > X[:, 0].mean()).astype(int)
+    land = LossLandscape("fixed-point-linear", None, X, y, "squared")
+    n = land.n_qubits
+    start = np.array([0, 1, 1, 0, 0, 1, 0, 1, 1, 1, 1, 0, 0, 0, 1, 0], dtype=np.uint8)
+    grover = GroverAdaptiveSearch(backend="aer", random_state=0)
+    at_zeros = grover.qubits_needed(land.restrict(np.arange(4), np.zeros(n, np.uint8)))[0]
+    assert grover.qubits_needed(land.restrict(np.arange(4), start))[0] == at_zeros + 1   # the case itself
+    assert block_size_for(grover, land, at_zeros, wanted=4) == 4                          # zeros alone: 4 bits
+    b = block_size_for(grover, land, at_zeros, wanted=4, start=start)
+    assert b < 4 and grover.qubits_needed(land.restrict(np.arange(b), start))[0] <= at_zeros
