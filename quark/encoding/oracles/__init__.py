@@ -1,6 +1,6 @@
 """Oracle circuits for gate-level Grover search over a weight register (Qiskit).
 
-Four oracles, each a phase oracle ``|w>|0...0> -> (-1)^{f(w)} |w>|0...0>`` whose work qubits
+Five oracles, each a phase oracle ``|w>|0...0> -> (-1)^{f(w)} |w>|0...0>`` whose work qubits
 return to ``|0>``:
 
 - :func:`table_oracle` — the reference: a ``DiagonalGate`` of ``±1`` read off the loss table
@@ -15,6 +15,10 @@ return to ``|0>``:
   integers, exactly or on a fixed-point grid, are added into a value register holding ``E(x) - K``
   in two's complement; the sign bit flips the phase. Marked: ``E(x) < threshold``, exactly, or for
   the rounded energy within the oracle's stated :attr:`~ThresholdOracle.error_bound`.
+- :func:`unit_oracle` — the *unit oracle* of a block of one unit of a quantized network (a hidden
+  sign unit; the output unit under the 0-1 loss): per sample, its pre-activation (affine in the block's
+  bits, rounded onto a per-sample grid) into a value register, its loss step added into an accumulator
+  on that register's sign, uncomputed; the accumulator's sign flips the phase.
 - :func:`joint_oracle` — the paper's oracle on weights ⊗ data index: a QRAM-style loader
   ``|i> -> |u(x_i), y_i, t_i>``, the model's reversible forward pass, a phase on every
   (weight, sample) pair classified correctly (``k`` copies: all of them), uncomputed.
@@ -57,6 +61,7 @@ from quark.encoding.oracles.threshold import (
     is_exactly_scalable,
     oracle_cost,
     table_oracle,
+    unit_oracle,
 )
 
 __all__ = [
@@ -66,6 +71,7 @@ __all__ = [
     "counting_oracle",
     "arithmetic_oracle",
     "joint_oracle",
+    "unit_oracle",
     "fixed_point_grid",
     "counting_applies",
     "DEFAULT_PRECISION",

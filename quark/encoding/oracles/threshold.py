@@ -3,6 +3,7 @@
 - :func:`table_oracle` — the reference: a ``DiagonalGate`` of ``±1`` read off the loss table.
 - :func:`counting_oracle` — the coherent counting oracle of a 0-1 loss (models with a reversible form).
 - :func:`~quark.encoding.oracles.arithmetic_oracle` — the arithmetic oracle of a QUBO / HUBO (real coefficients).
+- :func:`~quark.encoding.oracles.unit_oracle` — the unit oracle of a block of one network unit (sign steps).
 
 :func:`choose_threshold_oracle` picks one for a problem.
 """
@@ -22,14 +23,15 @@ from quark.encoding.oracles.arithmetic import (
     is_exactly_scalable,
 )
 from quark.encoding.oracles.counting import COUNTING_FORMS, LOSS_FACTORS, counting_oracle
+from quark.encoding.oracles.unit import unit_applies, unit_oracle
 from quark.encoding.problem import RestrictedProblem, SearchProblem, TableProblem, as_problem
 
 __all__ = ["ThresholdOracle", "table_oracle", "counting_oracle", "arithmetic_oracle", "integer_scaling",
-           "is_exactly_scalable", "choose_threshold_oracle", "counting_applies", "oracle_cost", "ORACLE_KINDS",
+           "is_exactly_scalable", "choose_threshold_oracle", "counting_applies", "unit_oracle", "oracle_cost", "ORACLE_KINDS",
            "COUNTING_FORMS"]
 
 #: Threshold oracles a gate-level backend can use.
-ORACLE_KINDS = ("auto", "counting", "arithmetic", "table", "cheapest")
+ORACLE_KINDS = ("auto", "counting", "arithmetic", "unit", "table", "cheapest")
 
 
 def table_oracle(table, *, max_qubits: int = 20) -> ThresholdOracle:
@@ -110,13 +112,19 @@ def no_coherent_oracle(p: SearchProblem, max_table_qubits: int) -> ValueError:
         what = f"a restriction of {p.parent!r}"
     else:
         what = repr(p)
+    unit = ""
+    if getattr(p, "parent", None) is not None and type(p.parent).__name__ == "NetworkLandscape":
+        from quark.encoding.oracles.unit import _refusal
+
+        unit = f"; {_refusal(p)}" if type(p).__name__ == "RestrictedUnit" else \
+            "; the unit oracle needs a block within one unit (blocks='unit')"
     table = (f"oracle='table' computes all 2**{p.n_qubits} losses classically first (counted as compile_evaluations)"
              if p.n_qubits <= max_table_qubits else
              f"oracle='table' takes at most max_table_qubits={max_table_qubits} qubits")
     return ValueError(
         f"no coherent threshold oracle for {what} ({p.n_qubits} qubits): the counting oracle needs a model with a "
         f"reversible circuit form ({have}), the arithmetic oracle a polynomial of the bits (loss='squared' on a "
-        f"linear model, a dimod model or QuadraticProgram); {table}, or use backend='statevector' (the exact kernel)"
+        f"linear model, a dimod model or QuadraticProgram), the unit oracle a block of one network unit{unit}; {table}, or use backend='statevector' (the exact kernel)"
     )
 
 
@@ -127,7 +135,9 @@ def choose_threshold_oracle(problem, kind: str = "auto", *, max_table_qubits: in
     ``"auto"``: a coherent oracle, never the table — the counting oracle for every loss of a model
     with a reversible form (sample weights and ``alpha`` included) and its restrictions, the arithmetic oracle for
     problems whose polynomial is known (quadratic landscapes and their restrictions, dimod models,
-    QuadraticPrograms; real coefficients on a fixed-point grid of ``bits``). A loss table handed in
+    QuadraticPrograms; real coefficients on a fixed-point grid of ``bits``), the unit oracle for a
+    block of one hidden sign unit of a quantized network, or of its output unit under the 0-1 loss
+    (:func:`~quark.encoding.oracles.unit_oracle`; ``bits``: its loss accumulator). A loss table handed in
     as the problem is its own oracle (nothing is computed). Anything else is refused, naming
     ``oracle="table"``.
     ``"table"``: the ``DiagonalGate`` of the loss table, up to ``max_table_qubits``; for a landscape
@@ -148,6 +158,8 @@ def choose_threshold_oracle(problem, kind: str = "auto", *, max_table_qubits: in
             kind = "counting"
         elif has_polynomial_form(p):
             kind = "arithmetic"
+        elif unit_applies(p):
+            kind = "unit"
         elif isinstance(p, TableProblem):
             kind = "table"
         else:
@@ -159,6 +171,8 @@ def choose_threshold_oracle(problem, kind: str = "auto", *, max_table_qubits: in
         orc = counting_oracle(p, form="phase" if compact else "ancilla", narrow=compact, blocks=compact, bits=bits)
     elif kind == "arithmetic":
         orc = arithmetic_oracle(p, bits=bits, narrow=compact, swaps=not compact, blocks=compact)
+    elif kind == "unit":
+        orc = unit_oracle(p, bits=bits, compact=compact)
     else:
         return table_oracle(p, max_qubits=max_table_qubits)
     if cheapest and p.n_qubits <= max_table_qubits:
