@@ -13,13 +13,14 @@ MNIST 14x14 (its 4,000-digit training set):
    :func:`quark.resources.estimate` on an IBM device (``fake_brisbane``) and the fault-tolerant
    target (Microsoft's resource estimator, default surface-code parameters).
 
-The oracle is the table oracle (``oracle="table"``): the block's 2**10 losses are computed classically
-(``compile_evaluations``) and the device marks settings below the threshold with a diagonal phase.
-``oracle="auto"`` refuses a network block: no reversible circuit of the network's forward pass is
-written, so no coherent oracle evaluates it on the device. The counts are those of the search the
-simulation ran, not of a device computing the network.
+Two oracles for the same step: the table oracle (``oracle="table"``: the block's 2**10 losses computed
+classically, ``compile_evaluations``, and a diagonal phase marking those below the threshold) and the
+unit oracle that ``oracle="auto"`` picks (:func:`quark.encoding.oracles.unit_oracle`: each sample's
+pre-activation computed coherently, its loss step accumulated, the sum compared with the threshold;
+nothing tabulated). The unit oracle's size (qubits, sample groups, a CX lower bound) is recorded in
+every mode; its transpiled counts in the full run only.
 
-    python benchmarks/network_resources.py            # digits-10 and MNIST 14x14 (~3 min on 2 cores)
+    python benchmarks/network_resources.py            # digits-10 and MNIST 14x14 (~15 min on 2 cores)
     python benchmarks/network_resources.py --quick    # 300 digits, fake_brisbane only (a test)
 
 Writes docs/figures/network_resources.{json,md} (``--out`` to change).
@@ -74,14 +75,23 @@ def one_dataset(name: str, targets: tuple[str, ...], quick: bool = False) -> dic
            "sweep_s": sweep_s, "queries_per_step": led.oracle_queries / steps,
            "step_oracle_queries": int(step.ledger.oracle_queries), "step_shots": int(step.ledger.shots),
            "targets": {}}
-    for target in targets:
+    from quark.encoding.oracles import choose_threshold_oracle, oracle_cost
+
+    t0 = time.perf_counter()
+    orc = choose_threshold_oracle(sub, "auto")
+    out["unit_oracle"] = {k: orc.info[k] for k in ("value_qubits", "accumulator_qubits", "samples", "coherent_samples",
+                                                   "sample_groups", "error_bound", "sign_error_bound")}
+    out["unit_oracle"].update(kind=orc.kind, qubits=orc.circuit.num_qubits, cx_lower_bound=oracle_cost(orc),
+                              build_s=time.perf_counter() - t0)
+    out["unit_targets"] = {}
+    for target, oracle in [(t, o) for o in (("table",) if quick else ("table", "auto")) for t in targets]:
         t0 = time.perf_counter()
-        est = estimate(step, sub, target=target, oracle="table")
-        out["targets"][target] = {
+        est = estimate(step, sub, target=target, oracle=oracle)
+        (out["targets"] if oracle == "table" else out["unit_targets"])[target] = {
             "qubits": est.qubits, "logical_qubits": est.logical_qubits, "two_qubit_gates": est.two_qubit_gates,
             "depth": est.depth, "t_count": est.t_count, "total_two_qubit_gates": est.total_two_qubit_gates,
             "runtime_s": est.runtime_s, "physical_qubits": est.physical_qubits, "estimate_s": time.perf_counter() - t0}
-        print(f"{name}: {target}: {est.summary()}", flush=True)
+        print(f"{name}: {target}, oracle={oracle}: {est.summary()}", flush=True)
     return out
 
 
@@ -95,13 +105,22 @@ def markdown(rows: list[dict], command: str) -> str:
     for r in rows:
         out.append(f"| {r['data']} | {r['n_qubits']:,} | {r['unit_bits']} | {r['sweep_block_steps']:,} | "
                    f"{r['queries_per_step']:.1f} | {r['step_oracle_queries']} | {r['step_shots']} |")
-    out += ["", "One block step of a hidden unit (10 weight qubits, table oracle), per oracle query and for the step:", "",
-            "| data | target | qubits | two-qubit gates per query | depth per query | T count per query | "
-            "two-qubit gates, whole step | runtime of the step | physical qubits |", "|---|---|---|---|---|---|---|---|---|"]
+    out += ["", "The unit oracle of that block (hardware form; `oracle=\"auto\"`):", "",
+            "| data | qubits (weights + pre-activation + loss) | samples | samples whose step the block can move | "
+            "sample groups | CX lower bound | loss-step bound | sign bound |", "|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        for t, e in r["targets"].items():
+        u = r["unit_oracle"]
+        out.append(f"| {r['data']} | {u['qubits']} (10 + {u['value_qubits']} + {u['accumulator_qubits']}) | "
+                   f"{u['samples']:,} | {u['coherent_samples']:,} | {u['sample_groups']:,} | {u['cx_lower_bound']:,} | "
+                   f"{u['error_bound']:.2g} | {u['sign_error_bound']:.2g} |")
+    out += ["", "One block step of a hidden unit (10 weight qubits), per oracle query and for the step:", "",
+            "| data | oracle | target | qubits | two-qubit gates per query | depth per query | T count per query | "
+            "two-qubit gates, whole step | runtime of the step | physical qubits |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        for t, e, kind in [(t, e, "table") for t, e in r["targets"].items()] + \
+                [(t, e, "unit") for t, e in r.get("unit_targets", {}).items()]:
             q = f"{e['qubits']}" + (f" ({e['logical_qubits']} logical)" if e["logical_qubits"] else "")
-            out.append(f"| {r['data']} | {t} | {q} | {n(e['two_qubit_gates'])} | {n(e['depth'])} | {n(e['t_count'])} | "
+            out.append(f"| {r['data']} | {kind} | {t} | {q} | {n(e['two_qubit_gates'])} | {n(e['depth'])} | {n(e['t_count'])} | "
                        f"{n(e['total_two_qubit_gates'])} | {n(e['runtime_s'], '{:.3g} s')} | {n(e['physical_qubits'])} |")
     return "\n".join(out) + "\n"
 

@@ -9,3 +9,6 @@ def test_quick_block_step_is_counted(load_benchmark, tmp_path):
     ibm = row["targets"]["fake_brisbane"]
     assert ibm["qubits"] == 10 and ibm["two_qubit_gates"] > 0
     assert ibm["total_two_qubit_gates"] == ibm["two_qubit_gates"] * row["step_oracle_queries"]
+    unit = row["unit_oracle"]  # the coherent oracle oracle="auto" picks for the same block: its size
+    assert unit["kind"] == "unit" and unit["qubits"] == 10 + unit["value_qubits"] + unit["accumulator_qubits"]
+    assert 0 < unit["sample_groups"] <= unit["coherent_samples"] <= unit["samples"] == 300
