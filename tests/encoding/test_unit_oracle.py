@@ -99,32 +99,55 @@ def test_output_unit_under_the_zero_one_loss(oracle_marks):
     r = _block(land, rng, unit=2, size=3)  # the output unit: 2 inputs x 2 bits + 2 bias bits
     assert r._mode == 1
     orc = choose_threshold_oracle(r, compact=True)
-    assert orc.kind == "unit" and orc.info["coherent_samples"] > 0
+    assert orc.kind == "unit" and orc.info["coherent_samples"] > 0 and orc.info["exact"]
     _check(orc, r, oracle_marks)
+
+
+@pytest.mark.parametrize("n_outputs", [1, 3])
+def test_output_unit_under_the_hinge_loss_within_its_bound(n_outputs, oracle_marks):
+    """The hinge is continuous at its kink: a misjudged sign moves the loss by at most its bound, so marks are
+    exactly ``loss < t`` wherever the loss lies further than ``error_bound`` from ``t``, sign or not."""
+    rng = np.random.default_rng(6)
+    X = rng.normal(size=(18, 2))
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0.5) * (n_outputs > 1)
+    land = NetworkLandscape(QuantizedMLP(hidden=2, n_outputs=n_outputs, bits=2, bias_bits=2), X, y, "hinge")
+    assert land.encoding.units[2][0] == 1  # the first output unit (of class 0 where there are three)
+    r = _block(land, rng, unit=2, size=3)
+    assert r._mode == 1
+    orc = choose_threshold_oracle(r, compact=True)
+    assert orc.kind == "unit" and orc.info["coherent_samples"] > 0 and not orc.info["exact"]
+    assert orc.error_bound < 0.05 and not orc.info["sign_error_bounds"].any()
+    table = r.table()
+    ts = _thresholds(table, orc.error_bound)
+    assert ts.size >= 4
+    np.testing.assert_array_equal(oracle_marks(orc, ts), table[None, :] < ts[:, None])
+    small = _block(land, rng, unit=2, size=2)
+    hard = unit_oracle(small, value_bits=5, bits=6)
+    ts = _thresholds(small.table(), hard.error_bound)
+    np.testing.assert_array_equal(oracle_marks(hard, ts), small.table()[None, :] < ts[:, None])
 
 
 def test_refusals_name_what_is_not_covered():
     land, rng = _landscape("hinge", m=10)
-    out = _block(land, rng, unit=2, size=3)
-    with pytest.raises(ValueError, match="no coherent threshold oracle.*output unit under the hinge loss.*oracle='table'"):
-        choose_threshold_oracle(out)
-    with pytest.raises(ValueError, match="output unit under the hinge loss"):
-        choose_threshold_oracle(out, "unit")
     clip, rng = _landscape("zero_one", m=10, activation="clip")
-    with pytest.raises(ValueError, match="activation='clip'"):
+    with pytest.raises(ValueError, match="no coherent threshold oracle.*activation='clip'.*oracle='table'"):
         choose_threshold_oracle(_block(clip, rng, unit=0, size=3))
+    with pytest.raises(ValueError, match="activation='clip'"):
+        choose_threshold_oracle(_block(clip, rng, unit=0, size=3), "unit")
+    assert choose_threshold_oracle(_block(clip, rng, unit=2, size=3)).kind == "unit"  # its output unit is linear
     mixed = land.restrict([0, 1, 8], rng.integers(0, 2, land.n_qubits))  # bits of two units
     with pytest.raises(ValueError, match="within one unit"):
         choose_threshold_oracle(mixed)
     with pytest.raises(ValueError, match="RestrictedUnit"):
         unit_oracle(mixed)
-    assert choose_threshold_oracle(out, "table").kind == "table"  # asked for, the table still runs
+    assert choose_threshold_oracle(_block(clip, rng, unit=0, size=3), "table").kind == "table"  # asked for
 
 
-def test_block_fit_on_aer_runs_the_unit_oracle_on_every_block():
+@pytest.mark.parametrize("loss", ["zero_one", "hinge"])
+def test_block_fit_on_aer_runs_the_unit_oracle_on_every_block(loss):
     from quark.optimizers import BlockSearch, GroverAdaptiveSearch, SearchWarning
 
-    land, _ = _landscape("zero_one", m=12, seed=5, hidden=1, bits=1, bias_bits=2)
+    land, _ = _landscape(loss, m=12, seed=5, hidden=1, bits=1, bias_bits=2)
     inner = GroverAdaptiveSearch(backend="aer", random_state=0,
                                  backend_options={"aer_options": {"max_parallel_threads": 1}})
     with warnings.catch_warnings():
@@ -133,6 +156,6 @@ def test_block_fit_on_aer_runs_the_unit_oracle_on_every_block():
     assert res.info["oracles"] == {"unit": res.info["block_steps"]} and res.info["block_steps"] >= 2
     assert res.ledger.compile_evaluations == 0  # nothing tabulated
     assert res.loss == pytest.approx(float(land.evaluate(res.bits)))
-    hinge, _ = _landscape("hinge", m=12, seed=5, hidden=1, bits=1, bias_bits=2)
-    with pytest.raises(ValueError, match="output unit under the hinge loss"):  # refused, never a silent table
-        BlockSearch(inner=inner, block_size=3, order="structured", max_sweeps=1, random_state=0).minimize(hinge)
+    clip, _ = _landscape("hinge", m=12, seed=5, hidden=1, bits=1, bias_bits=2, activation="clip")
+    with pytest.raises(ValueError, match="activation='clip'"):  # refused, never a silent table
+        BlockSearch(inner=inner, block_size=3, order="structured", max_sweeps=1, random_state=0).minimize(clip)

@@ -2,39 +2,46 @@
 
 With every other bit of the network frozen, a block of ``b`` bits of one unit
 (:class:`~quark.encoding.network.RestrictedUnit`) moves the unit's pre-activation on sample ``i``
-affinely, ``a_i(x) = a0_i + x . G_i``. For a hidden sign unit the sample's loss depends only on the
-unit's output level, ``+1`` where ``a_i >= -TIE`` (:data:`quark.models.quantized_mlp.TIE`: ties go
-up), else ``-1``: ``L_i(+1)`` or ``L_i(-1)``, classical data of the block like ``a0`` and ``G`` (one
-forward pass of the layers above per level). Under the 0-1 loss the output unit is the same kind of
-step: sample ``i`` is an error where an affine function of its score is ``>= 0``. So every sample
-has an affine ``z_i(x) = c0_i + x . g_i`` (``a_i + TIE`` for a hidden unit) and, with ``p_i`` the
-sample weights, ::
+affinely, ``a_i(x) = a0_i + x . G_i``, and each sample's loss is a function of it with one kink:
 
-    loss(x) = sum_i p_i L0_i + sum_i D_i [z_i(x) >= 0],      D_i = p_i (L1_i - L0_i).
+- a hidden sign unit: the loss depends only on the unit's level, ``+1`` where ``a_i >= -TIE``
+  (:data:`quark.models.quantized_mlp.TIE`: ties go up), else ``-1`` — ``L_i(+1)`` or ``L_i(-1)``,
+  classical data of the block like ``a0`` and ``G`` (one forward pass of the layers above per level);
+- the output unit under the 0-1 loss: an error where an affine function of the score is ``>= 0``;
+- the output unit under the hinge loss: ``const_i + max(0, affine function of the score)``.
 
-Samples whose step no block setting can change (``|c0_i|`` beyond the block's reach) and samples
-with ``D_i = 0`` go into the constant classically (``O(m b)``). For the others the circuit computes,
-sample group by sample group, the rounded ``Z_i(x)`` into a value register by Fourier-space addition
-(:mod:`~quark.encoding.oracles._fourier`), adds ``-D_i`` into a loss accumulator controlled on its
-sign qubit (plus ``D_i`` unconditionally), and moves the value register on to the next sample (in
-Fourier space: the difference of the two samples' terms); the accumulator's sign, set where the loss
-lies below the threshold, flips the phase, and everything is uncomputed
+So every sample has an affine ``z_i(x) = c0_i + x . g_i`` (``a_i + TIE`` for a hidden unit) and, with
+``p_i`` the sample weights, ::
+
+    loss(x) = sum_i p_i const_i + sum_i [z_i(x) >= 0] p_i (step_i + slope_i z_i(x))
+
+(a step: ``slope = 0``, ``step = L_i(+1) - L_i(-1)``; the hinge: ``step = 0``, ``slope = 1``).
+Samples that no setting of the block moves across their kink (``|c0_i|`` beyond the block's reach)
+become a constant or a linear term classically (``O(m b)``), samples whose loss does not change are
+dropped. For the others the circuit computes, sample group by sample group, the rounded ``Z_i(x)``
+into a value register by Fourier-space addition (:mod:`~quark.encoding.oracles._fourier`), adds the
+sample's amount into a loss accumulator controlled on the register's sign qubit being 0 (and on the
+weight qubit, for the hinge's ``slope z`` terms), and moves the value register on to the next sample
+(in Fourier space: the difference of the two samples' terms); the accumulator's sign, set where the
+loss lies below the threshold, flips the phase, and everything is uncomputed
 (:func:`~quark.encoding.oracles._fourier.sign_phase_oracle`).
 
 Two roundings, both stated in ``info``:
 
-- **steps** — only the sign of ``z_i`` matters, so each sample has its own grid ``h_i = 2**e_i``,
+- **kinks** — only the sign of ``z_i`` matters, so each sample has its own grid ``h_i = 2**e_i``,
   the finest on which ``|round(c0_i / h_i)| + sum_j |round(g_ij / h_i)|`` fits the
-  ``value_bits``-qubit register. ``h_i Z_i(x)`` lies within ``info["sign_error_bounds"][i]`` of
-  ``z_i(x)``, so the step is exact wherever ``|z_i(x)|`` exceeds it. Samples whose rounded rows
-  agree share one computation (their ``D`` summed).
-- **loss steps** — the ``D`` are integers after an exact scaling where one exists (the 0-1 loss,
+  ``value_bits``-qubit register. ``h_i Z_i(x)`` lies within sample ``i``'s sign bound of ``z_i(x)``.
+  A step is exact wherever ``|z_i(x)|`` exceeds it (``info["sign_error_bounds"]``, per sample); a
+  hinge is continuous at its kink, so its misjudged signs move the loss by at most ``p_i`` times the
+  bound, which ``error_bound`` includes. Samples whose rounded rows agree share one computation
+  (their amounts summed).
+- **the loss** — the amounts are integers after an exact scaling where one exists (the 0-1 loss,
   uniform weights), else on a fixed-point grid (``bits`` / ``precision`` as for the arithmetic
-  oracle); ``info["error_bound"]`` bounds the difference. Where every step is exact, a setting whose
-  loss lies further than ``error_bound`` from the threshold is marked exactly as ``loss < t``.
+  oracle). ``info["error_bound"]``: where every step is exact, a setting whose loss lies further than
+  it from the threshold is marked exactly as ``loss < t``.
 
-A search stays exact whatever the grids: every measured setting is checked classically. The output
-unit under the hinge loss and ``"clip"`` activations have no unit oracle yet.
+A search stays exact whatever the grids: every measured setting is checked classically. Hidden
+``"clip"`` units (more than two levels) have no unit oracle yet.
 """
 
 from __future__ import annotations
@@ -56,16 +63,11 @@ COMPACT_WEIGHTS = 14
 
 
 def unit_applies(problem) -> bool:
-    """Whether the unit oracle is coherent for a problem: a block of one unit of a quantized network whose
-    samples' losses are steps of affine functions of the bits (a hidden sign unit; the output unit under
-    the 0-1 loss)."""
+    """Whether the unit oracle is coherent for a problem: a block of one unit of a quantized network with
+    sign activations (a hidden unit, or the output unit under either loss)."""
     from quark.encoding.network import RestrictedUnit
 
-    if not isinstance(problem, RestrictedUnit):
-        return False
-    if problem._mode == 0:
-        return problem._model.activation == "sign"
-    return problem.parent.loss == "zero_one"
+    return isinstance(problem, RestrictedUnit) and (problem._mode == 1 or problem._model.activation == "sign")
 
 
 def _refusal(problem) -> str:
@@ -74,27 +76,33 @@ def _refusal(problem) -> str:
     if not isinstance(problem, RestrictedUnit):
         return (f"the unit oracle needs a block of bits of one unit of a quantized network (a RestrictedUnit); "
                 f"got {type(problem).__name__}")
-    if problem._mode != 0:
-        return ("the unit oracle covers hidden sign units and the output unit under loss='zero_one'; this block "
-                "lies in the output unit under the hinge loss, a piecewise-linear function of a real-valued score "
-                "(not yet coherent: use oracle='table' or backend='statevector')")
-    return (f"the unit oracle covers sign activations; this network uses activation="
-            f"{problem._model.activation!r} (not yet coherent: use oracle='table' or backend='statevector')")
+    return (f"the unit oracle covers hidden units with activation='sign'; this block lies in a hidden unit with "
+            f"activation={problem._model.activation!r}, whose output takes {problem._model.activation_levels().size} "
+            "levels (not yet coherent: use oracle='table' or backend='statevector')")
 
 
-def _steps(problem):
-    """``(c0, G, L0, L1)``: sample ``i``'s loss is ``L1_i`` where ``c0_i + x . G_i >= 0``, else ``L0_i``."""
+def _pieces(problem):
+    """``(c0, G, const, step, slope)``: sample ``i``'s loss is
+    ``const_i + [z_i(x) >= 0] (step_i + slope_i z_i(x))`` with ``z_i(x) = c0_i + x . G_i``."""
     from quark.models.quantized_mlp import TIE
 
     a0, G = problem._a0, problem._G
+    m = a0.size
+    zero = np.zeros(m)
     if problem._mode == 0:  # hidden sign unit: level +1 where a >= -TIE
-        return a0 + TIE, G, problem._T[:, 0], problem._T[:, 1]
-    # output unit, 0-1 loss: an error where x = c + s max(L, a) >= 0 (quark.encoding._network_kernels)
-    c, s, L = problem._c, problem._s, problem._L
-    fixed = np.isfinite(L) & (c + L >= 0)  # max(L, a) >= L already makes it an error (s = +1 there)
-    ones = np.ones_like(c)
-    # s = -1 (L = -inf): c - a >= 0;  s = +1: c + max(L, a) >= 0 <=> c + a >= 0 where c + L < 0
-    return s * a0 + c, s[:, None] * G, np.where(fixed, 1.0, 0.0), ones
+        T = problem._T
+        return a0 + TIE, G, T[:, 0], T[:, 1] - T[:, 0], zero
+    # the output unit: the sample's loss is f(x) with x = c + s max(L, a) (quark.encoding._network_kernels),
+    # f(x) = [x >= 0] (0-1) or max(0, x) (hinge). L = -inf: x = c + s a. L finite (s = +1): where c + L >= 0,
+    # x = (c + L) + max(0, a - L) >= 0 always; else x >= 0 only where a > L, so x = c + a there.
+    c, sg, L = problem._c, problem._s, problem._L
+    fixed = np.isfinite(L) & (c + L >= 0)
+    c0 = np.where(fixed, -np.where(fixed, L, 0.0), c) + sg * a0
+    g = sg[:, None] * G
+    if problem.parent.loss == "zero_one":  # a fixed sample is an error whatever the block: a constant
+        return np.where(fixed, 1.0, c0), np.where(fixed[:, None], 0.0, g), fixed.astype(np.float64), \
+            (~fixed).astype(np.float64), zero
+    return c0, g, np.where(fixed, c + np.where(fixed, L, 0.0), 0.0), zero, np.ones(m)
 
 
 def _sample_grids(C: np.ndarray, value_bits: int) -> tuple[np.ndarray, np.ndarray]:
@@ -118,19 +126,19 @@ def _sample_grids(C: np.ndarray, value_bits: int) -> tuple[np.ndarray, np.ndarra
 
 def unit_oracle(problem, *, bits: int | None = None, value_bits: int = DEFAULT_VALUE_BITS,
                 precision: int = DEFAULT_PRECISION, compact: bool = False, max_value_qubits: int = 32) -> ThresholdOracle:
-    """The unit oracle of a hidden sign unit's block: phase -1 where the (rounded) loss lies below a threshold.
+    """The unit oracle of a block of one network unit: phase -1 where the (rounded) loss lies below a threshold.
 
     Parameters
     ----------
     problem : RestrictedUnit
-        A block of bits of one hidden unit with ``activation="sign"`` (module docstring).
+        A block of bits of one unit: a hidden unit with ``activation="sign"``, or the output unit (module docstring).
     bits : int, optional
-        Loss-accumulator qubits (fixes the grid of the loss steps). Default: an exact scaling where
+        Loss-accumulator qubits (fixes the grid of the loss). Default: an exact scaling where
         one exists, else the grid of ``precision``.
     value_bits : int
         Qubits of the pre-activation register (each sample's grid is the finest that fits).
     precision : int
-        Default grid of the loss steps: error bound at most ``2**-precision`` of their spread.
+        Default grid of the loss: error bound at most ``2**-precision`` of their spread.
     compact : bool
         The simulator form: the accumulator's additions as one ``DiagonalGate`` per accumulator qubit
         on it and the weights (the same marks, computed from the same rounded integers; no value
@@ -139,7 +147,7 @@ def unit_oracle(problem, *, bits: int | None = None, value_bits: int = DEFAULT_V
     max_value_qubits : int
         Refuse wider accumulators.
 
-    Raises ``ValueError`` for any other problem (an output unit, a clip activation), saying why.
+    Raises ``ValueError`` for any other problem (a hidden clip unit, a block across units), saying why.
     """
     from quark._validation import check_int
 
@@ -147,33 +155,41 @@ def unit_oracle(problem, *, bits: int | None = None, value_bits: int = DEFAULT_V
         raise ValueError(_refusal(problem))
     check_int(bits, "bits", minimum=2, allow_none=True)
     check_int(value_bits, "value_bits", minimum=2)
-    a0, G, L0, L1 = _steps(problem)
+    c0, G, cst, step, slope = _pieces(problem)
     p = problem.parent.p
     m, n = G.shape
-    lo = a0 + np.clip(G, None, 0).sum(1)
-    hi = a0 + np.clip(G, 0, None).sum(1)
-    tol = 1e-9 * (np.abs(a0) + np.abs(G).sum(1)) + 1e-12  # float order of the sums
+    lo = c0 + np.clip(G, None, 0).sum(1)
+    hi = c0 + np.clip(G, 0, None).sum(1)
+    tol = 1e-9 * (np.abs(c0) + np.abs(G).sum(1)) + 1e-12  # float order of the sums
     always_up, always_down = lo >= tol, hi < -tol
-    D = p * (L1 - L0)
-    coherent = ~always_up & ~always_down & (D != 0)
-    const = float(p @ L0 + D[always_up].sum())
-    A, sign_bound = _sample_grids(np.column_stack([a0, G])[coherent], value_bits)
-    rows, inverse = np.unique(A, axis=0, return_inverse=True)
-    Dg = np.bincount(inverse.ravel(), weights=D[coherent], minlength=rows.shape[0])
-    # the loss steps on an integer grid: exact where they scale (0-1 loss), else fixed point
+    # what sample i adds where z_i >= 0: p (step + slope c0) + sum_j p slope G_ij x_j
+    amounts = p[:, None] * np.column_stack([step + slope * c0, slope[:, None] * G])
+    coherent = ~always_up & ~always_down & (amounts != 0).any(axis=1)
+    const = float(p @ cst + amounts[always_up, 0].sum())
+    linear = amounts[always_up, 1:].sum(axis=0)  # samples past their kink on every setting: linear in x
+    Z, sign_bound = _sample_grids(np.column_stack([c0, G])[coherent], value_bits)
+    rows, inverse = np.unique(Z, axis=0, return_inverse=True)
+    per_group = np.zeros((rows.shape[0], n + 1))
+    np.add.at(per_group, inverse.ravel(), amounts[coherent])  # one event, the amounts add up
+    coef = np.r_[linear, per_group.ravel()]
+    # the loss on an integer grid: exact where it scales (0-1 loss), else fixed point
     try:
-        s = float(integer_scaling(Dg.tolist())) if Dg.size else 1.0
-        ints = np.rint(Dg * s).astype(np.int64)
+        s = float(integer_scaling(coef.tolist()))
+        ints = np.rint(coef * s).astype(np.int64)
         if sign_bits(0, int(np.abs(ints).sum()) + 1) > (bits if bits is not None else max_value_qubits):
             raise ValueError("too wide")
         bound, exact = 0.0, True
     except (ValueError, OverflowError):
-        e = fixed_point_grid(Dg, bits=bits, precision=precision)
-        ints, bound, _ = _rounded(Dg, e)
+        e = fixed_point_grid(coef, bits=bits, precision=precision)
+        ints, bound, _ = _rounded(coef, e)
         s, exact = 2.0**-e, False
-    keep = ints != 0
-    rows, ints = rows[keep], ints[keep]
+    lin, groups = ints[:n], ints[n:].reshape(-1, n + 1)
+    keep = groups.any(axis=1)
+    rows, groups = rows[keep], groups[keep]
     lb, ub = int(ints[ints < 0].sum()), int(ints[ints > 0].sum())
+    # a hinge sample whose sign is misjudged has |z| <= its sign bound: its loss moves by at most p * slope * that
+    kinked = float((p * slope)[coherent] @ sign_bound)
+    exact = exact and kinked == 0.0
 
     def width_of(kk: int) -> int:
         return sign_bits(kk - lb, ub - kk + 1)  # V - K for V in [lb, K - 1] (marked) and [K, ub]
@@ -181,18 +197,19 @@ def unit_oracle(problem, *, bits: int | None = None, value_bits: int = DEFAULT_V
     wide = width_of(lb)
     if wide > max_value_qubits:
         raise ValueError(f"the loss accumulator would need {wide} qubits, more than max_value_qubits={max_value_qubits}; "
-                         "set bits= to round the loss steps to a coarser grid")
+                         "set bits= to round the loss to a coarser grid")
     if compact and n > COMPACT_WEIGHTS:
         compact = False
 
     def build(width: int):
-        return (_compact_form if compact else _hardware_form)(n, rows, ints, value_bits, width)
+        return (_compact_form if compact else _hardware_form)(n, lin, rows, groups, value_bits, width)
 
     def k_of(threshold: float) -> int:
         # C + V / s < t  <=>  V < s (t - C)
         return below_bound((threshold - const) * s if math.isfinite(threshold) else threshold, lb, ub)
 
     circuit, k = build(wide)
+    steps = coherent & (step != 0)
     info = {
         "weight_qubits": n,
         "value_qubits": 0 if compact else value_bits,
@@ -203,11 +220,12 @@ def unit_oracle(problem, *, bits: int | None = None, value_bits: int = DEFAULT_V
         "constant": const,
         "scale": s,
         "exact": exact,
-        "error_bound": bound,
+        "error_bound": bound + kinked,
         "bounds": (lb, ub),
-        "sign_error_bound": float(sign_bound.max(initial=0.0)),
-        # per sample (0 where its level is fixed or it does not count): levels are exact beyond it
-        "sign_error_bounds": _scatter(coherent, sign_bound),
+        # per sample (0 where its step is fixed or it has none): a step is exact beyond it; the hinge's
+        # samples (no step) are in error_bound already
+        "sign_error_bounds": _scatter(coherent, sign_bound) * steps,
+        "sign_error_bound": float((_scatter(coherent, sign_bound) * steps).max(initial=0.0)),
         "form": "compact" if compact else "hardware",
     }
     orc = ThresholdOracle("unit", n, circuit, k, info, k_of)
@@ -222,9 +240,9 @@ def _scatter(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _hardware_form(n: int, rows: np.ndarray, ints: np.ndarray, value_bits: int, width: int):
-    """``U^dagger Z U``: per sample group, its pre-activation into the value register, its loss step
-    into the accumulator on the register's sign, the register moved on to the next group."""
+def _hardware_form(n: int, lin: np.ndarray, rows: np.ndarray, groups: np.ndarray, value_bits: int, width: int):
+    """``U^dagger Z U``: per sample group, its ``z`` into the value register, its amounts into the
+    accumulator where the register's sign is 0, the register moved on to the next group."""
     from qiskit import QuantumCircuit, QuantumRegister
     from qiskit.circuit import Parameter
     from qiskit.circuit.library import QFTGate
@@ -234,17 +252,25 @@ def _hardware_form(n: int, rows: np.ndarray, ints: np.ndarray, value_bits: int, 
     acc = QuantumRegister(width, "loss")
     k = Parameter(PARAM)
     U = QuantumCircuit(w, val, acc, name="unit_loss")
+    sign = val[value_bits - 1]
     U.h(acc)
-    fourier_add(U, list(acc), int(ints.sum()) - k)  # V - K with V = sum_g D_g - sum_g D_g [A_g < 0]
+    fourier_add(U, list(acc), -k)  # the accumulator holds V(x) - K
+    for j in np.flatnonzero(lin):
+        fourier_add(U, list(acc), int(lin[j]), [w[int(j)]])
     U.h(val)
     prev = np.zeros(n + 1, dtype=np.int64)
-    for row, d in zip(rows, ints.tolist()):
+    for row, amount in zip(rows, groups):
         step = row - prev
         fourier_add(U, list(val), int(step[0]))
         for j in np.flatnonzero(step[1:]):
             fourier_add(U, list(val), int(step[1 + j]), [w[int(j)]])
         inverse_qft(U, list(val))
-        fourier_add(U, list(acc), -d, [val[value_bits - 1]])
+        U.x(sign)  # the amounts count where z >= 0: the sign qubit is 0
+        if amount[0]:
+            fourier_add(U, list(acc), int(amount[0]), [sign])
+        for j in np.flatnonzero(amount[1:]):
+            fourier_add(U, list(acc), int(amount[1 + j]), [sign, w[int(j)]])
+        U.x(sign)
         U.append(QFTGate(value_bits), list(val))
         prev = row
     fourier_add(U, list(val), -int(prev[0]))
@@ -257,7 +283,7 @@ def _hardware_form(n: int, rows: np.ndarray, ints: np.ndarray, value_bits: int, 
     return oracle, k
 
 
-def _compact_form(n: int, rows: np.ndarray, ints: np.ndarray, value_bits: int, width: int):
+def _compact_form(n: int, lin: np.ndarray, rows: np.ndarray, groups: np.ndarray, value_bits: int, width: int):
     """The simulator form: the accumulator's value ``V(x)`` (the same rounded integers) added as one
     ``DiagonalGate`` per accumulator qubit on it and the weights; no value register."""
     from qiskit import QuantumCircuit, QuantumRegister
@@ -270,10 +296,10 @@ def _compact_form(n: int, rows: np.ndarray, ints: np.ndarray, value_bits: int, w
     acc = QuantumRegister(width, "loss")
     k = Parameter(PARAM)
     U = QuantumCircuit(w, acc, name="unit_loss")
-    bits = ((np.arange(1 << n, dtype=np.int64)[:, None] >> np.arange(n)) & 1)
-    value = np.zeros(1 << n, dtype=np.int64)
-    for row, d in zip(rows, ints.tolist()):
-        value += np.where(row[0] + bits @ row[1:] >= 0, d, 0)
+    x1 = np.column_stack([np.ones(1 << n, dtype=np.int64), (np.arange(1 << n)[:, None] >> np.arange(n)) & 1])
+    value = x1[:, 1:] @ lin
+    for row, amount in zip(rows, groups):
+        value += np.where(x1 @ row >= 0, x1 @ amount, 0)
     U.h(acc)
     order = fourier_order(list(acc), swaps=False)
     fourier_add(U, order, -k)
