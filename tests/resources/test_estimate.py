@@ -205,15 +205,16 @@ def test_the_papers_amplification_counts_its_joint_oracle(copies):
 
 
 def test_a_quantized_network_fit_is_estimated_per_block_of_a_unit():
-    """A quantized-mlp fit keeps its landscape: ``oracle="auto"`` refuses (no reversible circuit of the
-    network yet) and says which oracle would run; the table oracle is counted, block by block."""
+    """A quantized-mlp fit keeps its landscape: ``oracle="auto"`` counts the unit oracle of every block (its
+    pre-activation and loss registers beside the weights), the table oracle when asked, block by block."""
     from sklearn.datasets import make_circles
 
     X, y = make_circles(120, noise=0.1, factor=0.5, random_state=0)
     clf = QuarkClassifier(model="quantized-mlp", model_options={"hidden": 4}, random_state=0).fit(X, y)
     assert clf.fits_[0].problem is not None
-    with pytest.raises(ValueError, match="no coherent threshold oracle.*NetworkLandscape.*oracle='table'"):
-        estimate(clf, target="aer")
+    unit = estimate(clf, target="aer")
+    _check_totals(unit, clf.result_.ledger)
+    assert set(unit.oracles) == {"unit"} and unit.qubits > unit.weight_qubits
     est = estimate(clf, target="aer", oracle="table")
     _check_totals(est, clf.result_.ledger)
     assert set(est.oracles) == {"table"}
