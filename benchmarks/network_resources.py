@@ -77,12 +77,20 @@ def one_dataset(name: str, targets: tuple[str, ...], quick: bool = False) -> dic
            "targets": {}}
     from quark.encoding.oracles import choose_threshold_oracle, oracle_cost
 
-    t0 = time.perf_counter()
-    orc = choose_threshold_oracle(sub, "auto")
-    out["unit_oracle"] = {k: orc.info[k] for k in ("value_qubits", "accumulator_qubits", "samples", "coherent_samples",
-                                                   "sample_groups", "error_bound", "sign_error_bound")}
-    out["unit_oracle"].update(kind=orc.kind, qubits=orc.circuit.num_qubits, cx_lower_bound=oracle_cost(orc),
-                              build_s=time.perf_counter() - t0)
+    def unit_size(problem, what):
+        t0 = time.perf_counter()
+        orc = choose_threshold_oracle(problem, "auto")
+        row = {k: orc.info[k] for k in ("value_qubits", "accumulator_qubits", "samples", "coherent_samples",
+                                        "sample_groups", "error_bound", "sign_error_bound")}
+        row.update(block=what, kind=orc.kind, qubits=orc.circuit.num_qubits, cx_lower_bound=oracle_cost(orc),
+                   build_s=time.perf_counter() - t0)
+        return row
+
+    # the measured block (its first five weights: border pixels on MNIST, zero on most samples) and ten
+    # random bits of the same unit, as the structured order draws them
+    rand = sorted(np.random.default_rng(0).choice(np.arange(first, end), 10, replace=False).tolist())
+    out["unit_oracle"] = unit_size(sub, "first 10 bits")
+    out["unit_oracle_random"] = unit_size(land.restrict(rand, start.bits_), "10 random bits (rng 0)")
     out["unit_targets"] = {}
     for target, oracle in [(t, o) for o in (("table",) if quick else ("table", "auto")) for t in targets]:
         t0 = time.perf_counter()
@@ -105,12 +113,11 @@ def markdown(rows: list[dict], command: str) -> str:
     for r in rows:
         out.append(f"| {r['data']} | {r['n_qubits']:,} | {r['unit_bits']} | {r['sweep_block_steps']:,} | "
                    f"{r['queries_per_step']:.1f} | {r['step_oracle_queries']} | {r['step_shots']} |")
-    out += ["", "The unit oracle of that block (hardware form; `oracle=\"auto\"`):", "",
-            "| data | qubits (weights + pre-activation + loss) | samples | samples whose step the block can move | "
+    out += ["", "The unit oracle of that block and of 10 random bits of the same unit (hardware form; `oracle=\"auto\"`):", "",
+            "| data, block | qubits (weights + pre-activation + loss) | samples | samples whose step the block can move | "
             "sample groups | CX lower bound | loss-step bound | sign bound |", "|---|---|---|---|---|---|---|---|"]
-    for r in rows:
-        u = r["unit_oracle"]
-        out.append(f"| {r['data']} | {u['qubits']} (10 + {u['value_qubits']} + {u['accumulator_qubits']}) | "
+    for r, u in [(r, u) for r in rows for u in (r["unit_oracle"], r.get("unit_oracle_random")) if u]:
+        out.append(f"| {r['data']}, {u['block']} | {u['qubits']} (10 + {u['value_qubits']} + {u['accumulator_qubits']}) | "
                    f"{u['samples']:,} | {u['coherent_samples']:,} | {u['sample_groups']:,} | {u['cx_lower_bound']:,} | "
                    f"{u['error_bound']:.2g} | {u['sign_error_bound']:.2g} |")
     out += ["", "One block step of a hidden unit (10 weight qubits), per oracle query and for the step:", "",

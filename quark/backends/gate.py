@@ -111,9 +111,9 @@ class GateLevelBackend(GroverBackend):
 
     Parameters shared by every gate-level backend
     ---------------------------------------------
-    oracle : {"auto", "counting", "arithmetic", "table", "cheapest"}
+    oracle : {"auto", "counting", "arithmetic", "unit", "table", "cheapest"}
         Threshold oracle (:func:`~quark.encoding.oracles.choose_threshold_oracle`). ``"auto"`` runs a
-        coherent oracle (counting or arithmetic) and never the table; ``"table"`` computes the ``2**n``
+        coherent oracle (counting, arithmetic, or unit for a network block) and never the table; ``"table"`` computes the ``2**n``
         losses classically first (a search charges them to ``compile_evaluations``); ``"cheapest"``
         takes the tabulated oracle where it synthesizes to fewer CX than the coherent one.
     oracle_bits : int, optional

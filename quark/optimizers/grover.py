@@ -108,8 +108,8 @@ class GroverAdaptiveSearch(Optimizer):
     returned setting was first measured), ``p_remaining`` (the posterior probability that a
     setting below the returned loss remains; ``None`` for the BBHT schedule), ``n_marked_final`` (settings strictly below the returned loss:
     0 means the global optimum; ``None`` when the backend cannot say), ``reached_optimum``, and
-    ``oracle``: the threshold oracle a gate-level backend ran (``"counting"``, ``"arithmetic"`` or
-    ``"table"``; ``None`` on the exact kernel, which runs no circuit), with ``oracle_error_bound``
+    ``oracle``: the threshold oracle a gate-level backend ran (``"counting"``, ``"arithmetic"``,
+    ``"unit"`` or ``"table"``; ``None`` on the exact kernel, which runs no circuit), with ``oracle_error_bound``
     (how far the loss the oracle compares may lie from the exact loss; 0 when exact) and
     ``compile_evaluations`` (the table oracle's ``2**n`` classical losses, also in the ledger).
 

@@ -51,7 +51,7 @@ class QueryOracle:
     Attributes
     ----------
     kind : str
-        The oracle kind (``"counting"``, ``"qubo"``/``"arithmetic"``, ``"table"``, ``"joint"``).
+        The oracle kind (``"counting"``, ``"qubo"``/``"arithmetic"``, ``"unit"``, ``"table"``, ``"joint"``).
     n_weights : int
         Weight qubits.
     """

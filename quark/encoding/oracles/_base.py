@@ -20,7 +20,7 @@ class ThresholdOracle:
 
     Attributes
     ----------
-    kind : {"counting", "arithmetic", "table"}
+    kind : {"counting", "arithmetic", "unit", "table"}
     n_weights : int
         Weight qubits: qubits ``0 .. n_weights-1`` of :attr:`circuit` (register ``"w"``).
     circuit : QuantumCircuit or None
