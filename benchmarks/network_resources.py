@@ -20,7 +20,7 @@ pre-activation computed coherently, its loss step accumulated, the sum compared 
 nothing tabulated). The unit oracle's size (qubits, sample groups, a CX lower bound) is recorded in
 every mode; its transpiled counts in the full run only.
 
-    python benchmarks/network_resources.py            # digits-10 and MNIST 14x14 (~15 min on 2 cores)
+    python benchmarks/network_resources.py            # digits-10 and MNIST 14x14 (~6 min on 2 cores)
     python benchmarks/network_resources.py --quick    # 300 digits, fake_brisbane only (a test)
 
 Writes docs/figures/network_resources.{json,md} (``--out`` to change).
