@@ -159,3 +159,13 @@ def test_block_fit_on_aer_runs_the_unit_oracle_on_every_block(loss):
     clip, _ = _landscape("hinge", m=12, seed=5, hidden=1, bits=1, bias_bits=2, activation="clip")
     with pytest.raises(ValueError, match="activation='clip'"):  # refused, never a silent table
         BlockSearch(inner=inner, block_size=3, order="structured", max_sweeps=1, random_state=0).minimize(clip)
+
+
+def test_a_block_that_moves_no_sample_is_a_constant(oracle_marks):
+    land, rng = _landscape("zero_one", m=8, seed=3)
+    r = _block(land, rng, unit=0, size=3)
+    orc = unit_oracle(r, compact=True)
+    const = float(r.table()[0])
+    assert orc.info["coherent_samples"] == 0 and orc.info["constant"] == const and np.all(r.table() == const)
+    marks = oracle_marks(orc, [const - 0.1, const, const + 0.1])
+    assert marks.tolist() == [[False] * 8, [False] * 8, [True] * 8]
