@@ -354,7 +354,8 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"'alpha' (a ridge penalty) does not apply to model {d.model.name!r}; leave it 'auto'")
         with threadpool_limits(limits=1, user_api="blas"):
             fit = fit_network(d.model, d.Xp, d.y, d.classes, loss=self.loss, weight_bits=self.weight_bits,
-                              optimizer=self._build_optimizer(), start=self.start, sample_weight=d.sample_weight)
+                              optimizer=self._build_optimizer(), start=self.start, sample_weight=d.sample_weight,
+                              max_qubits=self.max_qubits)
         return [fit], [tuple(d.classes)], fit.result.info["loss"]
 
     def _store(self, fits, problems, classes, scheme, loss, alpha, prep) -> None:

@@ -26,7 +26,7 @@ from quark._random import as_generator
 from quark.encoding.network import NetworkLandscape
 from quark.optimizers import BlockSearch, Optimizer
 
-__all__ = ["fit_network", "network_landscape", "NETWORK_STARTS", "NETWORK_BLOCK_SIZE", "NETWORK_MAX_SWEEPS"]
+__all__ = ["fit_network", "network_landscape", "network_block_size", "NETWORK_STARTS", "NETWORK_BLOCK_SIZE", "NETWORK_MAX_SWEEPS"]
 
 NETWORK_STARTS = ("ridge", "random")
 #: Bits per block: a block's table is 2**b settings, each a pass over the samples (measured: docs/networks.md).
@@ -80,9 +80,35 @@ def _ridge_start(land: NetworkLandscape, rng) -> tuple[np.ndarray, int]:
     return best[1], land.n_samples * (1 + len(_SCALES))
 
 
+def network_block_size(inner: Optimizer, land: NetworkLandscape, base, max_qubits: int | None) -> int:
+    """The largest block (at most ``NETWORK_BLOCK_SIZE`` bits) whose search by ``inner`` holds at most
+    ``max_qubits`` qubits, work qubits of a gate-level circuit (the unit oracle's) included.
+
+    Probed on the first bits of the first hidden unit and of the last output unit at ``base``: other
+    units' blocks use the same registers, their loss accumulators sized from their own samples.
+    """
+    b = NETWORK_BLOCK_SIZE
+    if max_qubits is None:
+        return b
+    enc = land.encoding
+    probes = [enc.units[0], enc.units[-1]]
+    what = ""
+    while b >= 1:
+        needs = [inner.qubits_needed(land.restrict(np.arange(u[2], min(u[2] + b, u[3])), base)) for u in probes]
+        q, what = max(needs, key=lambda t: t[0])
+        if q <= max_qubits:
+            return b
+        b -= 1
+    raise ValueError(f"even a one-bit block of the network needs {what}, past max_qubits={max_qubits}; set a larger "
+                     "QuarkClassifier(max_qubits=...) knowingly, or use the exact kernel (backend='statevector')")
+
+
 def fit_network(model, X: np.ndarray, y: np.ndarray, classes: np.ndarray, *, loss: str, weight_bits,
-                optimizer: Optimizer, start: str = "ridge", sample_weight=None):
-    """Fit one network on every class at once; a ``BinaryFit`` whose weights are the flat network."""
+                optimizer: Optimizer, start: str = "ridge", sample_weight=None, max_qubits: int | None = None):
+    """Fit one network on every class at once; a ``BinaryFit`` whose weights are the flat network.
+
+    ``max_qubits`` bounds every qubit of a gate-level search's circuits: the blocks shrink to fit
+    (:func:`network_block_size`); an explicit ``BlockSearch`` keeps its own block size."""
     from quark.estimators.binary import BinaryFit, explicit_start
     from quark.optimizers.start import NoSearch
 
@@ -104,7 +130,8 @@ def fit_network(model, X: np.ndarray, y: np.ndarray, classes: np.ndarray, *, los
     if isinstance(optimizer, (BlockSearch, NoSearch)):  # NoSearch (optimizer="none"): the start alone
         search = optimizer.set_params(init=init)
     else:
-        search = BlockSearch(inner=optimizer, block_size=NETWORK_BLOCK_SIZE, order="structured", init=init,
+        search = BlockSearch(inner=optimizer, block_size=network_block_size(optimizer, land, init, max_qubits),
+                             order="structured", init=init,
                              max_sweeps=NETWORK_MAX_SWEEPS, random_state=int(rng.integers(0, 2**31 - 1)),
                              verbose=optimizer.verbose)
     result = search.minimize(land)

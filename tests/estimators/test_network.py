@@ -103,3 +103,27 @@ def test_clear_errors(circles):
         QuarkClassifier(model="quantized-mlp", weight_bits=2, model_options={"bits": 1}).fit(Xtr, ytr)
     with pytest.raises(ValueError, match="'start' must be one of"):
         QuarkClassifier(**net, start="hebbian2").fit(Xtr, ytr)
+
+
+def test_blocks_shrink_to_fit_max_qubits_on_gate_level_backends(circles):
+    """On Aer every block runs the unit oracle, whose value and loss registers count against max_qubits: the
+    fit's blocks shrink until its circuits fit, and a bound no block meets is refused clearly."""
+    pytest.importorskip("qiskit_aer")
+    from quark.estimators.network import NETWORK_BLOCK_SIZE, network_block_size, network_landscape
+    from quark.models import QuantizedMLP
+    from quark.optimizers import GroverAdaptiveSearch
+
+    X, y = circles[0][:40], circles[1][:40]
+    land = network_landscape(QuantizedMLP(hidden=3), X, y, np.array([0, 1]), loss="hinge")
+    base = np.random.default_rng(0).integers(0, 2, land.n_qubits)
+    aer, kernel = GroverAdaptiveSearch(backend="aer"), GroverAdaptiveSearch()
+    assert network_block_size(aer, land, base, None) == network_block_size(kernel, land, base, 24) == NETWORK_BLOCK_SIZE
+    b = network_block_size(aer, land, base, 20)
+    assert 1 <= b < NETWORK_BLOCK_SIZE
+    probes = (land.encoding.units[0], land.encoding.units[-1])  # a hidden unit, the output unit
+    for size, fits in ((b, True), (b + 1, False)):  # the largest block that fits
+        needs = [aer.qubits_needed(land.restrict(np.arange(u[2], min(u[2] + size, u[3])), base)) for u in probes]
+        assert all("unit circuit" in what for _, what in needs)
+        assert (max(q for q, _ in needs) <= 20) == fits
+    with pytest.raises(ValueError, match="even a one-bit block of the network needs.*max_qubits=4"):
+        network_block_size(aer, land, base, 4)
