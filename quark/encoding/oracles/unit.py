@@ -138,7 +138,7 @@ def unit_oracle(problem, *, bits: int | None = None, value_bits: int = DEFAULT_V
     value_bits : int
         Qubits of the pre-activation register (each sample's grid is the finest that fits).
     precision : int
-        Default grid of the loss: error bound at most ``2**-precision`` of their spread.
+        Default grid of the loss: error bound at most ``2**-precision`` of its spread.
     compact : bool
         The simulator form: the accumulator's additions as one ``DiagonalGate`` per accumulator qubit
         on it and the weights (the same marks, computed from the same rounded integers; no value
@@ -146,6 +146,12 @@ def unit_oracle(problem, *, bits: int | None = None, value_bits: int = DEFAULT_V
         form (``False``) is the circuit a device would run.
     max_value_qubits : int
         Refuse wider accumulators.
+
+    ``info``: ``value_qubits`` and ``accumulator_qubits`` (the circuit's work registers),
+    ``coherent_samples`` (those the block can move across their kink) in ``sample_groups``, ``constant``,
+    ``scale`` and ``exact`` (the loss amounts scaled to integers exactly: ``error_bound`` is then 0
+    under the 0-1 loss), ``error_bound``, and the steps' rounding: ``sign_error_bounds`` (per sample)
+    and their maximum ``sign_error_bound`` (module docstring).
 
     Raises ``ValueError`` for any other problem (a hidden clip unit, a block across units), saying why.
     """
