@@ -142,8 +142,9 @@ def unit_oracle(problem, *, bits: int | None = None, value_bits: int = DEFAULT_V
     compact : bool
         The simulator form: the accumulator's additions as one ``DiagonalGate`` per accumulator qubit
         on it and the weights (the same marks, computed from the same rounded integers; no value
-        register), up to ``COMPACT_WEIGHTS`` weights; the accumulator sized per threshold. The hardware
-        form (``False``) is the circuit a device would run.
+        register), up to ``COMPACT_WEIGHTS`` weights; the accumulator sized per threshold. A simulation
+        shortcut (the diagonals come from the rounded value on all ``2**b`` settings, as the arithmetic
+        oracle's simulator form does); the hardware form (``False``) is the circuit a device would run.
     max_value_qubits : int
         Refuse wider accumulators.
 
