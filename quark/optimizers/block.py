@@ -246,9 +246,11 @@ class BlockSearch(Optimizer):
                 res = inner.minimize(sub)
             self._inner_checked = True
             return res
-        except ProblemTooLargeError as exc:
-            raise self._too_large(exc, inner, sub) from None
         except (ValueError, TypeError) as exc:
+            if isinstance(exc, ProblemTooLargeError):  # a circuit past memory: the block size that fits
+                sized = self._too_large(exc, inner, sub)
+                if sized is not exc:
+                    raise sized from None
             if not getattr(exc, "alternatives", None) or not isinstance(self.inner, str):
                 raise
             text = " or ".join(spell_settings(type(inner).__name__, inner.name, a, nested_in=("BlockSearch", "block"))
