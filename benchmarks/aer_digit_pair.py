@@ -58,13 +58,19 @@ def digit_pair(pair=(3, 8), test_size: float = 0.3, seed: int = 0):
     return train_test_split(X, y, test_size=test_size, random_state=seed, stratify=y)
 
 
-def block_classifier(block_size: int, seed: int, weight_bits, backend: str | None, aer_threads: int | None):
+def block_classifier(block_size: int, seed: int, weight_bits, backend: str | None, aer_threads: int | None,
+                     oracle_bits: int | None = None):
     """The classifier of both fits: the same block search, inner Grover on ``backend`` (``None``: the kernel)."""
     inner = {}
     if backend is not None:
         inner["backend"] = backend
+        options = {}
         if aer_threads:
-            inner["backend_options"] = {"aer_options": {"max_parallel_threads": aer_threads}}
+            options["aer_options"] = {"max_parallel_threads": aer_threads}
+        if oracle_bits:
+            options["oracle_bits"] = oracle_bits  # the arithmetic oracle's value register: a finer grid
+        if options:
+            inner["backend_options"] = options
     opts = {"inner": "grover", "block_size": block_size, "order": "cyclic"}
     if inner:
         opts["inner_options"] = inner
@@ -190,7 +196,7 @@ def run(args) -> dict:
           f"({constant} constant on the training split)", flush=True)
     result: dict = {"command": "python benchmarks/aer_digit_pair.py " + " ".join(args.argv), "pair": list(args.pair),
                     "seed": args.seed, "block_size": args.block_size, "weight_bits": args.weight_bits,
-                    "aer_threads": args.aer_threads, "n_train": len(Xtr), "n_test": len(data[1]),
+                    "aer_threads": args.aer_threads, "oracle_bits": args.oracle_bits, "n_train": len(Xtr), "n_test": len(data[1]),
                     "constant_pixels": constant}
     result["default_route"] = default_route(data, args.weight_bits, args.seed, args.aer_threads)
     print("default route on Aer:", result["default_route"], flush=True)
@@ -203,7 +209,7 @@ def run(args) -> dict:
     ]
     for r in rows:
         print(f"{r['fit']}: test {r['test_accuracy']:.4f}, loss {r['loss']:.6g}, {r['wall_s']:.2f} s", flush=True)
-    aer = block_classifier(args.block_size, args.seed, args.weight_bits, "aer", args.aer_threads)
+    aer = block_classifier(args.block_size, args.seed, args.weight_bits, "aer", args.aer_threads, args.oracle_bits)
     print(f"fitting on Aer (blocks of {args.block_size} bits) ...", flush=True)
     row = fit_row("aer, same block search", aer, data)
     rows.append(row)
@@ -230,6 +236,8 @@ def main(argv=None) -> dict:
     ap.add_argument("--seed", type=int, default=0, help="split and fit seed")
     ap.add_argument("--test-size", type=float, default=0.3)
     ap.add_argument("--aer-threads", type=int, default=1, help="Aer's max_parallel_threads (0: Aer's own choice)")
+    ap.add_argument("--oracle-bits", type=int, default=None,
+                    help="value-register qubits of the Aer fit's arithmetic oracles (default: the grid's own choice)")
     ap.add_argument("--targets", nargs="*", default=["aer", "fault-tolerant"], help="resource-estimate targets")
     ap.add_argument("--json", type=Path, default=None, help="write the results here")
     args = ap.parse_args(argv)
