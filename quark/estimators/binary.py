@@ -51,7 +51,7 @@ from quark.encoding.landscape import LossLandscape
 from quark.encoding.weights import weight_encoding
 from quark.estimators.scale import ScaleFit, SCALE_FRACTIONS, auto_alpha, nearest_levels, scalable, scaled_encoding
 from quark.optimizers import BlockSearch, CostLedger, NoSearch, Optimizer, SearchResult, SearchWarning
-from quark.optimizers.block import DEFAULT_BLOCK_SIZE
+from quark.optimizers.block import DEFAULT_BLOCK_SIZE, fitting_block_size
 from quark.optimizers.start import start_bits
 
 __all__ = ["BinaryFit", "fit_binary", "STARTS", "block_size_for", "searcher", "explicit_start", "start_generator"]
@@ -126,17 +126,12 @@ def block_size_for(inner: Optimizer, land: LossLandscape, max_qubits: int | None
     b = min(wanted, land.n_qubits)
     if max_qubits is None:
         return b
-    b = min(b, max_qubits)
     bases = [np.zeros(land.n_qubits, dtype=np.uint8)]
     if start is not None and not isinstance(start, str):
         bases.append(np.asarray(start, dtype=np.uint8))
-    what = ""
-    while b >= 1:
-        need = [inner.qubits_needed(land.restrict(np.arange(b), base)) for base in bases]
-        q, what = max(need, key=lambda n: n[0])
-        if q <= max_qubits:
-            return b
-        b -= 1
+    size, what = fitting_block_size(inner, land, max_qubits, min(b, max_qubits), bases)
+    if size is not None:
+        return size
     raise ValueError(f"even a one-bit block of optimizer {inner.name!r} needs {what}, past max_qubits={max_qubits}; "
                      "set a larger QuarkClassifier(max_qubits=...) (command line: --max-qubits) knowingly, or use the "
                      "exact kernel (backend='statevector')")

@@ -54,7 +54,7 @@ from quark.exceptions import ProblemTooLargeError
 from quark.optimizers.base import Optimizer, SearchWarning, spell_settings
 from quark.optimizers.start import INITS, start_bits
 
-__all__ = ["BlockSearch", "ORDERS", "DEFAULT_BLOCK_SIZE"]
+__all__ = ["BlockSearch", "ORDERS", "DEFAULT_BLOCK_SIZE", "fitting_block_size"]
 
 #: Block orders: index order, a fresh random partition per sweep, or the bits whose single flip
 #: improves the loss most first (measured: docs/real_data.md).
@@ -91,6 +91,21 @@ def _latest_outside(changed_at: np.ndarray, block: np.ndarray) -> int:
     latest = int(changed_at.max())
     changed_at[block] = own
     return latest
+
+
+def fitting_block_size(inner: Optimizer, problem, qubits: int, wanted: int, bases=None) -> tuple[int | None, str]:
+    """The largest block of the first ``b <= wanted`` bits whose search by ``inner`` needs at most ``qubits``
+    qubits (work qubits included), probed with the other bits at each of ``bases`` (default: zeros), and what
+    the last block probed needed (for messages); ``None`` when not even one bit fits."""
+    if bases is None:
+        bases = [np.zeros(problem.n_qubits, dtype=np.uint8)]
+    what = ""
+    for b in range(min(wanted, problem.n_qubits), 0, -1):
+        q, what = max((inner.qubits_needed(problem.restrict(np.arange(b), base)) for base in bases),
+                      key=lambda need: need[0])
+        if q <= qubits:
+            return b, what
+    return None, what
 
 
 class BlockSearch(Optimizer):
@@ -264,9 +279,7 @@ class BlockSearch(Optimizer):
         fits = getattr(exc, "fitting_qubits", None)
         if not fits or sub.n_qubits <= 1:
             return exc
-        zeros = np.zeros(sub.n_qubits, dtype=np.uint8)
-        size = next((k for k in range(sub.n_qubits - 1, 0, -1)
-                     if inner.qubits_needed(sub.restrict(np.arange(k), zeros))[0] <= fits), None)
+        size, _ = fitting_block_size(inner, sub, fits, sub.n_qubits - 1)
         if size is None:
             return exc
         new = ProblemTooLargeError(
