@@ -108,7 +108,6 @@ def part_search(seeds: int) -> list[dict]:
     this makes the search descend: the threshold starts at a uniform random setting's loss.
     """
     from quark import QuarkClassifier
-    from quark.optimizers import GroverAdaptiveSearch
 
     rows = []
     for name, Xtr, _, ytr, _, extra in real_tasks():
@@ -118,21 +117,30 @@ def part_search(seeds: int) -> list[dict]:
         best = float(land.table().min())
         row = {"task": name, "weight_qubits": int(land.n_qubits), "optimum": best}
         for backend in ("statevector", "aer"):
-            hits, oracles, t0, queries, bounds = 0, set(), time.perf_counter(), [], set()
-            for s in range(seeds):
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    r = GroverAdaptiveSearch(backend=backend, random_state=s).minimize(land)
-                hits += bool(r.loss <= best + 1e-12)
-                oracles.add(str(r.info.get("oracle")))
-                bounds.add(r.info.get("oracle_error_bound"))
-                queries.append(int(r.ledger.oracle_queries))
-            row[backend] = {"reached": hits, "seeds": seeds, "oracle": sorted(oracles), "error_bound": sorted(
-                b for b in bounds if b is not None), "mean_queries": float(np.mean(queries)),
-                "time_s": round(time.perf_counter() - t0, 1)}
+            row[backend] = grover_seeds(land, best, backend, seeds, error_bounds=True)
         rows.append(row)
         print(json.dumps(row), flush=True)
     return rows
+
+
+def grover_seeds(land, best: float, backend: str, seeds: int, error_bounds: bool = False) -> dict:
+    """Grover adaptive search on ``land`` with seeds ``0 .. seeds-1`` on ``backend``: how often it reached
+    ``best``, the oracles it ran (and their error bounds), the mean oracle queries and the seconds."""
+    from quark.optimizers import GroverAdaptiveSearch
+
+    hits, oracles, t0, queries, bounds = 0, set(), time.perf_counter(), [], set()
+    for s in range(seeds):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r = GroverAdaptiveSearch(backend=backend, random_state=s).minimize(land)
+        hits += bool(r.loss <= best + 1e-12)
+        oracles.add(str(r.info.get("oracle")))
+        bounds.add(r.info.get("oracle_error_bound"))
+        queries.append(int(r.ledger.oracle_queries))
+    row = {"reached": hits, "seeds": seeds, "oracle": sorted(oracles)}
+    if error_bounds:
+        row["error_bound"] = sorted(b for b in bounds if b is not None)
+    return {**row, "mean_queries": float(np.mean(queries)), "time_s": round(time.perf_counter() - t0, 1)}
 
 
 def grover_landscapes():
@@ -151,8 +159,6 @@ def grover_landscapes():
 
 
 def part_grover(seeds: int, large_seeds: int) -> list[dict]:
-    from quark.optimizers import GroverAdaptiveSearch
-
     rows = []
     for data, what, land, large in grover_landscapes():
         n_seeds = large_seeds if large else seeds
@@ -162,16 +168,7 @@ def part_grover(seeds: int, large_seeds: int) -> list[dict]:
         row = {"data": data, "landscape": what, "samples": int(land.n_samples), "weight_qubits": int(land.n_qubits),
                "optimum": best}
         for backend in ("statevector", "aer"):
-            hits, oracles, t0, queries = 0, set(), time.perf_counter(), []
-            for s in range(n_seeds):
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    r = GroverAdaptiveSearch(backend=backend, random_state=s).minimize(land)
-                hits += bool(r.loss <= best + 1e-12)
-                oracles.add(str(r.info.get("oracle")))
-                queries.append(int(r.ledger.oracle_queries))
-            row[backend] = {"reached": hits, "seeds": n_seeds, "oracle": sorted(oracles),
-                            "mean_queries": float(np.mean(queries)), "time_s": round(time.perf_counter() - t0, 1)}
+            row[backend] = grover_seeds(land, best, backend, n_seeds)
         from quark.backends.aer import AerBackend
 
         orc = AerBackend().threshold_oracle(land)  # the compact form the searches ran
