@@ -323,18 +323,13 @@ def markdown(result: dict, command: str) -> str:
         lines += [f"| {r['data']} | {r['method']} | {r['test']:.4f} | {r['train_error']:.4f} | {r['start_loss']:.4f} -> "
                   f"{r['loss']:.4f} | {r['start_error']:.4f} | {r['seconds']:.1f} | {r['oracle_queries']:,} | "
                   f"{r['block_steps']:,} |" for r in wide]
-    lin = result.get("_linear")
-    if lin:
-        lines += ["", "**Quark's linear model** (`--linear`)", "", "| data | method | test accuracy | training error | fit s |",
-                  "|---|---|---|---|---|"]
-        lines += [f"| {r['data']} | {r['method']} | {r['test']:.4f} | {r['train_error']:.4f} | {r['seconds']:.1f} |"
-                  for r in lin]
-    abl = result.get("_ablations")
-    if abl:
-        lines += ["", "**Ablations** (`--ablations`)", "", "| data | options, start | test accuracy | training error | fit s |",
-                  "|---|---|---|---|---|"]
-        lines += [f"| {r['data']} | {r['method']} | {r['test']:.4f} | {r['train_error']:.4f} | {r['seconds']:.1f} |"
-                  for r in abl]
+    for key, title, method in (("_linear", "**Quark's linear model** (`--linear`)", "method"),
+                               ("_ablations", "**Ablations** (`--ablations`)", "options, start")):
+        rows = result.get(key)
+        if rows:
+            lines += ["", title, "", f"| data | {method} | test accuracy | training error | fit s |", "|---|---|---|---|---|"]
+            lines += [f"| {r['data']} | {r['method']} | {r['test']:.4f} | {r['train_error']:.4f} | {r['seconds']:.1f} |"
+                      for r in rows]
     return "\n".join(lines)
 
 
