@@ -129,7 +129,8 @@ def block_size_for(inner: Optimizer, land: LossLandscape, max_qubits: int | None
     bases = [np.zeros(land.n_qubits, dtype=np.uint8)]
     if start is not None and not isinstance(start, str):
         bases.append(np.asarray(start, dtype=np.uint8))
-    size, what = fitting_block_size(inner, land, max_qubits, min(b, max_qubits), bases)
+    size, what = fitting_block_size(inner, lambda k: [land.restrict(np.arange(k), base) for base in bases],
+                                    max_qubits, min(b, max_qubits))
     if size is not None:
         return size
     raise ValueError(f"even a one-bit block of optimizer {inner.name!r} needs {what}, past max_qubits={max_qubits}; "

@@ -25,6 +25,7 @@ import numpy as np
 from quark._random import as_generator
 from quark.encoding.network import NetworkLandscape
 from quark.optimizers import BlockSearch, Optimizer
+from quark.optimizers.block import fitting_block_size
 
 __all__ = ["fit_network", "network_landscape", "network_block_size", "NETWORK_STARTS", "NETWORK_BLOCK_SIZE", "NETWORK_MAX_SWEEPS"]
 
@@ -90,15 +91,11 @@ def network_block_size(inner: Optimizer, land: NetworkLandscape, base, max_qubit
     b = NETWORK_BLOCK_SIZE
     if max_qubits is None:
         return b
-    enc = land.encoding
-    probes = [enc.units[0], enc.units[-1]]
-    what = ""
-    while b >= 1:
-        needs = [inner.qubits_needed(land.restrict(np.arange(u[2], min(u[2] + b, u[3])), base)) for u in probes]
-        q, what = max(needs, key=lambda t: t[0])
-        if q <= max_qubits:
-            return b
-        b -= 1
+    units = [land.encoding.units[0], land.encoding.units[-1]]
+    size, what = fitting_block_size(
+        inner, lambda k: [land.restrict(np.arange(u[2], min(u[2] + k, u[3])), base) for u in units], max_qubits, b)
+    if size is not None:
+        return size
     raise ValueError(f"even a one-bit block of the network needs {what}, past max_qubits={max_qubits}; set a larger "
                      "QuarkClassifier(max_qubits=...) knowingly, or use the exact kernel (backend='statevector')")
 

@@ -93,16 +93,14 @@ def _latest_outside(changed_at: np.ndarray, block: np.ndarray) -> int:
     return latest
 
 
-def fitting_block_size(inner: Optimizer, problem, qubits: int, wanted: int, bases=None) -> tuple[int | None, str]:
-    """The largest block of the first ``b <= wanted`` bits whose search by ``inner`` needs at most ``qubits``
-    qubits (work qubits included), probed with the other bits at each of ``bases`` (default: zeros), and what
-    the last block probed needed (for messages); ``None`` when not even one bit fits."""
-    if bases is None:
-        bases = [np.zeros(problem.n_qubits, dtype=np.uint8)]
+def fitting_block_size(inner: Optimizer, probes, qubits: int, wanted: int) -> tuple[int | None, str]:
+    """The largest block size ``b <= wanted`` whose search by ``inner`` needs at most ``qubits`` qubits (work
+    qubits included) on every problem ``probes(b)`` returns (the restrictions to blocks of ``b`` bits that
+    stand for the rest), and what the widest of the last probes needed (for messages); ``None`` when not even
+    one bit fits."""
     what = ""
-    for b in range(min(wanted, problem.n_qubits), 0, -1):
-        q, what = max((inner.qubits_needed(problem.restrict(np.arange(b), base)) for base in bases),
-                      key=lambda need: need[0])
+    for b in range(wanted, 0, -1):
+        q, what = max((inner.qubits_needed(sub) for sub in probes(b)), key=lambda need: need[0])
         if q <= qubits:
             return b, what
     return None, what
@@ -279,7 +277,8 @@ class BlockSearch(Optimizer):
         fits = getattr(exc, "fitting_qubits", None)
         if not fits or sub.n_qubits <= 1:
             return exc
-        size, _ = fitting_block_size(inner, sub, fits, sub.n_qubits - 1)
+        zeros = np.zeros(sub.n_qubits, dtype=np.uint8)
+        size, _ = fitting_block_size(inner, lambda k: [sub.restrict(np.arange(k), zeros)], fits, sub.n_qubits - 1)
         if size is None:
             return exc
         new = ProblemTooLargeError(
