@@ -3,8 +3,6 @@ data and assembling the fitted classifier."""
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
 from quark.encoding.landscape import LossLandscape
@@ -13,28 +11,7 @@ from quark.estimators.binary import always_blocks, fit_binary
 from quark.exceptions import BackendError
 from quark.optimizers import Optimizer
 
-__all__ = ["fit_problems", "problem_seeds", "check_circuit", "auto_jobs"]
-
-#: ``n_jobs=None`` runs problems in parallel only from this many problems and this many idle cores on
-AUTO_JOBS_MIN_PROBLEMS = 8
-AUTO_JOBS_MIN_CORES = 2
-
-
-def auto_jobs(n_problems: int) -> int:
-    """Worker processes for ``n_jobs=None``: the cores idle now (cores minus the 1-minute load average),
-    at most one per problem, or 1 (in this process) when fewer than two are idle or the problems are
-    few. Results never depend on it: every problem has its own seed."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cores = os.cpu_count() or 1
-    try:
-        idle = int(cores - os.getloadavg()[0])
-    except OSError:  # pragma: no cover - no load average: do not guess
-        return 1
-    if n_problems < AUTO_JOBS_MIN_PROBLEMS or idle < AUTO_JOBS_MIN_CORES:
-        return 1
-    return min(idle, n_problems)
+__all__ = ["fit_problems", "problem_seeds", "check_circuit"]
 
 
 def _with_earlier(exc: BackendError, fits: list, label, index: int, n: int) -> BackendError:
@@ -48,7 +25,7 @@ def _with_earlier(exc: BackendError, fits: list, label, index: int, n: int) -> B
         ledger.add(f.result.ledger)
     if exc.ledger is not None:
         ledger.add(exc.ledger)
-    return BackendError(f"problem {label!r} ({index + 1} of {n}; the ledger adds the {index} fitted before it): {exc}",
+    return BackendError(f"problem {label!r} ({index + 1} of {n}; the ledger adds the {len(fits)} fitted before it): {exc}",
                         backend=exc.backend, ledger=ledger, best_bits=exc.best_bits, best_loss=exc.best_loss,
                         optimizer=exc.optimizer)
 
@@ -78,6 +55,28 @@ def check_circuit(optimizer: Optimizer, land: LossLandscape, max_qubits: int | N
         )
 
 
+class _Problems:
+    """The problems as ``(problem, optimizer, X rows, sample weights)``, sliced when one is taken."""
+
+    def __init__(self, subs: list, optimizers: list, rows) -> None:
+        self.subs, self.optimizers, self.rows = subs, optimizers, rows
+
+    def __len__(self) -> int:
+        return len(self.subs)
+
+    def __getitem__(self, i: int) -> tuple:
+        return (self.subs[i], self.optimizers[i], *self.rows(self.subs[i]))
+
+
+def _joblib_configured() -> bool:
+    """Whether the caller chose joblib's parallelism (``parallel_config``, ``parallel_backend("dask")``): then
+    ``n_jobs=None`` is joblib's, as everywhere in scikit-learn."""
+    from joblib.parallel import get_active_backend
+
+    backend, n_jobs = get_active_backend()
+    return n_jobs is not None or type(backend).__name__ != "LokyBackend"
+
+
 def fit_problems(subs: list, optimizers: list[Optimizer], model, X: np.ndarray, *, loss: str, alpha, sample_weight,
                  weight_bits, max_qubits: int | None, start: str, n_jobs, verbose: bool, scheme: str) -> list:
     """Fit every two-class problem ``subs`` (one optimizer each, seeded by the caller), in parallel with
@@ -88,49 +87,63 @@ def fit_problems(subs: list, optimizers: list[Optimizer], model, X: np.ndarray, 
         for opt in optimizers:
             opt.set_params(verbose=False)
 
-    def one(p, opt):
+    def rows(p) -> tuple:  # a problem's own samples: what travels to a worker, never the whole X
+        return X[p.rows], None if sample_weight is None else sample_weight[p.rows]
+
+    def one(p, opt, Xp, sw):
         # one BLAS thread: the block search's products are small, and a threaded BLAS competing for
         # cores makes them an order of magnitude slower; parallelism comes from n_jobs instead
         from threadpoolctl import threadpool_limits
 
         with threadpool_limits(limits=1, user_api="blas"):
-            return _one(p, opt)
+            return _one(p, opt, Xp, sw)
 
-    def _one(p, opt):
-        sw = None if sample_weight is None else sample_weight[p.rows]
+    def _one(p, opt, Xp, sw):
         if sw is not None and not sw.sum() > 0:
             raise ValueError(f"'sample_weight' is zero on every sample of problem {p.label!r}: nothing to fit")
-        fitted_model = model.prepare(X[p.rows], p.positive, sw)
-        probe = LossLandscape(fitted_model, weight_encoding(fitted_model, X.shape[1], weight_bits), X[p.rows], p.positive,
+        fitted_model = model.prepare(Xp, p.positive, sw)
+        probe = LossLandscape(fitted_model, weight_encoding(fitted_model, Xp.shape[1], weight_bits), Xp, p.positive,
                               loss, alpha=0.0 if alpha == "auto" else alpha, sample_weight=sw)
         if not always_blocks(fitted_model, loss):  # a block-wise fit sizes its blocks to max_qubits itself
             check_circuit(opt, probe, max_qubits)
-        return fit_binary(fitted_model, X[p.rows], p.positive, loss=loss, alpha=alpha, weight_bits=weight_bits,
+        return fit_binary(fitted_model, Xp, p.positive, loss=loss, alpha=alpha, weight_bits=weight_bits,
                           optimizer=opt, max_qubits=max_qubits, sample_weight=sw, start=start)
 
     from joblib import Parallel, delayed
 
     from quark._params import secrets_travel
     from quark._progress import progress_bar
+    from quark.estimators.workers import ProblemFailed, fit_here_and_in_workers
 
     with progress_bar(many_bars, total=len(subs), desc=f"QuarkClassifier ({scheme})", unit="problem") as bar:
-        n_jobs = auto_jobs(len(subs)) if n_jobs is None else n_jobs
         if len(subs) == 1 or n_jobs == 1:
             fits = []
             for p, opt in zip(subs, optimizers):
                 try:
-                    fits.append(one(p, opt))
+                    fits.append(one(p, opt, *rows(p)))
                 except BackendError as exc:
                     raise _with_earlier(exc, fits, p.label, len(fits), len(subs)) from exc.__cause__
                 bar.set_postfix(problem=str(p.label), loss=f"{fits[-1].result.loss:.4g}", refresh=False)
                 bar.update(1)
+        elif n_jobs is None and not _joblib_configured():
+            # here, and in workers too where the idle cores make them pay (quark.estimators.workers)
+            try:
+                with secrets_travel():  # the workers need the credentials the optimizers hold (never saved)
+                    fits = fit_here_and_in_workers(_Problems(subs, optimizers, rows), lambda item: one(*item),
+                                                   on_done=lambda i: bar.update(1))
+            except ProblemFailed as failed:
+                if not isinstance(failed.error, BackendError):
+                    raise failed.error from failed.error.__cause__
+                exc = failed.error
+                raise _with_earlier(exc, failed.earlier(), subs[failed.index].label, failed.index,
+                                    len(subs)) from exc.__cause__
         else:
             # results arrive in order as they finish (joblib's generator), so the bar moves during the fit
             fits = []
             try:
-                with secrets_travel():  # the workers need the credentials the optimizers hold (never saved)
+                with secrets_travel():
                     for f in Parallel(n_jobs=n_jobs, return_as="generator")(
-                            delayed(one)(p, opt) for p, opt in zip(subs, optimizers)):
+                            delayed(one)(p, opt, *rows(p)) for p, opt in zip(subs, optimizers)):
                         fits.append(f)
                         bar.update(1)
             except BackendError as exc:

@@ -107,29 +107,3 @@ def test_temperature_calibrator_finds_the_generating_temperature():
     # separable data do not drive the temperature to zero: probabilities stay strictly inside (0, 1)
     sep = TemperatureCalibrator(np.array([0, 1])).fit(np.array([-2.0, -1.0, 1.0, 2.0]), np.array([0, 0, 1, 1]))
     assert 0.0 < sep.predict_proba(np.array([-2.0]))[0, 1] < 0.5
-
-
-def test_n_jobs_none_uses_idle_cores_only_for_many_problems(monkeypatch):
-    from quark.estimators import problems as fitting
-
-    monkeypatch.setattr(fitting.os, "sched_getaffinity", lambda pid: set(range(8)), raising=False)
-    monkeypatch.setattr(fitting.os, "getloadavg", lambda: (1.5, 0.0, 0.0))
-    assert fitting.auto_jobs(45) == 6          # 8 cores, 1.5 busy: 6 idle
-    assert fitting.auto_jobs(7) == 1           # few problems: in this process
-    monkeypatch.setattr(fitting.os, "getloadavg", lambda: (6.5, 0.0, 0.0))
-    assert fitting.auto_jobs(45) == 1          # one idle core: in this process
-
-
-def test_n_jobs_none_in_parallel_gives_the_sequential_result(monkeypatch):
-    from sklearn.datasets import load_digits
-
-    from quark import QuarkClassifier
-    from quark.estimators import problems as fitting
-
-    X, y = load_digits(n_class=5, return_X_y=True)   # 10 one-vs-one problems
-    X, y = X[:150], y[:150]
-    monkeypatch.setattr(fitting, "auto_jobs", lambda n: 2)
-    auto = QuarkClassifier(random_state=0, weight_bits=2).fit(X, y)
-    one = QuarkClassifier(random_state=0, weight_bits=2, n_jobs=1).fit(X, y)
-    np.testing.assert_array_equal(np.asarray(auto.result_.bits), np.asarray(one.result_.bits))
-    assert auto.result_.ledger.oracle_queries == one.result_.ledger.oracle_queries

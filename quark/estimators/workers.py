@@ -1,0 +1,191 @@
+"""``n_jobs=None``: fit the problems here, and in worker processes too when the idle cores make it pay.
+
+A multi-class fit is many independent two-class problems, each with its own seed, so *where* each one
+runs never changes the result. What parallelism costs is the workers' start: a fresh process imports
+NumPy, scikit-learn and Quark and loads the compiled kernels (about :data:`WORKER_START_S` seconds,
+measured on 2 cores). So the fit begins here, one problem after another, and after
+:data:`PROBE_S` seconds it knows two things a guess before the fit would not: how long the problems
+take, and how many cores stayed idle meanwhile (``/proc/stat``; the load average elsewhere). It
+starts workers only when the problems left would take clearly longer in this process alone, and then
+keeps fitting here too — this process takes problems from the front, the workers from the back, and
+a problem still queued for a worker when this process runs out of its own is taken back — so no core
+waits for the workers to start.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, wait
+from typing import Callable, Sequence
+
+__all__ = ["fit_here_and_in_workers", "helper_workers", "idle_cores", "WORKER_START_S", "PROBE_S",
+           "MIN_PROBLEMS"]
+
+#: Seconds a worker process takes to start and become useful (spawn, imports, compiled kernels); measured
+#: on a 2-core machine as the difference between a first and a second parallel fit (docs/real_data.md).
+WORKER_START_S = 1.5
+#: Seconds of fitting in this process before deciding on workers (the problems' pace and the idle cores).
+PROBE_S = 0.5
+#: Fewer problems than this always run in this process.
+MIN_PROBLEMS = 8
+#: Workers are started only when they are expected to cut the fit's remaining time by at least this share.
+MIN_GAIN = 0.2
+
+
+def _cpu_ticks() -> tuple[int, int, int] | None:
+    """``(idle, total, cores)`` ticks from ``/proc/stat``; ``None`` where it cannot be read."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            fields = fh.readline().split()
+        ticks = [int(v) for v in fields[1:]]
+        cores = len(os.sched_getaffinity(0))
+    except (OSError, ValueError, AttributeError):
+        return None
+    return ticks[3] + (ticks[4] if len(ticks) > 4 else 0), sum(ticks[:8]), cores  # idle + iowait; no guest
+
+
+def idle_cores(before: tuple[int, int, int] | None) -> float:
+    """Cores idle since ``before`` (a :func:`_cpu_ticks` reading, taken while this process was busy on one
+    core); without ``/proc/stat``, the cores minus the 1-minute load average and this process."""
+    after = _cpu_ticks()
+    if before is not None and after is not None and after[1] > before[1]:
+        return after[2] * (after[0] - before[0]) / (after[1] - before[1])
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    try:
+        return max(0.0, cores - os.getloadavg()[0] - 1.0)
+    except OSError:  # pragma: no cover - no load average: do not guess
+        return 0.0
+
+
+def helper_workers(seconds_per_problem: float, remaining: int, idle: float,
+                   start_s: float = WORKER_START_S) -> int:
+    """How many worker processes to start beside this one for ``remaining`` problems of about
+    ``seconds_per_problem`` each, with ``idle`` cores free: 0 unless they cut the remaining time by at least
+    :data:`MIN_GAIN` (this process fits alone while they start, then all share the rest).
+
+    Examples
+    --------
+    >>> helper_workers(0.05, 34, idle=1.0)      # 1.7 s left: a worker's start would eat the gain
+    0
+    >>> helper_workers(0.25, 42, idle=1.0)      # 10.5 s left, one idle core
+    1
+    >>> helper_workers(0.25, 42, idle=0.2)      # nothing idle
+    0
+    """
+    workers = min(int(math.floor(idle + 0.3)), remaining - 1)
+    serial = seconds_per_problem * remaining
+    while workers >= 1:
+        parallel = start_s + max(serial - start_s, 0.0) / (workers + 1)
+        if parallel <= (1.0 - MIN_GAIN) * serial:
+            return workers
+        workers -= 1
+    return 0
+
+
+def fit_here_and_in_workers(items: Sequence, fit_one: Callable, on_done: Callable[[int], None] | None = None,
+                            *, probe_s: float | None = None, start_s: float | None = None) -> list:
+    """``[fit_one(item) for item in items]``, in order, computed here and, where it pays, in loky worker
+    processes as well (see the module docstring). ``fit_one`` must be picklable (cloudpickle: closures are).
+
+    An exception of a problem is raised after the workers' problems already running have finished, as
+    ``(index, exception, results_so_far)`` wrapped in :class:`ProblemFailed` so the caller can say which
+    problem failed and what the earlier ones spent.
+    """
+    probe_s = PROBE_S if probe_s is None else probe_s
+    start_s = WORKER_START_S if start_s is None else start_s
+    n = len(items)
+    results: list = [None] * n
+    done = [False] * n
+    t0, ticks = time.perf_counter(), _cpu_ticks()
+
+    def here(i: int) -> None:
+        try:
+            results[i] = fit_one(items[i])
+        except Exception as exc:
+            raise ProblemFailed(i, exc, results, done) from exc
+        done[i] = True
+        if on_done is not None:
+            on_done(i)
+
+    pending = deque(range(n))
+    while pending and time.perf_counter() - t0 < probe_s:
+        here(pending.popleft())
+    fitted = n - len(pending)
+    workers = 0
+    if len(pending) >= 2 and n >= MIN_PROBLEMS:
+        pace = (time.perf_counter() - t0) / max(fitted, 1)
+        workers = helper_workers(pace, len(pending), idle_cores(ticks), start_s=start_s)
+    if workers == 0:
+        while pending:
+            here(pending.popleft())
+        return results
+
+    # joblib's reusable loky executor (the one its Parallel shares): workers outlive this fit, so the next
+    # one does not pay their start; no memory-mapping of arrays (a problem's rows are pickled with it)
+    from joblib.executor import get_memmapping_executor
+
+    executor = get_memmapping_executor(workers, max_nbytes=None)
+    queued: dict = {}  # index -> future, for problems handed to the workers
+    failure: ProblemFailed | None = None
+
+    def top_up() -> None:  # two problems per worker in hand: none waits for this process between problems
+        while pending and sum(not f.done() for f in queued.values()) < 2 * workers:
+            i = pending.pop()
+            queued[i] = executor.submit(fit_one, items[i])
+
+    def harvest() -> None:
+        nonlocal failure
+        for i, fut in list(queued.items()):
+            if fut.done():
+                del queued[i]
+                if fut.cancelled():  # after a failure: never run
+                    continue
+                exc = fut.exception()
+                if exc is not None:
+                    failure = failure if failure is not None and failure.index < i else ProblemFailed(i, exc, results, done)
+                    continue
+                results[i], done[i] = fut.result(), True
+                if on_done is not None:
+                    on_done(i)
+
+    try:
+        top_up()
+        while (pending or queued) and failure is None:
+            if pending:
+                here(pending.popleft())
+            else:  # take back a problem no worker has started; else wait for one to finish
+                taken = next((i for i in sorted(queued) if queued[i].cancel()), None)
+                if taken is not None:
+                    del queued[taken]
+                    here(taken)
+                else:
+                    wait(list(queued.values()), return_when=FIRST_COMPLETED)
+            harvest()
+            top_up()
+    except ProblemFailed as exc:
+        failure = exc if failure is None or exc.index < failure.index else failure
+    if failure is not None:
+        for fut in queued.values():
+            fut.cancel()
+        wait(list(queued.values()))
+        harvest()
+        raise failure
+    return results
+
+
+class ProblemFailed(Exception):
+    """Problem ``index`` raised ``error``; ``results[i]`` holds every problem fitted when ``done[i]``."""
+
+    def __init__(self, index: int, error: BaseException, results: list, done: list) -> None:
+        super().__init__(index, error)
+        self.index, self.error, self.results, self.done = index, error, results, done
+
+    def earlier(self) -> list:
+        """The fitted problems before the one that failed, in order (those that finished)."""
+        return [r for r, d in zip(self.results[:self.index], self.done[:self.index]) if d]
