@@ -92,8 +92,9 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
     n_jobs : int, optional
         Fit the two-class problems of a multi-class task in parallel (joblib; ``-1``: all cores; a
         Dask cluster through ``joblib.parallel_backend("dask")``). Results do not depend on it.
-        ``None`` (default): in parallel on the cores idle at ``fit`` (8 problems or more, 2 idle cores
-        or more), else in this process.
+        ``None`` (default): in this process, and in worker processes beside it when the cores left idle
+        during the first half second of the fit and the problems' pace say they pay for their start
+        (8 problems or more; :mod:`quark.estimators.workers`); inside a joblib ``parallel_config``, joblib's.
     model_options, optimizer_options : dict, optional
         Extra arguments of the model (e.g. ``{"grouping": "paper"}``) and of the optimizer.
     random_state : None, int or numpy Generator
