@@ -42,6 +42,7 @@ from quark import QuarkClassifier
 from quark.estimators.binary import block_size_for
 from quark.estimators.classifier import DEFAULT_MAX_QUBITS
 from quark.optimizers import GroverAdaptiveSearch
+from quark.testing import oracle_marks
 
 LEDGER_FIELDS = ("oracle_queries", "grover_iterations", "shots", "circuit_executions", "model_evaluations",
                  "compile_evaluations")
@@ -150,23 +151,6 @@ def default_route(data, weight_bits, seed: int, aer_threads: int | None) -> dict
             "extrapolated_aer_fit_s": per_query * kernel["ledger"]["oracle_queries"]}
 
 
-def oracle_marks(orc, threshold: float) -> np.ndarray:
-    """The settings a threshold oracle flips at ``threshold``, read off an Aer statevector of ``H^n`` then the oracle."""
-    from qiskit import transpile
-    from qiskit_aer import AerSimulator
-
-    n = orc.n_weights
-    qc, binding, _ = orc.at(threshold)
-    c = qc.copy_empty_like()
-    c.h(range(n))
-    c.compose(qc, inplace=True)
-    c = c.assign_parameters(binding) if binding else c
-    c.save_statevector()
-    sim = AerSimulator(method="statevector", max_parallel_threads=1)
-    sv = np.asarray(sim.run(transpile(c, sim, optimization_level=1)).result().get_statevector())
-    return (sv[: 1 << n] * np.sqrt(1 << n)).real < 0
-
-
 def block_optimality(clf, block_size: int) -> dict:
     """Whether a fit's bits are a block-wise local optimum of the cyclic partition its search swept (each block's
     2**b settings checked classically, the rest fixed). For each block that could still lower the loss alone:
@@ -184,7 +168,7 @@ def block_optimality(clf, block_size: int) -> dict:
             orc = AerBackend().threshold_oracle(sub)
             better.append({"first_bit": s, "gap": gap, "oracle_error_bound": orc.error_bound,
                            "settings_below_loss": int((sub.table() < loss - 1e-12 * max(1.0, abs(loss))).sum()),
-                           "oracle_marks_at_loss": int(oracle_marks(orc, loss).sum())})
+                           "oracle_marks_at_loss": int(oracle_marks(orc, [loss])[0].sum())})
     return {"blocks": -(-land.n_qubits // block_size), "improvable_blocks": len(better), "improvable": better}
 
 
