@@ -330,21 +330,21 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         warn_one_sided(d.y, predicted, self.classes_, self.class_weight)
 
     def _fit_native(self, d: PreparedData):
-        from threadpoolctl import threadpool_limits
+        from quark._blas import one_blas_thread
 
         from quark.estimators.native import fit_native
 
         if d.sample_weight is not None:
             raise ValueError("multi_class='native' takes no sample or class weights; use 'ovo' or 'ovr'")
         loss = "zero_one" if self.loss == "auto" else d.loss
-        with threadpool_limits(limits=1, user_api="blas"):
+        with one_blas_thread():
             fits = [fit_native(d.model, d.Xp, d.y, d.classes, loss=loss, alpha=d.alpha, weight_bits=self.weight_bits,
                                optimizer=self._build_optimizer(), max_qubits=self.max_qubits, start=self.start)]
         return fits, [tuple(d.classes)], loss
 
     def _fit_network(self, d: PreparedData):
         """A network (``model.network``): one fit on all classes at once (:mod:`quark.estimators.network`)."""
-        from threadpoolctl import threadpool_limits
+        from quark._blas import one_blas_thread
 
         from quark.estimators.network import fit_network
 
@@ -353,7 +353,7 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
                              f"use multi_class='auto' or 'native'; got {d.scheme!r}")
         if self.alpha not in ("auto", 0, 0.0):
             raise ValueError(f"'alpha' (a ridge penalty) does not apply to model {d.model.name!r}; leave it 'auto'")
-        with threadpool_limits(limits=1, user_api="blas"):
+        with one_blas_thread():
             fit = fit_network(d.model, d.Xp, d.y, d.classes, loss=self.loss, weight_bits=self.weight_bits,
                               optimizer=self._build_optimizer(), start=self.start, sample_weight=d.sample_weight,
                               max_qubits=self.max_qubits)

@@ -93,9 +93,9 @@ def fit_problems(subs: list, optimizers: list[Optimizer], model, X: np.ndarray, 
     def one(p, opt, Xp, sw):
         # one BLAS thread: the block search's products are small, and a threaded BLAS competing for
         # cores makes them an order of magnitude slower; parallelism comes from n_jobs instead
-        from threadpoolctl import threadpool_limits
+        from quark._blas import one_blas_thread
 
-        with threadpool_limits(limits=1, user_api="blas"):
+        with one_blas_thread():
             return _one(p, opt, Xp, sw)
 
     def _one(p, opt, Xp, sw):
