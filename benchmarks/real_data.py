@@ -337,8 +337,9 @@ def report(result: dict) -> str:
         return f"{r['ratio_to_logistic']:.1f}x{cpu}{workers}"
 
     if any("ratio_to_logistic" in r for r in main):  # runs from before the ratios render as they were
-        out += ["## Fit time as a ratio to LogisticRegression's (same data, same run: wall clock, and CPU seconds "
-                "of the fit's process and of the worker processes it started, if any)", "",
+        workers = " of the fit's process and of the worker processes it started, if any" \
+            if any("worker_processes" in r for r in main) else ""  # runs from before render as they were
+        out += [f"## Fit time as a ratio to LogisticRegression's (same data, same run: wall clock, and CPU seconds{workers})", "",
                 _md_table(["data", *names], [[d, *[ratio(d, m) for m in names]]
                                              for d in dict.fromkeys(r["data"] for r in main)
                                              if any("ratio_to_logistic" in r for r in main if r["data"] == d)]), ""]
