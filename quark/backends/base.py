@@ -86,7 +86,8 @@ class MarkedCounter(ABC):
     """Capability of exact simulators: how many settings lie below a threshold.
 
     For reports only (``info["n_marked_final"]``, ``reached_optimum``): a device cannot know it, and
-    no search may use it to decide anything.
+    no search may use it to decide anything (a simulator may use what it knows to skip simulating
+    rounds whose outcome is certain — see :meth:`GroverBackend.threshold_sampler` — never to change them).
     """
 
     @abstractmethod
@@ -160,7 +161,11 @@ class GroverBackend(ParamsMixin, ABC):
 
         Returns ``sample(threshold, iterations, shots, rng) -> Samples``; the search has checked the
         arguments once. The default goes through :meth:`sample_threshold`; the exact kernel returns
-        a leaner one.
+        a leaner one, which also has ``misses_certain(threshold) -> bool``: True only when no round at
+        that threshold can measure a setting below it (nothing lies below), so that a search may take
+        such rounds as misses without simulating their draws (simulation only: it runs and pays the same
+        rounds, each as the simulator's one-shot round: one circuit, no device seconds). A sampler without
+        that method is sampled every round.
         """
         from quark.encoding.problem import as_problem
 

@@ -84,6 +84,10 @@ class StatevectorBackend(GroverBackend, MarkedCounter):
     """
 
     name: ClassVar[str] = "statevector"
+    #: Whether its samplers say when a round cannot measure a marked setting, so that a search takes such
+    #: rounds as misses without drawing them (simulation only: the same results; off to compare, in tests
+    #: and benchmarks/certain_misses.py)
+    _skip_certain_misses: ClassVar[bool] = True
     # max_qubits: the 1-byte count table of a 0-1 loss at 34 qubits is 16 GiB (the real guard is memory)
     properties: ClassVar[dict[str, Any]] = {"exact": True, "seeded": True, "max_qubits": 34, "needs_credentials": False}
 
@@ -195,17 +199,17 @@ class StatevectorBackend(GroverBackend, MarkedCounter):
         by inverse CDF."""
         return self._draw(self._data(problem), threshold, iterations, shots, rng)
 
-    def threshold_sampler(self, problem):
-        """The closed-form (or explicit) draw bound to the problem's loss data: no per-round checks."""
+    def threshold_sampler(self, problem) -> "_KernelSampler":
+        """The closed-form (or explicit) draw bound to the problem's loss data: no per-round checks.
+
+        On the closed form it also says when a round's outcome is certain (:meth:`_KernelSampler.misses_certain`);
+        not on the explicit statevector (each of its rounds checks its memory, which a skipped round would not)
+        nor in a subclass that draws otherwise (overrides ``_draw``): only its own draws say what it measures.
+        """
         from quark.encoding.problem import as_problem
 
-        data = self._data(as_problem(problem))
-        n = data.n_qubits
-
-        def sample(threshold, iterations, shots, rng):
-            return Samples(self._draw(data, float(threshold), int(iterations), int(shots), rng), int(shots)).checked(shots, n)
-
-        return sample
+        knows = self._skip_certain_misses and not self._explicit() and type(self)._draw is StatevectorBackend._draw
+        return _KernelSampler(self, self._data(as_problem(problem)), knows)
 
     def _draw(self, data: LossData, threshold: float, iterations: int, shots: int, rng) -> np.ndarray:
         key = data.key(threshold)
@@ -335,3 +339,31 @@ class StatevectorBackend(GroverBackend, MarkedCounter):
         if k < shots:
             out[~is_marked] = inverse_cdf(1.0 - frac, rng.random(shots - k))
         return out
+
+
+class _KernelSampler:
+    """The kernel's draw bound to one problem's loss data (what :meth:`StatevectorBackend.threshold_sampler`
+    returns): ``sample(threshold, iterations, shots, rng) -> Samples``, and :meth:`misses_certain`."""
+
+    __slots__ = ("_backend", "_data", "_knows_misses")
+
+    def __init__(self, backend: StatevectorBackend, data: LossData, knows_misses: bool) -> None:
+        self._backend, self._data, self._knows_misses = backend, data, knows_misses
+
+    def __call__(self, threshold, iterations, shots, rng) -> Samples:
+        data = self._data
+        drawn = self._backend._draw(data, float(threshold), int(iterations), int(shots), rng)
+        return Samples(drawn, int(shots)).checked(shots, data.n_qubits)
+
+    def misses_certain(self, threshold: float) -> bool:
+        """Whether every round at ``threshold`` measures an unmarked setting, whatever its ``k`` and its draws.
+
+        True when nothing lies below ``threshold`` (``M = 0``: ``P(marked) = sin²((2k+1)·0) = 0``), so every
+        measured setting's loss is at least the threshold. Simulator knowledge, like
+        :meth:`StatevectorBackend.marked_count`: a search may use it to skip *simulating* such rounds — never
+        to change which rounds it runs or what it pays.
+        """
+        if not self._knows_misses:
+            return False
+        data = self._data
+        return data.n_marked(data.key(float(threshold))) == 0

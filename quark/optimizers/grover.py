@@ -111,7 +111,10 @@ class GroverAdaptiveSearch(Optimizer):
     ``oracle``: the threshold oracle a gate-level backend ran (``"counting"``, ``"arithmetic"``,
     ``"unit"`` or ``"table"``; ``None`` on the exact kernel, which runs no circuit), with ``oracle_error_bound``
     (how far the loss the oracle compares may lie from the exact loss; 0 when exact) and
-    ``compile_evaluations`` (the table oracle's ``2**n`` classical losses, also in the ledger).
+    ``compile_evaluations`` (the table oracle's ``2**n`` classical losses, also in the ledger), and
+    ``unsimulated_rounds``: rounds the exact kernel did not simulate because it knew they would miss
+    (nothing lay below the threshold; one shot, the posterior walk, a seed rather than a caller's
+    Generator) — simulation only: they are run, counted in ``rounds`` and charged as drawn ones.
 
     Examples
     --------
@@ -262,6 +265,19 @@ class GroverAdaptiveSearch(Optimizer):
         risk = None if self.confidence is None or self.restart else 1.0 - float(self.confidence)
         prior = "uniform" if self.init is None else "log-uniform"
         posterior = None if risk is None else PosteriorWalk(1 << n, risk, prior)
+        # Simulation only: once the exact kernel says nothing lies below the threshold, every round misses
+        # whatever it draws, and the threshold falls only on an improvement, so all the rounds left miss.
+        # They are run without their draws and checks — the same k, walk, stops and charges (below the
+        # loop). Only where a round's outcome is all that follows from it: the posterior walk (BBHT draws
+        # its k from the stream) at one shot (more shots check as many distinct settings as they draw),
+        # and a private stream — a Generator given as random_state is the caller's, and skipped draws
+        # would leave it elsewhere. Nothing reads a private stream after the search: minimize drops it, and
+        # a BlockSearch draws each block's seed from its own stream before the inner search.
+        certain = None
+        if posterior is not None and shots == 1 and not isinstance(self.random_state, np.random.Generator):
+            certain = getattr(sample, "misses_certain", None)
+        ask, skip = certain is not None, False  # ask once per threshold: the first, then after each improvement
+        unsimulated = unsimulated_k = 0
         try:
             while True:
                 if posterior is not None and rounds and posterior.p_remaining < risk:
@@ -279,6 +295,21 @@ class GroverAdaptiveSearch(Optimizer):
                 k = int(rng.integers(0, math.ceil(m))) if posterior is None else posterior.next_k()
                 last = k >= affordable  # the budget truncates this round: it is the last one
                 k = min(k, max(affordable, 0))
+                if ask:
+                    clock = time.perf_counter()
+                    skip, ask = bool(certain(best_loss)), False
+                    simulation_s += time.perf_counter() - clock
+                if skip:  # a certain miss: what the loop below does after a miss, without the draw and check
+                    queries += k
+                    rounds += 1
+                    unsimulated += 1
+                    unsimulated_k += k
+                    posterior.update(k, False)
+                    since_improvement += 1
+                    bar.update(k)
+                    if last:
+                        break
+                    continue
                 clock = time.perf_counter()
                 try:  # charging_partial's work, inline: a context manager per round cost more than a draw
                     samples = sample(best_loss, k, shots, rng)
@@ -302,6 +333,7 @@ class GroverAdaptiveSearch(Optimizer):
                     since_improvement = 0
                     ledger.record(best_loss)
                     bar.set_postfix(best_loss=f"{best_loss:.4g}", refresh=False)
+                    ask = certain is not None
                     if self.restart:
                         m = 1.0
                 else:
@@ -312,6 +344,14 @@ class GroverAdaptiveSearch(Optimizer):
                     break
         finally:
             bar.close()
+            if unsimulated:
+                # what those rounds cost, as drawn ones would: charge_samples of the kernel's one-shot Samples
+                # (one circuit, no device seconds) and one check each, the last one last (it sets
+                # ledger.latest). No history snapshot lies between: nothing improves after a certain miss
+                cost = int(problem.evaluation_cost)
+                ledger.update(oracle_queries=unsimulated_k, grover_iterations=unsimulated_k, shots=unsimulated,
+                              circuit_executions=unsimulated, model_evaluations=(unsimulated - 1) * cost)
+                ledger.charge_evaluations(cost)
 
         # reported only, after the search: a device cannot know it, and nothing above used it
         n_marked = int(backend.marked_count(problem, best_loss)) if isinstance(backend, MarkedCounter) else None
@@ -345,6 +385,7 @@ class GroverAdaptiveSearch(Optimizer):
             "reached_optimum": None if n_marked is None else n_marked == 0,
             "oracle": None if oracle is None else oracle.kind,
             "simulation_s": simulation_s,
+            "unsimulated_rounds": unsimulated,
         }
         if oracle is not None:
             info["oracle_error_bound"] = oracle.error_bound
