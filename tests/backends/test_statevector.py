@@ -304,3 +304,26 @@ def test_count_table_spanning_several_chunks():
     assert abs(marked.mean() - p) < 4 * np.sqrt(p * (1 - p) / 20_000)
     assert set(np.unique(shots[marked])) <= set(np.flatnonzero(losses < thr))
     assert len(np.unique(shots >> 16)) == 4
+
+
+def test_the_sampler_says_a_round_misses_for_certain_only_when_nothing_lies_below(mnist, monkeypatch):
+    table = np.array([3.0, 1.0, 1.0, 2.0, 5.0, 1.0, 4.0, 2.0])
+    sample = StatevectorBackend().threshold_sampler(table)
+    assert [sample.misses_certain(t) for t in (1.0, 0.5, 1.0 + 1e-12, 2.0, np.inf)] == [True, True, False, False, False]
+    # and then no draw can measure a setting below the threshold, whatever k
+    rng = np.random.default_rng(0)
+    assert all(table[sample(1.0, k, 50, rng).indices].min() >= 1.0 for k in range(6))
+    # the 0-1 loss's count table: the same answer as the marked count
+    counted = StatevectorBackend().threshold_sampler(mnist)
+    losses = np.unique(mnist.table())
+    assert counted.misses_certain(losses[0]) and not counted.misses_certain(losses[1])
+    # the explicit statevector, a subclass that draws otherwise, the switch off: they never say so
+
+    class Other(StatevectorBackend):
+        def _draw(self, data, threshold, iterations, shots, rng):
+            return super()._draw(data, threshold, iterations, shots, rng)
+
+    for backend in (StatevectorBackend(method="statevector"), Other()):
+        assert not backend.threshold_sampler(table).misses_certain(1.0)
+    monkeypatch.setattr(StatevectorBackend, "_skip_certain_misses", False)
+    assert not StatevectorBackend().threshold_sampler(table).misses_certain(1.0)

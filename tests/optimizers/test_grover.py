@@ -271,3 +271,107 @@ def test_the_table_oracle_runs_only_when_asked_and_its_losses_are_charged():
     cost = (1 << land.n_qubits) * land.n_samples
     assert res.info["oracle"] == "table" and res.info["compile_evaluations"] == cost
     assert res.ledger.compile_evaluations == cost
+
+
+# -- certain misses: rounds the exact kernel knows will miss, run without simulating their draws -----------
+def _same_search(a, b):
+    """Two searches that must agree in everything but measured seconds and the simulator's own count."""
+    assert (a.index, a.loss) == (b.index, b.loss)
+    ta, tb = a.ledger.totals(), b.ledger.totals()
+    ta.pop("wall_time_s"), tb.pop("wall_time_s")
+    assert ta == tb and a.ledger.latest == b.ledger.latest
+    strip = lambda history: [{k: v for k, v in h.items() if k != "wall_time_s"} for h in history]  # noqa: E731
+    assert strip(a.history) == strip(b.history)
+    ia, ib = dict(a.info), dict(b.info)
+    for info in (ia, ib):
+        info.pop("simulation_s"), info.pop("unsimulated_rounds")
+    assert ia == ib
+
+
+def _with_and_without(monkeypatch, problem, **kwargs):
+    on = GroverAdaptiveSearch(**kwargs).minimize(problem)
+    with monkeypatch.context() as m:
+        m.setattr(StatevectorBackend, "_skip_certain_misses", False)
+        off = GroverAdaptiveSearch(**kwargs).minimize(problem)
+    assert off.info["unsimulated_rounds"] == 0
+    _same_search(on, off)
+    return on
+
+
+@pytest.mark.filterwarnings("ignore::quark.optimizers.base.SearchWarning")  # small budgets miss, both ways
+@pytest.mark.parametrize("seed", range(4))
+def test_certain_misses_change_nothing_but_the_simulation(monkeypatch, mnist, seed):
+    rng = np.random.default_rng(seed)
+    distinct = rng.permutation(1 << 10).astype(float)
+    ties = rng.integers(0, 6, 1 << 11).astype(float)  # a few levels: many settings share the optimum
+    optimum = ExhaustiveSearch().minimize(mnist)
+    improved_then_missed = []
+    for problem in (distinct, ties, mnist):
+        best = int(np.argmin(problem)) if isinstance(problem, np.ndarray) else int(optimum.index)
+        other = int(rng.integers(0, 1 << (10 if problem is distinct else 11 if problem is ties else mnist.n_qubits)))
+        # a warm start at the optimum: nothing below from the first round on, so no round is drawn
+        res = _with_and_without(monkeypatch, problem, init=best, random_state=seed)
+        assert res.info["unsimulated_rounds"] == res.info["rounds"] > 0 and res.info["stop_reason"] == "confident"
+        # a random start and a warm start elsewhere: improvements first, then the certain misses
+        for kwargs in ({}, {"init": other}):
+            res = _with_and_without(monkeypatch, problem, random_state=seed, **kwargs)
+            if res.info["reached_optimum"] and res.info["improvements"]:
+                assert 0 < res.info["unsimulated_rounds"] < res.info["rounds"]
+                improved_then_missed.append(res.info["unsimulated_rounds"])
+        # every way a search stops early, while it misses for certain
+        _with_and_without(monkeypatch, problem, init=best, max_queries=9, random_state=seed)  # truncated round
+        _with_and_without(monkeypatch, problem, init=best, max_queries=1, random_state=seed)
+        res = _with_and_without(monkeypatch, problem, init=best, patience=2, random_state=seed)
+        assert res.info["stop_reason"] == "patience" and res.info["unsimulated_rounds"] == 2
+        _with_and_without(monkeypatch, problem, patience=3, random_state=seed)
+        _with_and_without(monkeypatch, problem, target_loss=float(np.sort(np.asarray(problem.table()
+                          if not isinstance(problem, np.ndarray) else problem))[2]), random_state=seed)
+        _with_and_without(monkeypatch, problem, init=best, target_loss=-1.0, random_state=seed)  # never reached
+    assert len(improved_then_missed) >= 3
+
+
+def test_certain_misses_on_a_table_of_several_chunks(monkeypatch):
+    table = np.random.default_rng(5).permutation(1 << 17).astype(float)
+    res = _with_and_without(monkeypatch, table, init=1 + int(np.argmin(table[1:])), random_state=0)
+    assert res.info["unsimulated_rounds"] > 0
+
+
+def test_certain_misses_only_where_a_miss_is_all_a_round_is(monkeypatch):
+    """More shots, the BBHT schedule (its k comes from the stream), a caller's Generator (its state is
+    theirs), the explicit statevector and any backend that only samples: every round is drawn."""
+    table = np.random.default_rng(2).permutation(1 << 10).astype(float)
+    best = int(np.argmin(table))
+    for kwargs in ({"shots": 2}, {"confidence": None}, {"restart": True},
+                   {"backend_options": {"method": "statevector"}}):
+        assert _with_and_without(monkeypatch, table, init=best, random_state=1, **kwargs).info["unsimulated_rounds"] == 0
+    gens = [np.random.default_rng(3), np.random.default_rng(3)]
+    res = GroverAdaptiveSearch(init=best, random_state=gens[0]).minimize(table)
+    assert res.info["unsimulated_rounds"] == 0
+    with monkeypatch.context() as m:
+        m.setattr(StatevectorBackend, "_skip_certain_misses", False)
+        GroverAdaptiveSearch(init=best, random_state=gens[1]).minimize(table)
+    assert gens[0].random() == gens[1].random()  # the caller's stream is where it would be
+    spy = SpyBackend()
+    res = GroverAdaptiveSearch(backend=spy, init=best, random_state=0).minimize(table)
+    assert len(spy.calls) == res.info["rounds"] and res.info["unsimulated_rounds"] == 0
+
+
+def test_a_classifier_fit_is_the_same_with_and_without_certain_misses(monkeypatch):
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(n_class=4, return_X_y=True)
+    X, y = X[:240], y[:240]
+    fits = []
+    for skip in (True, False):
+        with monkeypatch.context() as m:
+            m.setattr(StatevectorBackend, "_skip_certain_misses", skip)
+            clf = QuarkClassifier(random_state=0, n_jobs=1).fit(X, y)
+        ledgers = [{k: v for k, v in r.ledger.totals().items() if k != "wall_time_s"} for r in clf.results_]
+        steps = sum(r.info["block_steps"] for r in clf.results_)
+        fits.append((clf.predict(X), clf.decision_function(X), clf.bits_, ledgers, steps))
+    (p1, d1, b1, l1, s1), (p2, d2, b2, l2, s2) = fits
+    assert s1 == s2 > 6  # one-vs-one block searches of several steps each
+    np.testing.assert_array_equal(p1, p2)
+    np.testing.assert_array_equal(d1, d2)
+    np.testing.assert_array_equal(b1, b2)
+    assert l1 == l2
