@@ -221,6 +221,8 @@ class GroverAdaptiveSearch(Optimizer):
         bits = as_bit_array(init, n, name="init")
         if bits.ndim != 1:
             raise ValueError(f"'init' must be one bit string of {n} bits; got shape {bits.shape}")
+        if n <= 62:  # checked just above: bits_to_index would check them again (a block step's cost)
+            return int(bits.astype(np.int64) @ (np.int64(1) << np.arange(n, dtype=np.int64)))
         return int(bits_to_index(bits))
 
     def _search(self, problem, ledger, rng):
@@ -245,7 +247,7 @@ class GroverAdaptiveSearch(Optimizer):
                 backend.prepare(problem, progress=self._timed(problem, table_bar))
         prepare_s = time.perf_counter() - prepare_clock
         best = int(rng.integers(0, 1 << n)) if self.init is None else self._init_index(n)
-        best_loss = float(self._check(problem, [best], ledger)[0])
+        best_loss = float(self._check(problem, np.array([best], dtype=np.int64), ledger)[0])  # in range: drawn or checked
         ledger.record(best_loss)
         bar = self._bar(budget)
 
