@@ -234,15 +234,16 @@ def _quadratic_table(const, lin, Q, out):  # pragma: no cover - compiled
         step = lin[j] + Q[j, j]
         cross[0] = 0.0
         out[h] = out[0] + step
+        # cross[x] = cross[x less its lowest set bit i] + 2 Q[i, j], filled by i from the top down: each x
+        # reads an entry whose lowest set bit lies above i (or 0), already filled; no search for the bit
+        for i in range(j - 1, -1, -1):
+            q = 2.0 * Q[i, j]
+            lo = 1 << i
+            for x in range(lo, h, 2 * lo):
+                cross[x] = cross[x - lo] + q
+        src, dst = out[:h], out[h : 2 * h]  # two views: the compiler sees no overlap and vectorizes
         for x in range(1, h):
-            low = x & (x - 1)
-            i = 0
-            y = x ^ low            # the lowest set bit of x
-            while y > 1:
-                y >>= 1
-                i += 1
-            cross[x] = cross[low] + 2.0 * Q[i, j]
-            out[h + x] = out[x] + step + cross[x]
+            dst[x] = src[x] + step + cross[x]
 
 
 def quadratic_table(const: float, lin: np.ndarray, Q: np.ndarray) -> np.ndarray:

@@ -56,3 +56,34 @@ def test_ternary_and_bias_free_models_restrict_exactly():
         free = np.arange(min(6, land.n_qubits))
         r = land.restrict(free, base)
         np.testing.assert_allclose(r.table(), land.evaluate(r.embed(_all_settings(len(free)))), rtol=1e-10)
+
+
+def _doubling_reference(const, lin, Q):
+    """The squared loss's table by doubling, one setting at a time: ``f(x + e_j) = f(x) + lin_j + Q_jj +
+    cross(x)``, ``cross(x) = cross(x less its lowest set bit i) + 2 Q_ij`` — the order of additions the
+    compiled kernel must keep, so that a block's table (and every threshold read from it) stays the same."""
+    b = lin.size
+    out = np.empty(1 << b)
+    out[0] = const
+    for j in range(b):
+        h, step = 1 << j, lin[j] + Q[j, j]
+        cross = [0.0] * h
+        out[h] = out[0] + step
+        for x in range(1, h):
+            low = x & (x - 1)
+            cross[x] = cross[low] + 2.0 * Q[(x ^ low).bit_length() - 1, j]
+            out[h + x] = out[x] + step + cross[x]
+    return out
+
+
+@pytest.mark.parametrize("b", [0, 1, 2, 5, 10])
+def test_quadratic_table_is_the_doubling_to_the_bit(b):
+    from quark.encoding.kernels import quadratic_table
+
+    rng = np.random.default_rng(b)
+    A = rng.normal(size=(b, b)) * 10.0 ** rng.uniform(-3, 3, size=(b, b))
+    Q, lin, const = (A + A.T) / 2, rng.normal(size=b), float(rng.normal())
+    got = quadratic_table(const, lin, Q)
+    assert got.tobytes() == _doubling_reference(const, lin, Q).tobytes()
+    x = (np.arange(1 << b)[:, None] >> np.arange(b)) & 1
+    np.testing.assert_allclose(got, const + x @ lin + np.einsum("ki,ij,kj->k", x, Q, x), rtol=1e-9, atol=1e-9)
