@@ -414,15 +414,15 @@ def check_backend_option_names(owner: Any, backend: Any, options: Any, kind: str
 
 def _resolve_backend(owner: Any, backend: Any, options: dict | None, kind: str = "grover") -> Any:
     """The backend instance an optimizer runs on, built once per (backend, options) and reused."""
+    key = (id(backend), tuple(sorted((options or {}).items(), key=lambda kv: kv[0])) if options else ())
+    cached = getattr(owner, "_backend_cache", None)
+    if cached is not None and cached[0] == key and cached[1] is backend:
+        return cached[2]  # built from this very name (checked then) and options: every block step asks
     from quark.backends.registry import backend_names, get_backend
 
     if isinstance(backend, str) and backend not in backend_names():
         raise ValueError(f"'backend' of {type(owner).__name__} must be one of {backend_names(kind)} or a backend "
                          f"instance; got {backend!r}")
-    key = (id(backend), tuple(sorted((options or {}).items(), key=lambda kv: kv[0])) if options else ())
-    cached = getattr(owner, "_backend_cache", None)
-    if cached is not None and cached[0] == key and cached[1] is backend:
-        return cached[2]
     try:
         instance = get_backend(backend, **(options or {}))
     except TypeError as exc:
