@@ -158,7 +158,9 @@ class BlockSearch(Optimizer):
     a block-wise local optimum is not known to be global), ``skipped_blocks`` (blocks skipped as
     settled and unchanged), ``inner_start`` and ``simulation_s`` (seconds the inner searches spent in
     their backend's simulation — tables, amplitudes, draws — rather than in the algorithm; never a
-    device's cost, which the ledger counts).
+    device's cost, which the ledger counts), ``unsimulated_rounds`` (the inner Grover searches' rounds
+    the exact kernel ran as certain misses without simulating them; see
+    :class:`~quark.optimizers.GroverAdaptiveSearch`).
 
     Examples
     --------
@@ -334,6 +336,7 @@ class BlockSearch(Optimizer):
         sweeps_info: list[dict[str, Any]] = []
         steps = reached = known = skipped = 0
         simulation_s = 0.0
+        unsimulated = 0
         by_size: dict[int, dict[str, Any]] = {}
         oracles: dict[str, int] = {}
         converged_all = True
@@ -372,6 +375,7 @@ class BlockSearch(Optimizer):
                         res = self._run_inner(sub, rng, seed, init=bits[block] if warm else None)
                         ledger.add(res.ledger)
                         simulation_s += float(res.info.get("simulation_s") or 0.0)
+                        unsimulated += int(res.info.get("unsimulated_rounds") or 0)
                         steps += 1
                         _count_step(by_size, block, res)
                         kind = res.info.get("oracle")
@@ -426,6 +430,7 @@ class BlockSearch(Optimizer):
             "skipped_blocks": skipped,
             "inner_start": self.inner_start,
             "simulation_s": simulation_s,
+            "unsimulated_rounds": unsimulated,
         }
         if not converged_all:
             warnings.warn(

@@ -361,16 +361,19 @@ def test_a_classifier_fit_is_the_same_with_and_without_certain_misses(monkeypatc
 
     X, y = load_digits(n_class=4, return_X_y=True)
     X, y = X[:240], y[:240]
-    fits = []
+    fits, unsimulated = [], []
     for skip in (True, False):
         with monkeypatch.context() as m:
             m.setattr(StatevectorBackend, "_skip_certain_misses", skip)
             clf = QuarkClassifier(random_state=0, n_jobs=1).fit(X, y)
         ledgers = [{k: v for k, v in r.ledger.totals().items() if k != "wall_time_s"} for r in clf.results_]
         steps = sum(r.info["block_steps"] for r in clf.results_)
+        unsimulated.append(sum(r.info["unsimulated_rounds"] for r in clf.results_))
         fits.append((clf.predict(X), clf.decision_function(X), clf.bits_, ledgers, steps))
     (p1, d1, b1, l1, s1), (p2, d2, b2, l2, s2) = fits
     assert s1 == s2 > 6  # one-vs-one block searches of several steps each
+    shots = sum(led["shots"] for led in l1)  # one per round
+    assert 0 < unsimulated[0] < shots and unsimulated[1] == 0  # most rounds, not all, taken as certain misses
     np.testing.assert_array_equal(p1, p2)
     np.testing.assert_array_equal(d1, d2)
     np.testing.assert_array_equal(b1, b2)
