@@ -319,13 +319,14 @@ def test_certain_misses_change_nothing_but_the_simulation(monkeypatch, mnist, se
                 assert 0 < res.info["unsimulated_rounds"] < res.info["rounds"]
                 improved_then_missed.append(res.info["unsimulated_rounds"])
         # every way a search stops early, while it misses for certain
-        _with_and_without(monkeypatch, problem, init=best, max_queries=9, random_state=seed)  # truncated round
-        _with_and_without(monkeypatch, problem, init=best, max_queries=1, random_state=seed)
+        for cap in (9, 1):  # the budget truncates a round: it is the last one, charged as far as it ran
+            res = _with_and_without(monkeypatch, problem, init=best, max_queries=cap, random_state=seed)
+            assert res.info["stop_reason"] == "budget" and res.ledger.oracle_queries == cap
         res = _with_and_without(monkeypatch, problem, init=best, patience=2, random_state=seed)
         assert res.info["stop_reason"] == "patience" and res.info["unsimulated_rounds"] == 2
         _with_and_without(monkeypatch, problem, patience=3, random_state=seed)
-        _with_and_without(monkeypatch, problem, target_loss=float(np.sort(np.asarray(problem.table()
-                          if not isinstance(problem, np.ndarray) else problem))[2]), random_state=seed)
+        table = problem if isinstance(problem, np.ndarray) else problem.table()
+        _with_and_without(monkeypatch, problem, target_loss=float(np.sort(table)[2]), random_state=seed)
         _with_and_without(monkeypatch, problem, init=best, target_loss=-1.0, random_state=seed)  # never reached
     assert len(improved_then_missed) >= 3
 
