@@ -7,8 +7,9 @@
 Once nothing lies below a Grover search's threshold, every round left misses whatever it would draw; the
 exact kernel says so and the search runs those rounds without simulating their draws and checks (the same
 rounds, walk and charges: docs/real_data.md). After one untimed warm-up fit, the fits alternate (with,
-without, with, ...) in one process, ``n_jobs=1``, and must agree exactly: predictions, decision values, every problem's bits, loss, ledger and
-history. ``--profile`` prints the top entries (CPU clock, tottime) of one more fit with the shortcut.
+without, with, ...) in one process, ``n_jobs=1``, and must agree exactly: predictions, decision values,
+every problem's bits, loss, ledger and history. ``--profile`` prints the top entries (CPU clock,
+tottime) of one more fit with the shortcut.
 """
 
 from __future__ import annotations

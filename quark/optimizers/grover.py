@@ -247,7 +247,8 @@ class GroverAdaptiveSearch(Optimizer):
                 backend.prepare(problem, progress=self._timed(problem, table_bar))
         prepare_s = time.perf_counter() - prepare_clock
         best = int(rng.integers(0, 1 << n)) if self.init is None else self._init_index(n)
-        best_loss = float(self._check(problem, np.array([best], dtype=np.int64), ledger)[0])  # in range: drawn or checked
+        # an index in range (drawn, or checked by _init_index): _check's fast path
+        best_loss = float(self._check(problem, np.array([best], dtype=np.int64), ledger)[0])
         ledger.record(best_loss)
         bar = self._bar(budget)
 

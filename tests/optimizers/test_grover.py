@@ -344,7 +344,8 @@ def test_certain_misses_only_where_a_miss_is_all_a_round_is(monkeypatch):
     best = int(np.argmin(table))
     for kwargs in ({"shots": 2}, {"confidence": None}, {"restart": True},
                    {"backend_options": {"method": "statevector"}}):
-        assert _with_and_without(monkeypatch, table, init=best, random_state=1, **kwargs).info["unsimulated_rounds"] == 0
+        res = _with_and_without(monkeypatch, table, init=best, random_state=1, **kwargs)
+        assert res.info["unsimulated_rounds"] == 0
     gens = [np.random.default_rng(3), np.random.default_rng(3)]
     res = GroverAdaptiveSearch(init=best, random_state=gens[0]).minimize(table)
     assert res.info["unsimulated_rounds"] == 0
