@@ -114,6 +114,10 @@ class Optimizer(ParamsMixin, ABC):
     #: the exact kernel: the draw, its index array, the round's distinct indices and their check;
     #: ``python benchmarks/shot_memory.py``), so 40.
     shot_bytes: ClassVar[float] = 40.0
+    #: Whether a block search may run this optimizer's block steps after its first on one shared, checked
+    #: instance through :meth:`_run` (its ``_search`` reads its parameters and sets nothing on the instance,
+    #: so a step on the shared instance is the step on a fresh copy; see :class:`~quark.optimizers.BlockSearch`).
+    _block_steps_shared: ClassVar[bool] = False
 
     def __init__(self, *, random_state=None, verbose: bool = False,
                  callback: Callable[[dict[str, Any]], None] | None = None) -> None:
@@ -150,14 +154,7 @@ class Optimizer(ParamsMixin, ABC):
         if not self.__dict__.pop("_checked_copy", False):  # a block's copy of an inner search already checked
             self._validate()
         prob = as_problem(problem)
-        for n_bytes, what in self._allocations(prob):
-            check_fits(n_bytes, what)
-        if self.exponential_cost and prob.n_qubits > MAX_INDEX_QUBITS:
-            raise ProblemTooLargeError(
-                f"optimizer {self.name!r} searches all 2**{prob.n_qubits} settings of a {prob.n_qubits}-qubit problem; "
-                f"past {MAX_INDEX_QUBITS} qubits that cannot even be indexed. Search it block-wise "
-                "(BlockSearch, optimizer='block') or with annealing (optimizer='anneal')"
-            )
+        self._guard(prob)
         rng = as_generator(self.random_state)
         ledger = CostLedger(callback=self.callback)
         ledger.start()
@@ -171,6 +168,40 @@ class Optimizer(ParamsMixin, ABC):
             raise failure from (exc.__cause__ if isinstance(exc, BackendError) else exc)
         finally:
             ledger.stop()
+        return self._result(prob, ledger, index, loss, info)
+
+    def _guard(self, prob: SearchProblem) -> None:
+        """Refuse a search whose arrays would not fit in memory or whose settings cannot be indexed."""
+        for n_bytes, what in self._allocations(prob):
+            check_fits(n_bytes, what)
+        if self.exponential_cost and prob.n_qubits > MAX_INDEX_QUBITS:
+            raise ProblemTooLargeError(
+                f"optimizer {self.name!r} searches all 2**{prob.n_qubits} settings of a {prob.n_qubits}-qubit problem; "
+                f"past {MAX_INDEX_QUBITS} qubits that cannot even be indexed. Search it block-wise "
+                "(BlockSearch, optimizer='block') or with annealing (optimizer='anneal')"
+            )
+
+    def _run(self, prob: SearchProblem, rng: np.random.Generator) -> SearchResult:
+        """:meth:`minimize` after its checks, on a problem already coerced and guarded: the ledger, the search,
+        the referee's check and the result. A block search runs its later steps through it (see
+        :attr:`_block_steps_shared`); it calls :meth:`_search` at the depth :meth:`minimize` does, so a warning's
+        ``stacklevel`` lands where it would."""
+        ledger = CostLedger(callback=self.callback)
+        ledger.start()
+        try:
+            index, loss, info = self._search(prob, ledger, rng)
+        except Exception as exc:
+            ledger.stop()
+            failure = self._backend_failure(exc, ledger)
+            if failure is None:
+                raise
+            raise failure from (exc.__cause__ if isinstance(exc, BackendError) else exc)
+        finally:
+            ledger.stop()
+        return self._result(prob, ledger, index, loss, info)
+
+    def _result(self, prob: SearchProblem, ledger: CostLedger, index, loss: float, info: dict) -> SearchResult:
+        """The referee's check of what :meth:`_search` returned, and the result."""
         if not math.isfinite(loss):
             raise ValueError(
                 f"the best loss {self.name!r} found is {loss}: the loss overflows or is undefined everywhere it looked "

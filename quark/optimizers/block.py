@@ -69,6 +69,8 @@ INNER_STARTS = ("incumbent", "random")
 SETTLED_STOPS = ("confident", "exhausted")
 #: ``decomposer="auto"``: dwave-hybrid for binary quadratic models with more variables than this.
 HYBRID_MIN_VARIABLES = 64
+#: 2**i: a block's bits (at most 30) to their setting index
+_POWERS = np.int64(1) << np.arange(62, dtype=np.int64)
 
 
 def _count_step(by_size: dict, block: np.ndarray, res) -> None:
@@ -172,6 +174,9 @@ class BlockSearch(Optimizer):
     """
 
     name = "block"
+    #: Private switch (tests): later block steps of an inner search that allows it run on the shared, checked
+    #: template (``_block_steps_shared``); ``False`` runs every step through a copy's public ``minimize``.
+    _lean = True
 
     def __init__(
         self,
@@ -237,6 +242,7 @@ class BlockSearch(Optimizer):
             self._inner_template = template
             self._inner_checked = False
             self._inner_takes_init = "init" in template._param_names()
+            self._inner_shared = type(template)._block_steps_shared
         inner = copy.copy(template)
         cache = template.__dict__.get("_backend_cache")
         if cache is not None:  # copy.copy goes through __getstate__, which drops the built backend (never pickled)
@@ -252,13 +258,26 @@ class BlockSearch(Optimizer):
         """One block's inner search; advice in its errors re-spelled as this search's ``inner_options``.
 
         ``init``: the block's incumbent bits, a warm start for an inner search that takes one."""
-        inner = self._inner(int(rng.integers(0, 2**31 - 1)) if seed is None else seed)
+        seed = int(rng.integers(0, 2**31 - 1)) if seed is None else seed
+        # after the first step (its public search checked the template's parameters) a step of an inner search
+        # that allows it runs on the template itself: no copy, no checks again, the seed's stream made here
+        # (what as_generator makes of an int). The same search as on a fresh copy (see _block_steps_shared)
+        template = getattr(self, "_inner_template", None)  # made (and marked unchecked) by the first step's _inner
+        shared = template is not None and self._inner_checked and self._inner_shared and self._lean
+        inner = template if shared else self._inner(seed)
+        if shared:
+            inner.random_state = seed
         if init is not None and self._inner_takes_init:
-            inner.init = init
+            # a shared step gets the incumbent as its index (bit i of the index is bit i of the block): the bits
+            # are this search's own, checked when it started, so the inner search need not check them again
+            inner.init = int(init.astype(np.int64) @ _POWERS[: init.size]) if shared else init
         try:
             with warnings.catch_warnings():  # a block's miss is counted by the caller, not shouted per block
                 warnings.simplefilter("ignore", SearchWarning)
-                res = inner.minimize(sub)
+                if shared:
+                    inner._guard(sub)
+                # one line: a warning of the inner search names this line either way (its once-per-location registry)
+                res = inner._run(sub, np.random.default_rng(seed)) if shared else inner.minimize(sub)
             self._inner_checked = True
             return res
         except (ValueError, TypeError) as exc:

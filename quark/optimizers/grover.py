@@ -129,6 +129,8 @@ class GroverAdaptiveSearch(Optimizer):
 
     name = "grover"
     exponential_cost = True
+    # _search reads its parameters and sets nothing on the instance (its backend is resolved and cached once)
+    _block_steps_shared = True
 
     def __init__(
         self,
