@@ -139,13 +139,35 @@ class LossData:
         return self.losses[start:stop] < key
 
     def _small(self, key) -> tuple:
-        """One-chunk tables: the marked and unmarked positions of the latest threshold, found in one pass."""
+        """One-chunk tables: the marked and unmarked positions of the latest threshold, found in one pass.
+
+        A search's thresholds only fall, and the settings below a lower threshold are among those below a
+        higher one: after the first, a threshold's marked positions are read off the previous ones (the same
+        positions, in the same order, from ``M`` settings instead of ``N``). A loss table's first threshold
+        at or below its least loss marks nothing: no pass at all.
+        """
         cached = self._positions
         if cached is None or cached[0] != key:
-            m = self.mask(key, 0, self.size)
-            marked = np.flatnonzero(m)
+            if cached is not None and self._narrower(key, cached[0]):
+                on = cached[1]
+                marked = on[self.losses[on] < key] if self.counts is None else on[self.counts[on] >= key]
+            elif self.counts is None and key <= self._least():
+                marked = np.flatnonzero(np.zeros(0, dtype=bool))  # (the empty index array a pass would give)
+            else:
+                marked = np.flatnonzero(self.mask(key, 0, self.size))
             cached = self._positions = (key, marked, None, np.array([marked.size]))
         return cached
+
+    def _narrower(self, key, previous) -> bool:
+        """Whether ``key`` marks a subset of what ``previous`` marked (a threshold at or below the previous)."""
+        return key <= previous if self.counts is None else key >= previous
+
+    def _least(self) -> float:
+        """A loss table's least loss (NaN when any is NaN: then no key is taken as marking nothing)."""
+        least = self.__dict__.get("_least_loss")
+        if least is None:
+            least = self._least_loss = float(self.losses.min())
+        return least
 
     def marked_per_chunk(self, key) -> np.ndarray:
         if self.n_chunks == 1:
