@@ -341,6 +341,13 @@ class Optimizer(ParamsMixin, ABC):
                 and bits_or_indices.size <= 64 and problem.n_qubits <= 62:
             # a few measured indices (already int64 and in range): skip the public path's validation
             losses = np.asarray(problem._losses_of_indices(bits_or_indices), dtype=np.float64)
+            if losses.size == 1 and losses.ndim == 1:  # one measured setting (a Grover round): the same, directly
+                ledger.charge_evaluations(problem.evaluation_cost)
+                seen = getattr(ledger, "_best_seen", None)
+                loss = float(losses[0])
+                if seen is None or loss < seen[1]:
+                    ledger._best_seen = (int(bits_or_indices[0]), loss, True, problem.n_qubits)
+                return losses
         else:
             losses = problem.evaluate_indices(bits_or_indices) if indices else problem.evaluate(bits_or_indices)
             losses = np.atleast_1d(np.asarray(losses, dtype=np.float64))

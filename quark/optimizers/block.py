@@ -80,7 +80,7 @@ def _count_step(by_size: dict, block: np.ndarray, res) -> None:
     d["steps"] += 1
     d["oracle_queries"] += int(res.ledger.oracle_queries)
     d["shots"] += int(res.ledger.shots)
-    d["block"] = [int(i) for i in block]
+    d["block"] = [int(i) for i in block.tolist()]  # (Python ints from an integer array without numpy scalars)
     d["inner"] = res.info.get("optimizer")
     if "copies" in res.info:
         d["copies"] = int(res.info["copies"])

@@ -26,6 +26,9 @@ LEDGER_FIELDS: tuple[str, ...] = (
 #: Measured, not counted: seconds of device time billed on real hardware (a D-Wave QPU's
 #: ``qpu_access_time``, IBM Quantum usage). Zero on simulators.
 TIME_FIELDS: tuple[str, ...] = ("qpu_time_s",)
+_FIELDS = LEDGER_FIELDS + TIME_FIELDS
+_COUNTED = frozenset(LEDGER_FIELDS)
+_TIMED = frozenset(TIME_FIELDS)
 
 
 class CostLedger:
@@ -74,14 +77,15 @@ class CostLedger:
     def update(self, **counts: float | None) -> None:
         """Add costs (non-negative integers; seconds for ``qpu_time_s``, where ``None`` means unknown)."""
         for name, value in counts.items():
-            if name not in LEDGER_FIELDS + TIME_FIELDS:
-                raise ValueError(f"unknown ledger field {name!r}; expected one of {LEDGER_FIELDS + TIME_FIELDS}")
-            if value is None and name in TIME_FIELDS:
+            timed = name in _TIMED
+            if not timed and name not in _COUNTED:
+                raise ValueError(f"unknown ledger field {name!r}; expected one of {_FIELDS}")
+            if value is None and timed:
                 setattr(self, name, None)  # unknown from now on
                 continue
             if value < 0:
                 raise ValueError(f"ledger counts must be non-negative; got {name}={value}")
-            if name in TIME_FIELDS:
+            if timed:
                 current = getattr(self, name)
                 setattr(self, name, None if current is None else current + float(value))
             else:
@@ -92,7 +96,7 @@ class CostLedger:
 
     def add(self, part: "CostLedger") -> None:
         """Add every count and time of another ledger (a block step's, a sub-problem's) to this one."""
-        self.update(**{f: getattr(part, f) for f in LEDGER_FIELDS}, **{f: getattr(part, f) for f in TIME_FIELDS})
+        self.update(**{f: getattr(part, f) for f in _FIELDS})
 
     def charge_samples(self, samples, iterations: int) -> None:
         """Charge one backend call: ``shots`` measurements of a circuit with ``iterations`` Grover rounds.
@@ -138,7 +142,7 @@ class CostLedger:
 
     def totals(self) -> dict[str, Any]:
         """Every counted field and ``wall_time_s``."""
-        out: dict[str, Any] = {name: getattr(self, name) for name in LEDGER_FIELDS + TIME_FIELDS}
+        out: dict[str, Any] = {name: getattr(self, name) for name in _FIELDS}
         out["wall_time_s"] = self.elapsed()
         return out
 
