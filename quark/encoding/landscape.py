@@ -263,6 +263,13 @@ class LossLandscape(SearchProblem):
             return RestrictedLinearLandscape(self, free, base)
         return super().restrict(free, base)
 
+    def _restrict_block(self, free, base) -> SearchProblem:
+        if self.model.linear:
+            from quark.encoding.restricted import RestrictedLinearLandscape
+
+            return RestrictedLinearLandscape._of_checked(self, free, base)
+        return super()._restrict_block(free, base)
+
     # -- internals --------------------------------------------------------------------------------
     def _base_scores(self, bits: np.ndarray) -> np.ndarray:
         """``Phi @ w(bits)`` of a linear model, updated from the last call's bits where few changed.

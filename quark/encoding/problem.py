@@ -209,6 +209,12 @@ class SearchProblem(ABC):
         """
         return RestrictedProblem(self, free, base)
 
+    def _restrict_block(self, free: np.ndarray, base: np.ndarray) -> "SearchProblem":
+        """:meth:`restrict` to a block a block search made: ``free`` sorted distinct int64 positions in range,
+        ``base`` its uint8 string of 0s and 1s (checked when the search started). The same problem; a
+        restriction that checks what it is given may skip those checks."""
+        return self.restrict(free, base)
+
     # -- internals -----------------------------------------------------------------------------
     def _check_indexable(self) -> None:
         if self.n_qubits > MAX_INDEX_QUBITS:
@@ -312,9 +318,25 @@ class RestrictedProblem(SearchProblem):
         ordered = np.sort(free_arr)  # (cheaper than np.unique for the distinctness check)
         if ordered[0] < 0 or ordered[-1] >= parent.n_qubits or bool((ordered[1:] == ordered[:-1]).any()):
             raise ValueError(f"'free' must hold distinct positions in [0, {parent.n_qubits}); got {free_arr.tolist()}")
+        self._set(parent, free_arr.astype(np.int64), as_bit_array(base, parent.n_qubits, name="base").copy())
+
+    @classmethod
+    def _of_checked(cls, parent: SearchProblem, free: np.ndarray, base: np.ndarray) -> "RestrictedProblem":
+        """The restriction to ``free`` (int64, distinct, in range) with ``base`` (uint8 0s and 1s, ``n_qubits``
+        of them) as a block search made and checked them: the same problem as the constructor's, without
+        checking them again (``base`` is copied: the search goes on changing its bits)."""
+        obj = cls.__new__(cls)
+        obj._set(parent, free, base.copy())
+        obj._derive()
+        return obj
+
+    def _derive(self) -> None:
+        """What a subclass computes from the parent, ``free`` and ``base`` (after :meth:`_set`)."""
+
+    def _set(self, parent: SearchProblem, free: np.ndarray, base: np.ndarray) -> None:
         self.parent = parent
-        self.free = free_arr.astype(np.int64)
-        self.base = as_bit_array(base, parent.n_qubits, name="base").copy()
+        self.free = free
+        self.base = base
         self.base.flags.writeable = False
         self.n_qubits = int(self.free.size)
         self.variables = [parent.variables[i] for i in self.free.tolist()]

@@ -97,23 +97,37 @@ class RestrictedLinearLandscape(RestrictedProblem):
 
     def __init__(self, parent: "SearchProblem", free: Sequence[int], base) -> None:
         super().__init__(parent, free, base)
+        self._derive()
+
+    def _derive(self) -> None:
+        # every step of a block search makes one: the same arithmetic as ever, each product made once
+        parent = self.parent
+        free = self.free
         k = parent.encoding.bits_per_weight
-        cols = self.free // k
-        coef = _place_values(parent)[self.free]
-        own = coef * self.base[self.free].astype(np.float64)        # the block's bits' part of the weights
+        cols = free // k
+        coef = _place_values(parent)[free]
+        own = coef * self.base[free].astype(np.float64)        # the block's bits' part of the weights
         w, u = _base_state(parent, self.base, gram=parent.loss == "squared")
         w_base = w - np.bincount(cols, weights=own, minlength=w.size)  # the weights with the block cleared
         self._cols, self._coef = cols, coef
         self._y = parent.y
         self._sw = parent.sample_weight
         self._loss = parent.loss
-        nb = self.free.size
+        nb = free.size
+        alpha = parent.alpha
+        coef2 = coef[:, None] * coef[None, :]
         # the ridge penalty alpha * sum_pen w_c**2, a quadratic in the block's bits
-        pen = parent._penalized[cols].astype(np.float64) * parent.alpha
-        self._p_const = parent.alpha * float(w_base[parent._penalized] @ w_base[parent._penalized])
+        pen = parent._penalized[cols].astype(np.float64) * alpha
+        kept = w_base[parent._penalized]
+        self._p_const = alpha * float(kept @ kept)
         self._p_lin = 2.0 * pen * w_base[cols] * coef
-        self._p_quad = np.where(cols[:, None] == cols[None, :], np.sqrt(pen)[:, None] * np.sqrt(pen)[None, :], 0.0) \
-            * coef[:, None] * coef[None, :] if parent.alpha else np.zeros((nb, nb))
+        if alpha:
+            root = np.sqrt(pen)
+            # (left to right, as ever: (where * coef_i) * coef_j, not where * (coef_i * coef_j))
+            self._p_quad = np.where(cols[:, None] == cols[None, :], root[:, None] * root[None, :], 0.0) \
+                * coef[:, None] * coef[None, :]
+        else:
+            self._p_quad = np.zeros((nb, nb))
         if parent.loss == "squared":
             # from the Gram matrix, never touching the m samples: with w_c the weights with the block's
             # bits cleared, loss(b) = (w_c + x(b))' G (w_c + x(b)) - 2 c'(w_c + x(b)) + tt, x(b) = the
@@ -123,7 +137,7 @@ class RestrictedLinearLandscape(RestrictedProblem):
             u = u - G[:, cols] @ own                                       # G @ w_c
             self._q_const = float(w_base @ u - 2.0 * (c @ w_base) + tt) + self._p_const
             self._q_lin = 2.0 * coef * (u[cols] - c[cols]) + self._p_lin
-            self._q_quad = (coef[:, None] * coef[None, :]) * G[cols][:, cols] + self._p_quad
+            self._q_quad = coef2 * G[cols[:, None], cols] + self._p_quad
 
     @property
     def _H(self) -> np.ndarray:
