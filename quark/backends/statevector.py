@@ -107,12 +107,12 @@ class StatevectorBackend(GroverBackend, MarkedCounter):
         return cache
 
     def _validate(self) -> None:
-        params = (self.method, self.dtype, self.max_memory, self.index_state)
         valid = self.__dict__.get("_valid_params")
-        if valid is not None and all(a is b for a, b in zip(params, valid)):
+        if valid is not None and valid[0] is self.method and valid[1] is self.dtype \
+                and valid[2] is self.max_memory and valid[3] is self.index_state:
             return  # these very values passed (a block step asks three times): checked on use, not re-checked
         self._check_params()
-        self._valid_params = params
+        self._valid_params = (self.method, self.dtype, self.max_memory, self.index_state)
 
     def _check_params(self) -> None:
         check_choice(self.method, "method", _METHODS)
