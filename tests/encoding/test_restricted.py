@@ -87,3 +87,29 @@ def test_quadratic_table_is_the_doubling_to_the_bit(b):
     assert got.tobytes() == _doubling_reference(const, lin, Q).tobytes()
     x = (np.arange(1 << b)[:, None] >> np.arange(b)) & 1
     np.testing.assert_allclose(got, const + x @ lin + np.einsum("ki,ij,kj->k", x, Q, x), rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize("loss", ["squared", "hinge"])
+@pytest.mark.parametrize("alpha", [0.0, 0.3])
+def test_a_block_searchs_checked_restriction_is_the_constructors_to_the_bit(loss, alpha):
+    """What a block search restricts without checking its own blocks again is the very problem the checked
+    constructor makes: every array it derives, every loss of its table."""
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(50, 5))
+    y = (X[:, 0] > 0).astype(int)
+    land = LossLandscape("fixed-point-linear", None, X, y, loss=loss, alpha=alpha)
+    bits = rng.integers(0, 2, land.n_qubits).astype(np.uint8)
+    block = np.sort(rng.permutation(land.n_qubits)[:7])
+    public, checked = land.restrict(block, bits), land._restrict_block(block, bits)
+    assert type(checked) is type(public)
+    for name, value in vars(public).items():
+        other = vars(checked)[name]
+        if isinstance(value, np.ndarray):
+            assert value.dtype == other.dtype and value.tobytes() == other.tobytes(), name
+        elif isinstance(value, float):
+            assert value.hex() == other.hex(), name
+        else:
+            assert value == other or value is other, name
+    assert public.table().tobytes() == checked.table().tobytes()
+    bits[block] ^= 1                       # the search goes on changing its bits: the restriction kept its own
+    assert not np.array_equal(checked.base, bits) and not checked.base.flags.writeable
