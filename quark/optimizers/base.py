@@ -117,6 +117,7 @@ class Optimizer(ParamsMixin, ABC):
     #: Whether a block search may run this optimizer's block steps after its first on one shared, checked
     #: instance through :meth:`_run` (its ``_search`` reads its parameters and sets nothing on the instance,
     #: so a step on the shared instance is the step on a fresh copy; see :class:`~quark.optimizers.BlockSearch`).
+    #: Read from the class's own namespace: a subclass is not trusted unless it says so itself.
     _block_steps_shared: ClassVar[bool] = False
 
     def __init__(self, *, random_state=None, verbose: bool = False,

@@ -242,7 +242,8 @@ class BlockSearch(Optimizer):
             self._inner_template = template
             self._inner_checked = False
             self._inner_takes_init = "init" in template._param_names()
-            self._inner_shared = type(template)._block_steps_shared
+            # declared by the class itself: a subclass (its own minimize or _search) takes the public route
+            self._inner_shared = bool(type(template).__dict__.get("_block_steps_shared", False))
         inner = copy.copy(template)
         cache = template.__dict__.get("_backend_cache")
         if cache is not None:  # copy.copy goes through __getstate__, which drops the built backend (never pickled)

@@ -115,3 +115,17 @@ def test_a_shared_step_is_the_search_a_fresh_copy_runs():
         template._guard(sub)
         shared = template._run(sub, np.random.default_rng(seed))
         assert _fingerprint(shared) == _fingerprint(fresh)
+
+
+def test_a_subclass_of_the_inner_search_keeps_the_public_route():
+    """An inner search whose class does not itself declare its steps shareable (a subclass with its own
+    minimize) gets every block step through its minimize."""
+    calls = []
+
+    class Counting(GroverAdaptiveSearch):
+        def minimize(self, problem):
+            calls.append(problem.n_qubits)
+            return super().minimize(problem)
+
+    res = BlockSearch(inner=Counting(), block_size=4, random_state=0).minimize(np.arange(1 << 10, dtype=float))
+    assert len(calls) == res.info["block_steps"] > 3
