@@ -31,6 +31,10 @@ __all__ = ["SearchProblem", "TableProblem", "PolynomialProblem", "RestrictedProb
 DEFAULT_MAX_TABLE_QUBITS = 24
 
 
+#: Attributes a problem's restrictions keep between calls (see :meth:`SearchProblem.reset_restrictions`).
+_INCREMENTAL_STATE = ("_base_state_cache",)
+
+
 class SearchProblem(ABC):
     """A function of ``n_qubits`` bits to minimize.
 
@@ -208,6 +212,19 @@ class SearchProblem(ABC):
         optimizes a large problem through its restrictions.
         """
         return RestrictedProblem(self, free, base)
+
+    def reset_restrictions(self) -> None:
+        """Forget the state restrictions keep from one call to the next, so a search run again on this problem
+        repeats itself to the bit.
+
+        A linear landscape's restrictions keep its weights and Gram products ``G w`` and update them from
+        the bits that changed since the previous block (``O(d)`` per changed bit, not ``O(d**2)``); sums in
+        another order differ in their last bits, so a second search would start from the first one's
+        rounding. :class:`~quark.optimizers.BlockSearch` calls this when it starts: every search begins
+        from a full computation, whatever ran on the problem before.
+        """
+        for name in _INCREMENTAL_STATE:
+            self.__dict__.pop(name, None)
 
     def _restrict_block(self, free: np.ndarray, base: np.ndarray) -> "SearchProblem":
         """:meth:`restrict` to a block a block search made: ``free`` sorted distinct int64 positions in range,

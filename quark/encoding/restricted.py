@@ -60,7 +60,7 @@ def _base_state(parent, bits: np.ndarray, gram: bool) -> tuple[np.ndarray, np.nd
     bits where few changed (block search moves one block at a time): ``O(d * changed)``, recomputed in
     full every ``_GRAM_UPDATES`` updates so that no rounding drifts."""
     G = _gram(parent)[0] if gram else None
-    cached = getattr(parent, "_base_state_cache", None)
+    cached = getattr(parent, "_base_state_cache", None)  # forgotten by parent.reset_restrictions()
     if cached is not None and cached[3] < _GRAM_UPDATES and (cached[2] is not None or not gram):
         old, w, u, updates = cached
         diff = np.flatnonzero(old != bits)

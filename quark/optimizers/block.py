@@ -342,6 +342,9 @@ class BlockSearch(Optimizer):
 
     def _search(self, problem, ledger, rng):
         self._inner_template = None  # the inner optimizer as it is now, cloned once for this search
+        reset = getattr(problem, "reset_restrictions", None)
+        if callable(reset):  # incremental state left by an earlier search would make this one round differently
+            reset()
         try:
             return self._sweep_search(problem, ledger, rng)
         finally:
