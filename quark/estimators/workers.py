@@ -35,8 +35,9 @@ MIN_PROBLEMS = 8
 MIN_GAIN = 0.2
 
 
-def _cpu_ticks() -> tuple[int, int, int] | None:
-    """``(idle, total, cores)`` ticks from ``/proc/stat``; ``None`` where it cannot be read."""
+def _cpu_ticks() -> tuple[float, int, int, int] | None:
+    """``(this process's CPU seconds, idle ticks, all ticks, cores)`` from ``/proc/stat``; ``None`` where it
+    cannot be read."""
     try:
         with open("/proc/stat", encoding="ascii") as fh:
             fields = fh.readline().split()
@@ -44,15 +45,21 @@ def _cpu_ticks() -> tuple[int, int, int] | None:
         cores = len(os.sched_getaffinity(0))
     except (OSError, ValueError, AttributeError):
         return None
-    return ticks[3] + (ticks[4] if len(ticks) > 4 else 0), sum(ticks[:8]), cores  # idle + iowait; no guest
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle + iowait
+    return time.process_time(), idle, sum(ticks[:8]), cores  # no guest ticks: they are in user already
 
 
-def idle_cores(before: tuple[int, int, int] | None) -> float:
-    """Cores idle since ``before`` (a :func:`_cpu_ticks` reading, taken while this process was busy on one
-    core); without ``/proc/stat``, the cores minus the 1-minute load average and this process."""
+def idle_cores(before: tuple[float, int, int, int] | None) -> float:
+    """Cores free for workers since ``before`` (a :func:`_cpu_ticks` reading): the cores, minus what other
+    processes kept busy, minus one for this process. Without ``/proc/stat``: the cores minus the 1-minute
+    load average and this process."""
     after = _cpu_ticks()
-    if before is not None and after is not None and after[1] > before[1]:
-        return after[2] * (after[0] - before[0]) / (after[1] - before[1])
+    if before is not None and after is not None and after[2] > before[2]:
+        cores, total = after[3], after[2] - before[2]
+        busy = cores * (1.0 - (after[1] - before[1]) / total)          # cores busy, all processes
+        tick_s = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        mine = (after[0] - before[0]) / (total / cores / tick_s)        # cores this process kept busy
+        return max(0.0, cores - max(busy - mine, 0.0) - 1.0)
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
@@ -104,22 +111,26 @@ def fit_here_and_in_workers(items: Sequence, fit_one: Callable, on_done: Callabl
     done = [False] * n
     t0, ticks = time.perf_counter(), _cpu_ticks()
 
+    seconds: list[float] = []  # of each problem fitted here before the decision
+
     def here(i: int) -> None:
+        clock = time.perf_counter()
         try:
             results[i] = fit_one(items[i])
         except Exception as exc:
             raise ProblemFailed(i, exc, results, done) from exc
         done[i] = True
+        seconds.append(time.perf_counter() - clock)
         if on_done is not None:
             on_done(i)
 
     pending = deque(range(n))
     while pending and time.perf_counter() - t0 < probe_s:
         here(pending.popleft())
-    fitted = n - len(pending)
     workers = 0
     if len(pending) >= 2 and n >= MIN_PROBLEMS:
-        pace = (time.perf_counter() - t0) / max(fitted, 1)
+        # the first problem pays one-off costs (loading the compiled kernels): the pace is read from the others
+        pace = sum(seconds[1:]) / (len(seconds) - 1) if len(seconds) > 1 else sum(seconds)
         workers = helper_workers(pace, len(pending), idle_cores(ticks), start_s=start_s)
     if workers == 0:
         while pending:
