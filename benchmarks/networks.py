@@ -301,7 +301,8 @@ def wider(data: dict) -> list[dict]:
 #: input (``scale=False`` on X / max, the preprocessing under which the float models gain most);
 #: ``(input, model_options, weight_bits, max_sweeps)``, block search ``order="structured", block_size=10``
 QUARK_TRIES = (("pixels / max", {"hidden": 256}, None, 3), ("standardized", {"hidden": 512}, None, 2),
-               ("pixels / max", {"hidden": 512}, None, 2), ("pixels / max", {"hidden": 512, "activation": "clip"}, None, 1),
+               ("pixels / max", {"hidden": 512}, None, 2),
+               ("pixels / max", {"hidden": 512, "activation": "clip"}, None, 1),
                ("pixels / max", {"hidden": 256}, 4, 1))
 
 
@@ -327,7 +328,8 @@ def write_ceiling_markdown(path: Path, result: dict) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import networks_ceiling
 
-    lines = ["Produced by " + ", ".join(f"`{result[k]['command']}`" for k in ("digits", "mnist", "quark") if k in result)
+    parts = [k for k in ("digits", "mnist", "quark") if k in result]
+    lines = ["Produced by " + ", ".join(f"`{result[k]['command']}`" for k in parts)
              + " (each writes its part).", ""]
     lines += networks_ceiling.markdown([r for k in ("digits", "mnist") if k in result for r in result[k]["rows"]],
                                        result.get("quark", {}).get("rows", []))
@@ -405,7 +407,7 @@ def main(argv=None) -> dict:
                     help="wider networks on ten classes (digits-10; with --mnist, MNIST 14x14 only)")
     ap.add_argument("--linear", action="store_true", help="Quark's linear model at its defaults on the same splits")
     ap.add_argument("--ceiling", action="store_true",
-                    help="the float ceiling on the digits-10 split (with --mnist: MNIST 14x14; with --quark: Quark tries)")
+                    help="the float ceiling on the digits-10 split (--mnist: MNIST 14x14; --quark: Quark's tries)")
     ap.add_argument("--quark", action="store_true", help="with --ceiling: Quark's network pushed on digits-10")
     args = ap.parse_args(argv)
     data = datasets(args.quick, args.mnist and not args.quark)

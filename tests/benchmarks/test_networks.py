@@ -45,7 +45,8 @@ def test_ceiling_reports_the_cv_chosen_setting_beside_the_best_over_the_grid(tmp
         assert 0.5 < r["test"] <= r["best_test"] <= 1.0
         assert r["test"] == sum(r["test_seeds"]) / len(r["test_seeds"])
     mlp = next(r for r in rows if r["method"] == "MLPClassifier")
-    assert len(mlp["test_seeds"]) == 3 and mlp["n_configs"] == 4 * 3
+    torch_mlp = next(r for r in rows if r["method"].startswith("torch MLP"))
+    assert mlp["n_configs"] == 4 and len(torch_mlp["test_seeds"]) == 3 and torch_mlp["n_configs"] == 4 * 3
     md = (tmp_path / "networks_ceiling_quick.md").read_text()
     assert "`python benchmarks/networks.py --ceiling --quick`" in md and "| digits, 10 classes | SVC (RBF) |" in md
 
