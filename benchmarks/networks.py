@@ -24,6 +24,9 @@ the searched network beats it, the search earned the difference.
     python benchmarks/networks.py --wider     # wider networks on digits-10 (~15 min)
     python benchmarks/networks.py --wider --mnist  # a 128-unit network on MNIST 14x14, 3 sweeps
     python benchmarks/networks.py --linear    # Quark's linear model at its defaults on the same splits
+    python benchmarks/networks.py --ceiling   # the float ceiling on the digits-10 split (networks_ceiling.py)
+    python benchmarks/networks.py --ceiling --mnist  # the same on MNIST 14x14 (smaller MLP grid)
+    python benchmarks/networks.py --ceiling --quark  # Quark's network pushed on digits-10 (~40 min)
     python benchmarks/networks.py --quick     # small subsets (a test)
 
 Writes docs/figures/networks.{json,md} (``--out`` to change).
@@ -33,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -293,6 +297,66 @@ def wider(data: dict) -> list[dict]:
     return rows
 
 
+#: ``--ceiling --quark``: Quark's network on digits-10 at wider layers, clip units, 4 bits and pixel-range
+#: input (``scale=False`` on X / max, the preprocessing under which the float models gain most);
+#: ``(input, model_options, weight_bits, max_sweeps)``, block search ``order="structured", block_size=10``
+QUARK_TRIES = (("pixels / max", {"hidden": 256}, None, 3), ("standardized", {"hidden": 512}, None, 2),
+               ("pixels / max", {"hidden": 512}, None, 2),
+               ("pixels / max", {"hidden": 512, "activation": "clip"}, None, 1),
+               ("pixels / max", {"hidden": 256}, 4, 1))
+
+
+def quark_tries(data: dict, tries=QUARK_TRIES) -> list[dict]:
+    """Quark's network pushed towards the digits target; each row's input, options and sweeps in its label."""
+    rows = []
+    Xtr, Xte, ytr, yte = data["digits, 10 classes"]
+    for inp, opts, bits, sweeps in tries:
+        top = float(np.abs(Xtr).max())
+        A, B, extra = (Xtr / top, Xte / top, {"scale": False}) if inp == "pixels / max" else (Xtr, Xte, {})
+        if bits is not None:
+            extra["weight_bits"] = bits
+        label = f"{inp}, {opts}" + (f", {bits}-bit" if bits else "") + f", {sweeps} sweep" + ("s" if sweeps > 1 else "")
+        r = quark_network(A, ytr, B, yte, label, model_options=opts, optimizer="block",
+                          optimizer_options={"order": "structured", "block_size": 10, "max_sweeps": sweeps}, **extra)
+        rows.append({"data": "digits, 10 classes", **r})
+        print(f"{label:70s} test {r['test']:.4f}  {r['seconds']:.1f} s  steps {r['block_steps']}", flush=True)
+    return rows
+
+
+def write_ceiling_markdown(path: Path, result: dict) -> None:
+    """networks_ceiling.md beside ``path`` (the .json) from every part in ``result``."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import networks_ceiling
+
+    parts = [k for k in ("digits", "mnist", "quark") if k in result]
+    lines = ["Produced by " + ", ".join(f"`{result[k]['command']}`" for k in parts)
+             + " (each writes its part).", ""]
+    lines += networks_ceiling.markdown([r for k in ("digits", "mnist") if k in result for r in result[k]["rows"]],
+                                       result.get("quark", {}).get("rows", []))
+    path.with_suffix(".md").write_text("\n".join(lines) + "\n")
+
+
+def ceiling_run(args, data: dict) -> dict:
+    """``--ceiling``: one part of docs/figures/networks_ceiling.{json,md} per run; the others are kept."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import networks_ceiling
+
+    key = "quark" if args.quark else ("mnist" if args.mnist else "digits")
+    if args.quark:
+        rows = quark_tries(data, QUARK_TRIES[:1] if args.quick else QUARK_TRIES)
+    else:
+        rows = networks_ceiling.ceiling(data, args.quick, args.mnist)
+    command = "python benchmarks/networks.py --ceiling" + {"digits": "", "mnist": " --mnist", "quark": " --quark"}[key]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / ("networks_ceiling_quick.json" if args.quick else "networks_ceiling.json")
+    result = json.loads(path.read_text()) if path.exists() else {}  # read late: the other parts may run meanwhile
+    result[key] = {"command": command + (" --quick" if args.quick else ""), "rows": rows}
+    path.write_text(json.dumps(result, indent=1, default=float))
+    write_ceiling_markdown(path, result)
+    return result
+
+
 def markdown(result: dict, command: str) -> str:
     lines = [f"Produced by `{command}`.", ""]
     modes = result.pop("_block_modes", None)
@@ -342,8 +406,13 @@ def main(argv=None) -> dict:
     ap.add_argument("--wider", action="store_true",
                     help="wider networks on ten classes (digits-10; with --mnist, MNIST 14x14 only)")
     ap.add_argument("--linear", action="store_true", help="Quark's linear model at its defaults on the same splits")
+    ap.add_argument("--ceiling", action="store_true",
+                    help="the float ceiling on the digits-10 split (--mnist: MNIST 14x14; --quark: Quark's tries)")
+    ap.add_argument("--quark", action="store_true", help="with --ceiling: Quark's network pushed on digits-10")
     args = ap.parse_args(argv)
-    data = datasets(args.quick, args.mnist)
+    data = datasets(args.quick, args.mnist and not args.quark)
+    if args.ceiling:
+        return ceiling_run(args, data)
     if args.wider or args.linear:
         kind = "wider" if args.wider else "linear"
         result = {f"_{kind}": wider(data) if args.wider else linear(data)}

@@ -30,3 +30,31 @@ def test_linear_rows_sit_beside_the_network(tmp_path, load_benchmark):
     assert set(rows) == {"circles", "digits, 10 classes"}
     assert rows["circles"]["test"] < 0.75 < rows["digits, 10 classes"]["test"]    # no line separates circles
     assert "| circles | Quark linear (defaults) |" in (tmp_path / "networks_linear.md").read_text()
+
+
+def test_ceiling_reports_the_cv_chosen_setting_beside_the_best_over_the_grid(tmp_path, load_benchmark):
+    mod = load_benchmark("networks")
+    result = mod.main(["--ceiling", "--quick", "--out", str(tmp_path)])
+    rows = result["digits"]["rows"]
+    methods = {(r["method"], r["prep"]) for r in rows}
+    for prep in ("standardized", "pixels / max"):
+        assert {("LogisticRegression", prep), ("k-nearest neighbours", prep), ("SVC (RBF)", prep),
+                ("SVC (RBF), sklearn defaults", prep), ("MLPClassifier", prep)} <= methods
+    for r in rows:
+        # the chosen setting is one of the grid's, so the best over the grid bounds its test accuracy
+        assert 0.5 < r["test"] <= r["best_test"] <= 1.0
+        assert r["test"] == sum(r["test_seeds"]) / len(r["test_seeds"])
+    mlp = next(r for r in rows if r["method"] == "MLPClassifier")
+    torch_mlp = next(r for r in rows if r["method"].startswith("torch MLP"))
+    assert mlp["n_configs"] == 4 and len(torch_mlp["test_seeds"]) == 3 and torch_mlp["n_configs"] == 4 * 3
+    md = (tmp_path / "networks_ceiling_quick.md").read_text()
+    assert "`python benchmarks/networks.py --ceiling --quick`" in md and "| digits, 10 classes | SVC (RBF) |" in md
+
+
+def test_global_scale_keeps_the_pixel_geometry(load_benchmark):
+    import numpy as np
+
+    mod = load_benchmark("networks_ceiling")
+    X = np.array([[0.0, 4.0], [8.0, 16.0]])
+    g = mod.GlobalScale().fit(X)
+    assert np.allclose(g.transform(X), X / 16) and np.allclose(g.transform([[32.0, 0.0]]), [[2.0, 0.0]])
