@@ -116,8 +116,8 @@ def _ledger_row(clf) -> dict:
 
 
 def _children_cpu() -> dict:
-    """CPU seconds of each live child process (``/proc``; empty elsewhere): the worker processes a fit with
-    ``n_jobs=None`` may start beside this one, which ``process_time`` does not see."""
+    """CPU seconds of each live child process but loky's resource tracker (``/proc``; empty elsewhere): the
+    worker processes a fit with ``n_jobs=None`` may start beside this one, which ``process_time`` does not see."""
     me, tick, out = str(os.getpid()), os.sysconf("SC_CLK_TCK"), {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -125,6 +125,11 @@ def _children_cpu() -> dict:
         except OSError:
             continue
         if fields[1] == me:  # after the name: state, ppid, ..., utime (12th), stime (13th)
+            try:  # loky's resource tracker is a child too, but no worker
+                if b"resource_tracker" in (stat.parent / "cmdline").read_bytes():
+                    continue
+            except OSError:
+                continue
             out[stat.parent.name] = (int(fields[11]) + int(fields[12])) / tick
     return out
 

@@ -15,6 +15,18 @@ A fit flows one way through these modules:
 - :mod:`~quark.estimators.calibration` — probabilities from the decision values.
 """
 
-from quark.estimators.classifier import DEFAULT_MAX_QUBITS, QuarkClassifier
-
 __all__ = ["QuarkClassifier", "DEFAULT_MAX_QUBITS"]
+
+
+def __getattr__(name: str):
+    # lazy: a worker process of a fit unpickles quark.estimators.problems, which must not pay for importing
+    # scikit-learn (about a second) through the classifier it never uses
+    if name in __all__:
+        from quark.estimators import classifier
+
+        return getattr(classifier, name)
+    raise AttributeError(f"module 'quark.estimators' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -28,7 +28,7 @@ __all__ = ["fit_here_and_in_workers", "helper_workers", "idle_cores", "WORKER_ST
 #: on a 2-core machine as the difference between a first and a second parallel fit (docs/real_data.md).
 WORKER_START_S = 1.5
 #: Seconds of fitting in this process before deciding on workers (the problems' pace and the idle cores).
-PROBE_S = 0.5
+PROBE_S = 0.2
 #: Fewer problems than this always run in this process.
 MIN_PROBLEMS = 8
 #: Workers are started only when they are expected to cut the fit's remaining time by at least this share.
