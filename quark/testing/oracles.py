@@ -16,7 +16,7 @@ def oracle_marks(orc, thresholds: Iterable[float], *, atol: float = 1e-9) -> np.
 
     The oracle runs once per threshold on the uniform superposition of its ``n`` weight qubits (Aer's
     statevector method, one thread); every work qubit must come back to 0 and every amplitude keep its size
-    — a pure phase flip — else ``AssertionError`` says which. Needs qiskit-aer (``pip install quark[aer]``).
+    — a pure phase flip — else ``AssertionError`` says which.
 
     Parameters
     ----------
