@@ -86,7 +86,7 @@ def test_a_refused_classifier_parameter_is_named(hostile, param, data):
 @pytest.mark.parametrize("options, name", [({"model_options": {"bogus": 1}}, "bogus"),
                                            ({"optimizer_options": {"bogus": 1}}, "bogus"),
                                            ({"optimizer": "anneal", "optimizer_options": {"num_sweep": 5}}, "num_sweep"),
-                                           ({"scale": True}, "scale")])
+                                           ({"scale": True}, "scale"), ({"scale": "range"}, "scale")])
 def test_an_option_that_cannot_apply_is_named(hostile, options, name):
     params = {"model": "perceptron", "optimizer": "exhaustive", **options}
     hostile.named_error(lambda: QuarkClassifier(**params).fit(_X, _Y), name)

@@ -33,6 +33,14 @@ def _auto_or_bool(name: str, value: Any) -> None:
         raise ValueError(f"'{name}' must be 'auto', True or False; got {value!r}")
 
 
+def _scale(name: str, value: Any) -> None:
+    if not (isinstance(value, str) and value == "range"):
+        try:
+            _auto_or_bool(name, value)
+        except ValueError:
+            raise ValueError(f"'{name}' must be 'auto', True, False or 'range'; got {value!r}") from None
+
+
 def _backend(name: str, value: Any) -> None:
     if value is not None and not isinstance(value, str) and not hasattr(value, "sample_threshold") and not hasattr(
         value, "sample"
@@ -74,7 +82,7 @@ PARAMETER_CONSTRAINTS: dict[str, Callable[[str, Any], Any]] = {
     "copies": lambda n, v: check_int(v, n),
     "max_qubits": lambda n, v: check_int(v, n, allow_none=True),
     "multi_class": lambda n, v: check_choice(v, n, SCHEMES),
-    "scale": _auto_or_bool,
+    "scale": _scale,
     "binarize": _auto_or_bool,
     "alpha": _alpha,
     "start": lambda n, v: check_choice(v, n, STARTS),

@@ -71,8 +71,10 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         More than two classes: one-vs-one problems (``"auto"``, the measured winner), one-vs-rest, or
         one linear model of C output units (argmax) searched block-wise on the loss over all classes:
         0-1 under ``loss="auto"``, or Crammer–Singer's hinge / the one-hot squared loss when asked.
-    scale : {"auto", True, False}, default="auto"
+    scale : {"auto", True, False, "range"}, default="auto"
         Standardize the features (kept in ``scaler_``); ``"auto"``: for models of real-valued input.
+        ``"range"``: divide every feature by one number, the training data's largest absolute value
+        (``scaler_.max_abs_``), keeping the features' relative sizes (image pixels: docs/networks.md).
     binarize : {"auto", True, False}, default="auto"
         Threshold each feature at its training mean (kept in ``thresholds_``); ``"auto"``: for models
         that need 0/1 input when ``X`` is not 0/1 already.

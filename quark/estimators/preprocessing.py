@@ -12,6 +12,9 @@ Quantized weights have a fixed range, so features must have a known scale:
   so nothing is rounded — that brings it near 1 (kept in ``unit``): tiny but varying features are
   scaled, never taken for constant. Without it a linear model with weights in ``[-1, 1]`` on raw features of
   very different scales fits near chance.
+  With ``scale="range"`` every feature is instead divided by one number, the training data's largest
+  absolute value (:class:`RangeScaler`): features keep their relative sizes and a zero stays zero (image
+  pixels; measured in docs/networks.md).
 - **Boolean models** (0/1 input) see each feature thresholded at its training mean (the Quark
   paper's preprocessing of MNIST: normalize, then keep the pixels above the mean); data that is
   already 0/1 passes unchanged.
@@ -26,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Preprocessor", "fit_preprocessor", "is_binary", "FeatureWarning", "UNIT_RANGE"]
+__all__ = ["Preprocessor", "RangeScaler", "fit_preprocessor", "is_binary", "FeatureWarning", "UNIT_RANGE"]
 
 #: Features whose largest magnitude lies outside ``[2**-60, 2**60]`` are brought near 1 by a power of two
 #: before standardizing (their variance would under- or overflow).
@@ -42,9 +45,29 @@ def is_binary(X: np.ndarray) -> bool:
     return bool(np.isin(X, (0, 1)).all())
 
 
+class RangeScaler:
+    """Divide every feature by one number: the training data's largest absolute value (``max_abs_``).
+
+    Unlike scikit-learn's per-feature ``MaxAbsScaler``, the features keep their relative sizes (a pixel
+    that is dim everywhere stays dim), and zeros stay zero.
+    """
+
+    def fit(self, X: np.ndarray, y=None, sample_weight=None) -> "RangeScaler":
+        top = float(np.abs(X).max()) if X.size else 0.0
+        if not top > 0:
+            raise ValueError("scale='range' divides the features by their largest absolute value, but every "
+                             "training value is 0; use scale='auto' or False")
+        self.max_abs_ = top
+        return self
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        return np.asarray(X, dtype=np.float64) / self.max_abs_
+
+
 @dataclass
 class Preprocessor:
-    """Fitted feature preparation: an optional ``StandardScaler`` and optional per-feature thresholds;
+    """Fitted feature preparation: an optional ``StandardScaler`` (or :class:`RangeScaler`) and optional
+    per-feature thresholds;
     ``unit``: per-feature powers of two applied before the scaler (``None``: all 1)."""
 
     scaler: object | None = None
@@ -108,8 +131,9 @@ def fit_preprocessor(model, X: np.ndarray, *, scale, binarize, sample_weight=Non
     ----------
     model : QuantizedModel
     X : array (n_samples, n_features)
-    scale : {"auto", True, False}
-        Standardize (``"auto"``: for models that take real-valued input, unless ``X`` is 0/1).
+    scale : {"auto", True, False, "range"}
+        Standardize (``"auto"``: for models that take real-valued input, unless ``X`` is 0/1); ``"range"``:
+        divide every feature by the training data's largest absolute value (:class:`RangeScaler`).
     binarize : {"auto", True, False}
         Threshold at the training means (``"auto"``: for models that need 0/1 input, unless ``X`` is
         already 0/1). ``False`` with non-binary input to a Boolean model is an error.
@@ -132,6 +156,16 @@ def fit_preprocessor(model, X: np.ndarray, *, scale, binarize, sample_weight=Non
             f"scale=True standardizes the features, but model {model.name!r} reads 0/1 features: set scale='auto' "
             "or False (or binarize=True, which thresholds the features instead)"
         )
+    if scale == "range":
+        if model.binary_input:
+            raise ValueError(
+                f"scale='range' divides the features by their largest absolute value, but model {model.name!r} "
+                "reads 0/1 features: set scale='auto' or False"
+            )
+        if thresholds is not None:
+            raise ValueError("scale='range' and binarize=True both prepare the features: thresholding leaves "
+                             "nothing to rescale; choose one")
+        return Preprocessor(RangeScaler().fit(X))
     scaler = unit = None
     if thresholds is None and (scale is True or (scale == "auto" and not model.binary_input and not binary)):
         from sklearn.preprocessing import StandardScaler

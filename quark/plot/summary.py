@@ -190,5 +190,7 @@ def _weights_panel(clf, ax, feature_names=None) -> None:
         ax.set_xticks(range(len(order)), labels, fontsize=6, rotation=90)
         ax.set_yticks(range(len(rows)), rows, fontsize=6)
     shown = f"the {len(order)} largest of {d}" if d > len(order) else f"all {d}"
-    scaled = " (standardized)" if getattr(clf, "scaler_", None) is not None else ""
+    scaler = getattr(clf, "scaler_", None)
+    scaled = "" if scaler is None else (" (divided by their training maximum)" if hasattr(scaler, "max_abs_")
+                                        else " (standardized)")
     ax.set_title(textwrap.fill(f"Learned weights, {shown} features{scaled}", 40), fontsize=10)

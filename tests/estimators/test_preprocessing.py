@@ -3,6 +3,9 @@
 import numpy as np
 import pytest
 
+from sklearn.datasets import load_digits
+
+from quark import QuarkClassifier
 from quark.models import get_model
 from quark.estimators.preprocessing import fit_preprocessor, is_binary
 
@@ -55,6 +58,48 @@ def test_explicit_choices_are_obeyed_and_impossible_ones_refused(X):
     assert forced.thresholds is not None and forced.scaler is None
     with pytest.raises(ValueError, match="binarize='auto' or True"):
         fit_preprocessor(get_model("perceptron"), X, scale="auto", binarize=False)
+
+
+# -- scale="range": one number for every feature, the training data's largest magnitude -------------------------
+def test_range_divides_every_feature_by_the_training_maximum(X):
+    prep = fit_preprocessor(get_model("fixed-point-linear"), X, scale="range", binarize="auto")
+    top = np.abs(X).max()
+    assert prep.thresholds is None and prep.unit is None and prep.scaler.max_abs_ == top
+    np.testing.assert_array_equal(prep.transform(X), X / top)        # relative sizes kept: not per feature
+    assert np.abs(prep.transform(X)).max() == 1.0
+    new = X[:4] * 3.0                                                # new data: the training maximum, not its own
+    np.testing.assert_array_equal(prep.transform(new), new / top)
+
+
+def test_range_is_refused_where_it_cannot_apply(X):
+    with pytest.raises(ValueError, match="every training value is 0"):
+        fit_preprocessor(get_model("fixed-point-linear"), np.zeros((5, 3)), scale="range", binarize="auto")
+    for B in (X, (X > 0).astype(float)):                             # a 0/1-input model, on real or on 0/1 data
+        with pytest.raises(ValueError, match="scale='range'.*reads 0/1 features"):
+            fit_preprocessor(get_model("perceptron"), B, scale="range", binarize="auto")
+    with pytest.raises(ValueError, match="scale='range' and binarize=True"):
+        fit_preprocessor(get_model("fixed-point-linear"), X, scale="range", binarize=True)
+    with pytest.raises(ValueError, match="'scale' must be 'auto', True, False or 'range'; got 'max'"):
+        QuarkClassifier(scale="max").fit(X, X[:, 0] > 0)
+
+
+def test_a_range_scaled_classifier_predicts_on_the_training_maximum_and_survives_save_and_load(tmp_path):
+    from quark.io import load_model, save_model
+
+    X, y = load_digits(n_class=3, return_X_y=True)
+    X = X[:, X[:150].std(axis=0) > 0]                                # the pixels that vary (no FeatureWarning)
+    clf = QuarkClassifier(scale="range", random_state=0).fit(X[:150], y[:150])
+    assert clf.scaler_.max_abs_ == 16.0
+    plain = QuarkClassifier(scale=False, random_state=0).fit(X[:150] / 16.0, y[:150])  # the same fit, by hand
+    np.testing.assert_array_equal(clf.bits_, plain.bits_)
+    Xte = X[150:]
+    np.testing.assert_array_equal(clf.predict(Xte), plain.predict(Xte / 16.0))
+    path = save_model(clf, tmp_path / "m.joblib", feature_names=[str(j) for j in range(X.shape[1])], target=None,
+                      source="digits")
+    loaded = load_model(path)["estimator"]
+    assert loaded.scaler_.max_abs_ == 16.0
+    np.testing.assert_array_equal(loaded.predict(Xte), clf.predict(Xte))
+    np.testing.assert_array_equal(loaded.decision_function(Xte), clf.decision_function(Xte))
 
 
 # -- features the model cannot use are named; tiny ones are scaled, not dropped ------------------------------
