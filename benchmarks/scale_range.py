@@ -27,7 +27,8 @@ def network(sweeps: int, hidden: int) -> None:
     r = quark_network(Xtr, ytr, Xte, yte, label, scale="range", model_options={"hidden": hidden}, optimizer="block",
                       optimizer_options={"order": "structured", "block_size": 10, "max_sweeps": sweeps})
     print(f"digits-10  quantized-mlp {label}: test {r['test']:.4f}  train error {r['train_error']:.4f}  "
-          f"{r['seconds']:.1f} s  steps {r['block_steps']}", flush=True)
+          f"loss {r['start_loss']:.4f} -> {r['loss']:.4f}  start error {r['start_error']:.4f}  {r['seconds']:.1f} s  "
+          f"oracle queries {r['oracle_queries']:,}  steps {r['block_steps']:,}  sweeps {r['sweeps']}", flush=True)
 
 
 def linear() -> None:
