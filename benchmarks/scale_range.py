@@ -3,6 +3,7 @@
 
     python benchmarks/scale_range.py --network            # quantized-mlp, 512 sign units, 2 sweeps, digits-10
     python benchmarks/scale_range.py --network --sweeps 3 # the same, 3 sweeps
+    python benchmarks/scale_range.py --network --hidden 768 # 768 units, 2 sweeps
     python benchmarks/scale_range.py --linear             # Quark's linear model at defaults, digits-10 and MNIST 14x14
 
 Prints one line per fit (test accuracy, fit seconds); the figures are in docs/networks.md.
