@@ -4,6 +4,7 @@
     python benchmarks/scale_range.py --network            # quantized-mlp, 512 sign units, 2 sweeps, digits-10
     python benchmarks/scale_range.py --network --sweeps 3 # the same, 3 sweeps
     python benchmarks/scale_range.py --network --hidden 768 # 768 units, 2 sweeps
+    python benchmarks/scale_range.py --network --mnist --hidden 128 --sweeps 3  # MNIST 14x14
     python benchmarks/scale_range.py --linear             # Quark's linear model at defaults, digits-10 and MNIST 14x14
 
 Prints one line per fit (test accuracy, fit seconds); the figures are in docs/networks.md.
@@ -22,12 +23,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from networks import datasets, quark_network  # noqa: E402
 
 
-def network(sweeps: int, hidden: int) -> None:
-    Xtr, Xte, ytr, yte = datasets(False, False)["digits, 10 classes"]
+def network(sweeps: int, hidden: int, mnist: bool = False) -> None:
+    name = "MNIST 14x14" if mnist else "digits, 10 classes"
+    Xtr, Xte, ytr, yte = datasets(False, mnist)[name]
     label = f"range, hidden {hidden}, {sweeps} sweeps"
     r = quark_network(Xtr, ytr, Xte, yte, label, scale="range", model_options={"hidden": hidden}, optimizer="block",
                       optimizer_options={"order": "structured", "block_size": 10, "max_sweeps": sweeps})
-    print(f"digits-10  quantized-mlp {label}: test {r['test']:.4f}  train error {r['train_error']:.4f}  "
+    print(f"{'MNIST 14x14' if mnist else 'digits-10'}  quantized-mlp {label}: test {r['test']:.4f}  train error {r['train_error']:.4f}  "
           f"loss {r['start_loss']:.4f} -> {r['loss']:.4f}  start error {r['start_error']:.4f}  {r['seconds']:.1f} s  "
           f"oracle queries {r['oracle_queries']:,}  steps {r['block_steps']:,}  sweeps {r['sweeps']}", flush=True)
 
@@ -53,8 +55,9 @@ if __name__ == "__main__":
     ap.add_argument("--linear", action="store_true")
     ap.add_argument("--sweeps", type=int, default=2)
     ap.add_argument("--hidden", type=int, default=512)
+    ap.add_argument("--mnist", action="store_true", help="the network on the bundled MNIST 14x14 instead of digits-10")
     args = ap.parse_args()
     if args.linear:
         linear()
     if args.network:
-        network(args.sweeps, args.hidden)
+        network(args.sweeps, args.hidden, args.mnist)
