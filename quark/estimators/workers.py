@@ -2,8 +2,8 @@
 
 A multi-class fit is many independent two-class problems, each with its own seed, so *where* each one
 runs never changes the result. What parallelism costs is the workers' start: a fresh process imports
-NumPy, scikit-learn and Quark and loads the compiled kernels (about :data:`WORKER_START_S` seconds,
-measured on 2 cores). So the fit begins here, one problem after another, and after
+NumPy and Quark's fitting modules and loads the compiled kernels (0.8 s measured on 2 cores; the
+decision counts :data:`WORKER_START_S`, a conservative figure). So the fit begins here, one problem after another, and after
 :data:`PROBE_S` seconds it knows two things a guess before the fit would not: how long the problems
 take, and how many cores stayed idle meanwhile (``/proc/stat``; the load average elsewhere). It
 starts workers only when the problems left would take clearly longer in this process alone, and then
@@ -24,8 +24,9 @@ from typing import Callable, Sequence
 __all__ = ["fit_here_and_in_workers", "helper_workers", "idle_cores", "WORKER_START_S", "PROBE_S",
            "MIN_PROBLEMS"]
 
-#: Seconds a worker process takes to start and become useful (spawn, imports, compiled kernels); measured
-#: on a 2-core machine as the difference between a first and a second parallel fit (docs/real_data.md).
+#: Seconds a worker process is taken to need before it is useful (spawn, imports, compiled kernels): 1.5 s was
+#: measured on a 2-core machine while workers still imported scikit-learn; 0.8 s since (docs/real_data.md).
+#: The larger figure is kept: workers start only where they clearly pay.
 WORKER_START_S = 1.5
 #: Seconds of fitting in this process before deciding on workers (the problems' pace and the idle cores).
 PROBE_S = 0.2
@@ -35,35 +36,40 @@ MIN_PROBLEMS = 8
 MIN_GAIN = 0.2
 
 
+def _usable_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
 def _cpu_ticks() -> tuple[float, int, int, int] | None:
-    """``(this process's CPU seconds, idle ticks, all ticks, cores)`` from ``/proc/stat``; ``None`` where it
-    cannot be read."""
+    """``(this process's CPU seconds, idle ticks, all ticks, the machine's CPUs)`` from ``/proc/stat``; ``None``
+    where it cannot be read."""
     try:
         with open("/proc/stat", encoding="ascii") as fh:
-            fields = fh.readline().split()
-        ticks = [int(v) for v in fields[1:]]
-        cores = len(os.sched_getaffinity(0))
-    except (OSError, ValueError, AttributeError):
+            lines = fh.read().splitlines()
+        ticks = [int(v) for v in lines[0].split()[1:]]
+    except (OSError, ValueError, IndexError):
         return None
+    cpus = sum(1 for line in lines[1:] if line.startswith("cpu"))  # the ticks are summed over all of them
     idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle + iowait
-    return time.process_time(), idle, sum(ticks[:8]), cores  # no guest ticks: they are in user already
+    return time.process_time(), idle, sum(ticks[:8]), max(cpus, 1)  # no guest ticks: they are in user already
 
 
 def idle_cores(before: tuple[float, int, int, int] | None) -> float:
-    """Cores free for workers since ``before`` (a :func:`_cpu_ticks` reading): the cores, minus what other
-    processes kept busy, minus one for this process. Without ``/proc/stat``: the cores minus the 1-minute
-    load average and this process."""
+    """Cores free for workers since ``before`` (a :func:`_cpu_ticks` reading): the cores this process may use,
+    minus what other processes kept busy, minus one for this process. Without ``/proc/stat``: the cores
+    minus the 1-minute load average and this process."""
+    cores = _usable_cores()
     after = _cpu_ticks()
     if before is not None and after is not None and after[2] > before[2]:
-        cores, total = after[3], after[2] - before[2]
-        busy = cores * (1.0 - (after[1] - before[1]) / total)          # cores busy, all processes
+        cpus, total = after[3], after[2] - before[2]
+        busy = cpus * (1.0 - (after[1] - before[1]) / total)           # CPUs busy, all processes
         tick_s = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-        mine = (after[0] - before[0]) / (total / cores / tick_s)        # cores this process kept busy
-        return max(0.0, cores - max(busy - mine, 0.0) - 1.0)
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cores = os.cpu_count() or 1
+        mine = (after[0] - before[0]) / (total / cpus / tick_s)         # CPUs this process kept busy
+        return max(0.0, min(cores, cpus) - max(busy - mine, 0.0) - 1.0)
     try:
         return max(0.0, cores - os.getloadavg()[0] - 1.0)
     except OSError:  # pragma: no cover - no load average: do not guess

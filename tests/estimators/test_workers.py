@@ -32,6 +32,18 @@ def test_idle_cores_reads_the_cpu_counters_between_two_readings():
     assert 0.0 <= idle <= cores + 1e-9
 
 
+@pytest.mark.parametrize("idle_ticks, free", [(3, 1.0), (2, 0.0)])
+def test_free_cores_are_counted_on_the_cores_this_process_may_use(monkeypatch, idle_ticks, free):
+    # /proc/stat sums every CPU of the machine (4 here) while this process may use 2 of them; over one second
+    # it kept one busy: free for a worker is the other usable core, unless other processes kept one busy
+    tick = os.sysconf("SC_CLK_TCK")
+    before = (0.0, 0, 0, 4)
+    after = (1.0, idle_ticks * tick, 4 * tick, 4)   # one second of 4 CPUs: idle_ticks of them idle
+    monkeypatch.setattr(workers, "_cpu_ticks", lambda: after)
+    monkeypatch.setattr(workers.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert workers.idle_cores(before) == pytest.approx(free)
+
+
 def _pid_and_square(x):
     return os.getpid(), x * x
 
