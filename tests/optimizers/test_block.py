@@ -196,14 +196,19 @@ def test_init_default_is_random_alone_and_every_init_is_honoured_or_refused():
         with pytest.raises(ValueError, match=match):
             BlockSearch(inner="exhaustive", block_size=4, init=bad).minimize(table)
 
-def test_block_steps_on_aer_count_the_oracles_they_ran():
-    pytest.importorskip("qiskit_aer")
+
+def _squared_landscape(seed: int, n_samples: int) -> LossLandscape:
+    """A small real-valued squared-loss landscape: 3 features, 4 weights of 2 bits, labels the first feature's sign."""
     from quark.encoding import WeightEncoding
 
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(20, 3))
-    y = (X[:, 0] > 0).astype(int)
-    land = LossLandscape("fixed-point-linear", WeightEncoding.fixed_point(4, bits=2), X, y, loss="squared")
+    X = np.random.default_rng(seed).normal(size=(n_samples, 3))
+    return LossLandscape("fixed-point-linear", WeightEncoding.fixed_point(4, bits=2), X, (X[:, 0] > 0).astype(int),
+                         loss="squared")
+
+
+def test_block_steps_on_aer_count_the_oracles_they_ran():
+    pytest.importorskip("qiskit_aer")
+    land = _squared_landscape(seed=0, n_samples=20)
     inner = GroverAdaptiveSearch(backend="aer", backend_options={"oracle_bits": 8, "aer_options": {"max_parallel_threads": 1}})
     with warnings.catch_warnings():  # two sweeps may not converge: only the oracle tally is checked here
         warnings.simplefilter("ignore", SearchWarning)
@@ -257,13 +262,9 @@ def test_block_steps_share_one_backend(monkeypatch):
 
 def test_a_block_circuit_past_memory_is_refused_with_the_block_size_and_max_qubits_that_fit():
     pytest.importorskip("qiskit_aer")
-    from quark.encoding import WeightEncoding
     from quark.exceptions import ProblemTooLargeError
 
-    rng = np.random.default_rng(3)
-    X = rng.normal(size=(24, 3))
-    y = (X[:, 0] > 0).astype(int)
-    land = LossLandscape("fixed-point-linear", WeightEncoding.fixed_point(4, bits=2), X, y, loss="squared")
+    land = _squared_landscape(seed=3, n_samples=24)
     inner = GroverAdaptiveSearch(backend="aer", backend_options={"max_memory": 16 * 2**14})  # 14 qubits fit
     with pytest.raises(ProblemTooLargeError) as info:
         BlockSearch(inner=inner, block_size=8, init="zeros", random_state=0).minimize(land)
