@@ -39,7 +39,8 @@ def register(sub) -> None:
     fit.add_argument("--optimizer", default="grover", help="grover (default), quark, anneal, exhaustive, random, block, "
                      "none (the start alone: what the search adds)")
     fit.add_argument("--start", default="ridge",
-                     help="where searches begin: ridge (default), hebbian or random (checked by the classifier)")
+                     help="where searches begin: ridge (default), hebbian, float (quantized-mlp: a rounded float "
+                     "network) or random (checked by the classifier)")
     fit.add_argument("--backend", help="where the search runs (see 'quark backends'); default: the optimizer's")
     fit.add_argument("--loss", default="auto", help="auto (default), zero_one, squared or hinge")
     fit.add_argument("--shots", type=positive_int, help="measurements per circuit (reads for annealing)")

@@ -59,7 +59,7 @@ __all__ = ["BinaryFit", "fit_binary", "STARTS", "block_size_for", "searcher", "e
 _MAX_SCALE_ROUNDS = 200
 
 #: The classifier's starts (``QuarkClassifier(start=...)``): the one list every model's check reads.
-STARTS = ("ridge", "hebbian", "random")
+STARTS = ("ridge", "hebbian", "float", "random")
 
 
 #: Largest landscape (bytes of its arrays: the problem's training data) a pickled fit keeps.

@@ -82,12 +82,14 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
         Ridge penalty on the weights, added to the mean loss (a sparsity penalty on 0/1 selection
         weights). ``"auto"``: ``0.3 * d / m`` for linear models with k-bit or ternary weights (``d``
         varying features, ``m`` samples of the problem), else 0.
-    start : {"ridge", "hebbian", "random"}, default="ridge"
+    start : {"ridge", "hebbian", "float", "random"}, default="ridge"
         Linear models with k-bit or ternary weights on the squared loss: set the weights' scale and
         start the search from the rounded ridge least-squares solution (counted, see
         docs/real_data.md), or from the Hebbian direction with the scale refitted between sweeps
         (no classical solve; slower). ``model="quantized-mlp"``: ``"ridge"`` (random hidden layers, a
-        ridge output layer) or ``"random"`` (random bits: the search alone trains the network).
+        ridge output layer), ``"float"`` (a float network trained by gradient descent, its hidden
+        layers rounded to the levels, a ridge output layer: post-training quantization, counted) or
+        ``"random"`` (random bits: the search alone trains the network).
     class_weight : None, "balanced" or dict, default=None
         Weights per class, multiplied into ``sample_weight`` (``"balanced"``: inversely
         proportional to the class frequencies).
@@ -313,6 +315,9 @@ class QuarkClassifier(ClassifierMixin, BaseEstimator):
 
     def _fit(self, X, y, sample_weight) -> None:
         d = self._prepare(X, y, sample_weight)
+        if self.start == "float" and not d.model.network:
+            raise ValueError(f"start='float' rounds a float network's hidden layers: it starts model='quantized-mlp', "
+                             f"not model {d.model.name!r} (use 'ridge', 'hebbian' or 'random')")
         if d.model.network:
             fits, problems, loss = self._fit_network(d)
         elif d.scheme == "native" and len(d.classes) > 2:

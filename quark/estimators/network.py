@@ -13,6 +13,13 @@ Starts:
   ridge least squares of the one-hot ±1 targets on the last hidden layer's activations, rounded to
   the levels at the best of seven scales (judged by the training loss). The solve and the choice of
   scale read the data (counted in ``compile_evaluations``); the search then trains every layer.
+- ``start="float"``: post-training quantization of a float network. scikit-learn's
+  ``MLPClassifier`` (tanh units, the network's hidden sizes, seeded) is trained by gradient descent;
+  each hidden layer is rounded to its levels unit by unit (a unit's weights and bias scaled together,
+  which keeps the sign of its pre-activation, at the scale that best keeps those signs on the
+  training set), then the output layer is fitted as in ``"ridge"``. The float training's epochs x
+  samples and the scale choices' passes are counted in ``compile_evaluations``;
+  ``info["float_network"]`` reports the float network (its epochs and training accuracy).
 
 ``info["start_loss"]`` and ``info["start_error"]`` report the start beside the searched result
 (``info["train_error"]``).
@@ -29,7 +36,7 @@ from quark.optimizers.block import fitting_block_size
 
 __all__ = ["fit_network", "network_landscape", "network_block_size", "NETWORK_STARTS", "NETWORK_BLOCK_SIZE", "NETWORK_MAX_SWEEPS"]
 
-NETWORK_STARTS = ("ridge", "random")
+NETWORK_STARTS = ("ridge", "float", "random")
 #: Bits per block: a block's table is 2**b settings, each a pass over the samples (measured: docs/networks.md).
 NETWORK_BLOCK_SIZE = 10
 #: Sweeps by default (the search stops earlier when a whole sweep improves nothing).
@@ -37,6 +44,11 @@ NETWORK_MAX_SWEEPS = 10
 #: Fractions of ``1 / max|w|`` of the ridge output layer tried as its scale on the levels.
 _SCALES = (1.0, 0.8, 0.65, 0.5, 0.4, 0.3, 0.2)
 _RIDGE = 1e-2
+#: Multiples of ``1 / max|w|`` of a float hidden unit tried as its scale on the levels (above 1 the
+#: largest weights clip: on 2-bit levels that keeps more small weights off zero, measured on digits).
+_FLOAT_SCALES = (3.0, 2.0, 1.5, 1.0, 0.8, 0.65, 0.5)
+#: Epochs of the float network behind ``start="float"`` (scikit-learn's default).
+_FLOAT_EPOCHS = 200
 
 
 def network_landscape(model, X: np.ndarray, y: np.ndarray, classes: np.ndarray, *, loss: str, weight_bits=None,
@@ -56,11 +68,12 @@ def network_landscape(model, X: np.ndarray, y: np.ndarray, classes: np.ndarray, 
     return NetworkLandscape(model, X, idx, loss, margin=model.training_margin(), sample_weight=sample_weight, blocks=model.blocks)
 
 
-def _ridge_start(land: NetworkLandscape, rng) -> tuple[np.ndarray, int]:
-    """Random hidden bits, the output layer from ridge least squares (see the module docstring)."""
+def _ridge_start(land: NetworkLandscape, rng, flat: np.ndarray | None = None) -> tuple[np.ndarray, int]:
+    """Random hidden bits (or the hidden layers of ``flat``), the output layer from ridge least squares
+    (see the module docstring)."""
     enc, model = land.encoding, land.model
-    bits = rng.integers(0, 2, size=land.n_qubits, dtype=np.uint8)
-    flat = enc.decode(bits)
+    if flat is None:
+        flat = enc.decode(rng.integers(0, 2, size=land.n_qubits, dtype=np.uint8))
     H = model.forward(flat[None], land.X)[-2][0]                       # the last hidden layer (m, h)
     h = H.shape[1]
     feats = np.concatenate([H / np.sqrt(h), np.ones((H.shape[0], 1))], axis=1)
@@ -79,6 +92,51 @@ def _ridge_start(land: NetworkLandscape, rng) -> tuple[np.ndarray, int]:
             best = (loss, b)
     # the data read: the hidden activations and Gram matrix once, each candidate scale once
     return best[1], land.n_samples * (1 + len(_SCALES))
+
+
+def _float_start(land: NetworkLandscape, rng) -> tuple[np.ndarray, int, dict]:
+    """A float network's hidden layers rounded to the levels, the output layer from ridge (see the module
+    docstring); the bits, the sample evaluations they cost and what the float network reached."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    enc, model = land.encoding, land.model
+    X, m = land.X, land.n_samples
+    net = MLPClassifier(hidden_layer_sizes=model.hidden_sizes(), activation="tanh", max_iter=_FLOAT_EPOCHS,
+                        random_state=int(rng.integers(0, 2**31 - 1)))
+    with warnings.catch_warnings():
+        # a start, not the result: the search goes on from it, and info reports the epochs it ran
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        net.fit(X, land.y, sample_weight=None if np.ptp(land.p) == 0 else land.p * m)
+    flat = enc.decode(np.zeros(land.n_qubits, dtype=np.uint8))
+    h = X
+    for l, (Wf, bf) in enumerate(zip(net.coefs_[:-1], net.intercepts_[:-1])):
+        fan_in = Wf.shape[0]
+        units = [u for u in enc.units if u[0] == l]
+        top = np.maximum(np.abs(Wf).max(axis=0), 1e-300)
+        # the levels the float layer's tanh units give on this layer's (quantized) input
+        want = model.level_index(np.tanh(h @ Wf + bf))
+        best = None
+        for f in _FLOAT_SCALES:
+            c = f / top
+            # a = W h / sqrt(fan_in) + b keeps the float unit's sign when W = c w and b = c b_f / sqrt(fan_in)
+            # (clip units: its level up to the scale, which the choice judges)
+            layer = np.concatenate([(Wf * c).T, (bf * c / np.sqrt(fan_in))[:, None]], axis=1)
+            cand = flat.copy()
+            for (_l, u, _q0, _q1, w0) in units:
+                cand[w0 : w0 + fan_in + 1] = layer[u]
+            cand = enc.nearest(cand)
+            q = np.stack([cand[w0 : w0 + fan_in + 1] for (_l, _u, _q0, _q1, w0) in units])
+            a = model.pre_activation(q[None], h[None])[0]
+            agree = float((model.level_index(a) == want).mean())
+            if best is None or agree > best[0]:
+                best = (agree, cand, a)
+        flat, h = best[1], model.activate(best[2])
+    bits, ridge_evaluations = _ridge_start(land, rng, flat)
+    evaluations = net.n_iter_ * m + len(net.coefs_[:-1]) * len(_FLOAT_SCALES) * m + ridge_evaluations
+    return bits, evaluations, {"epochs": int(net.n_iter_), "train_accuracy": float(net.score(X, land.y))}
 
 
 def network_block_size(inner: Optimizer, land: NetworkLandscape, base, max_qubits: int | None) -> int:
@@ -113,13 +171,16 @@ def fit_network(model, X: np.ndarray, y: np.ndarray, classes: np.ndarray, *, los
         raise ValueError(f"model 'quantized-mlp' starts from {list(NETWORK_STARTS)}; got start={start!r}")
     land = network_landscape(model, X, y, classes, loss=loss, weight_bits=weight_bits, sample_weight=sample_weight)
     rng = as_generator(optimizer.random_state)
-    compile_evaluations = 0
+    compile_evaluations, float_network = 0, None
     given = explicit_start(optimizer, land.n_qubits, rng)
     if given is not None:  # an init set on the optimizer is always honoured
         init, what = given, "the optimizer's init"
     elif start == "random":
         init = rng.integers(0, 2, size=land.n_qubits, dtype=np.uint8)
         what = "random bits (no solver)"
+    elif start == "float":
+        init, compile_evaluations, float_network = _float_start(land, rng)
+        what = "a float network's hidden layers rounded, ridge output layer rounded"
     else:
         init, compile_evaluations = _ridge_start(land, rng)
         what = "random hidden layers, ridge output layer rounded"
@@ -135,5 +196,7 @@ def fit_network(model, X: np.ndarray, y: np.ndarray, classes: np.ndarray, *, los
     result.ledger.update(compile_evaluations=compile_evaluations)
     result.info.update(start=what, start_loss=start_loss, start_error=start_error,
                        train_error=land.error_rate(result.bits), loss=land.loss, reached_optimum=None)
+    if float_network is not None:
+        result.info["float_network"] = float_network
     return BinaryFit(land.model, land.encoding, np.asarray(result.weights), np.asarray(result.bits), result,
                      {"network": True}, problem=land)

@@ -192,4 +192,4 @@ def test_fit_the_start_alone_from_the_command_line(capsys):
     assert code == 0, err
     assert re.search(r"oracle_queries\s+0\b", out) and re.search(r"shots\s+0\b", out)
     code, out, err = _run(capsys, *base, "--start", "zeros")
-    assert code != 0 and "'start' must be one of ['ridge', 'hebbian', 'random']" in err
+    assert code != 0 and "'start' must be one of ['ridge', 'hebbian', 'float', 'random']" in err

@@ -166,8 +166,8 @@ def test_none_fits_the_start_alone_with_no_oracle_query(real):
 
 def test_random_start_is_seeded_and_starts_every_search(real):
     X, y = real
-    assert STARTS == ("ridge", "hebbian", "random")
-    with pytest.raises(ValueError, match=r"'start' must be one of \['ridge', 'hebbian', 'random'\]"):
+    assert STARTS == ("ridge", "hebbian", "float", "random")
+    with pytest.raises(ValueError, match=r"'start' must be one of \['ridge', 'hebbian', 'float', 'random'\]"):
         PARAMETER_CONSTRAINTS["start"]("start", "zeros")
     a = QuarkClassifier(optimizer="none", start="random", random_state=1).fit(X, y)
     b = QuarkClassifier(optimizer="none", start="random", random_state=1).fit(X, y)

@@ -25,7 +25,7 @@ def digits3():
 OPTIONS = {"hidden": 16}
 
 
-@pytest.mark.parametrize("start", ["ridge", "random"])
+@pytest.mark.parametrize("start", ["ridge", "float", "random"])
 def test_circles_far_above_a_linear_model(circles, start):
     Xtr, ytr, Xte, yte = circles
     linear = LogisticRegression().fit(Xtr, ytr).score(Xte, yte)
@@ -37,9 +37,42 @@ def test_circles_far_above_a_linear_model(circles, start):
     assert clf.result_.loss < info["start_loss"]
     assert info["train_error"] <= info["start_error"]
     assert info["block_steps"] > 0 and ledger.oracle_queries > 0 and info["reached_optimum"] is None
-    # the ridge start reads the data (counted); the random start runs no solver
-    assert (ledger.compile_evaluations > 0) == (start == "ridge")
+    # the ridge and float starts read the data (counted); the random start runs no solver
+    assert (ledger.compile_evaluations > 0) == (start != "random")
     assert clf.weights_.shape == (clf.model_.n_weights(2),) and clf.decision_function(Xte).shape == (100,)
+
+
+def test_float_start_is_a_trained_network_rounded(digits3):
+    """start="float": the hidden layers of a float network trained by gradient descent, rounded to their
+    levels — a far better start than random hidden layers, its training counted, the same fit twice."""
+    Xtr, ytr, Xte, yte = digits3
+    net = dict(model="quantized-mlp", model_options={"hidden": 16}, random_state=0)
+    ridge = QuarkClassifier(**net, optimizer="none").fit(Xtr, ytr)
+    flt = QuarkClassifier(**net, start="float", optimizer="none").fit(Xtr, ytr)
+    assert flt.result_.info["start_error"] < 0.02 < 0.05 < ridge.result_.info["start_error"]
+    assert flt.score(Xte, yte) > ridge.score(Xte, yte) + 0.05
+    assert flt.result_.info["start"].startswith("a float network") and flt.result_.ledger.oracle_queries == 0
+    trained = flt.result_.info["float_network"]
+    assert trained["epochs"] > 0 and trained["train_accuracy"] > 0.95
+    # every epoch read every sample, besides the ridge output layer's passes
+    assert flt.result_.ledger.compile_evaluations > trained["epochs"] * len(Xtr) > ridge.result_.ledger.compile_evaluations
+    searched = QuarkClassifier(**net, start="float").fit(Xtr, ytr)
+    again = QuarkClassifier(**net, start="float").fit(Xtr, ytr)
+    assert searched.result_.loss <= searched.result_.info["start_loss"]
+    assert searched.result_.info["start_loss"] == pytest.approx(flt.result_.loss)
+    np.testing.assert_array_equal(searched.bits_, again.bits_)
+
+
+@pytest.mark.parametrize("options", [{"hidden": (8, 6)}, {"hidden": 8, "activation": "clip"}, {"hidden": 8, "bits": 1}])
+def test_float_start_rounds_every_network_form(digits3, options):
+    """Deeper networks, clipped units and 1-bit weights start from their rounded float network too."""
+    Xtr, ytr, *_ = digits3
+    clf = QuarkClassifier(model="quantized-mlp", model_options=options, start="float", optimizer="none",
+                          random_state=0).fit(Xtr, ytr)
+    assert clf.result_.info["start_error"] < 0.2
+    weighted = QuarkClassifier(model="quantized-mlp", model_options=options, start="float", optimizer="none",
+                               random_state=0).fit(Xtr, ytr, sample_weight=np.where(ytr == 0, 3.0, 1.0))
+    assert not np.array_equal(weighted.bits_, clf.bits_)  # the float network saw the weights
 
 
 def test_multiclass_is_one_network(digits3):
@@ -103,6 +136,10 @@ def test_clear_errors(circles):
         QuarkClassifier(model="quantized-mlp", weight_bits=2, model_options={"bits": 1}).fit(Xtr, ytr)
     with pytest.raises(ValueError, match="'start' must be one of"):
         QuarkClassifier(**net, start="hebbian2").fit(Xtr, ytr)
+    with pytest.raises(ValueError, match="starts from \\['ridge', 'float', 'random'\\]"):
+        QuarkClassifier(**net, start="hebbian").fit(Xtr, ytr)
+    with pytest.raises(ValueError, match="start='float' rounds a float network.*not model 'fixed-point-linear'"):
+        QuarkClassifier(model="fixed-point-linear", start="float").fit(Xtr, ytr)
 
 
 def test_blocks_shrink_to_fit_max_qubits_on_gate_level_backends(circles):
