@@ -24,6 +24,8 @@ the searched network beats it, the search earned the difference.
     python benchmarks/networks.py --wider     # wider networks on digits-10 (~15 min)
     python benchmarks/networks.py --wider --mnist  # a 128-unit network on MNIST 14x14, 3 sweeps
     python benchmarks/networks.py --linear    # Quark's linear model at its defaults on the same splits
+    python benchmarks/networks.py --float-start          # start="float" against the ridge start (~15 min)
+    python benchmarks/networks.py --float-start --mnist  # the same on MNIST 14x14
     python benchmarks/networks.py --ceiling   # the float ceiling on the digits-10 split (networks_ceiling.py)
     python benchmarks/networks.py --ceiling --mnist  # the same on MNIST 14x14 (smaller MLP grid)
     python benchmarks/networks.py --ceiling --quark  # Quark's network pushed on digits-10 (~40 min)
@@ -184,8 +186,9 @@ def quark_network(Xtr, ytr, Xte, yte, label: str, **params) -> dict:
     info, ledger = clf.result_.info, clf.result_.ledger
     return {"method": label, "test": clf.score(Xte, yte), "train_error": info["train_error"], "seconds": secs,
             "loss": clf.result_.loss, "start_loss": info["start_loss"], "start_error": info["start_error"],
-            "oracle_queries": int(ledger.oracle_queries), "block_steps": int(info["block_steps"]),
-            "sweeps": len(info["sweeps"]), "stop": info["stop_reason"], "n_qubits": int(clf.bits_.size)}
+            "oracle_queries": int(ledger.oracle_queries), "block_steps": int(info.get("block_steps", 0)),
+            "sweeps": len(info.get("sweeps", ())), "stop": info.get("stop_reason"), "n_qubits": int(clf.bits_.size),
+            "compile_evaluations": int(ledger.compile_evaluations)}
 
 
 def run(data: dict, quick: bool) -> dict:
@@ -278,6 +281,52 @@ def linear(data: dict) -> list[dict]:
         rows.append({"data": name, "method": "Quark linear (defaults)", "test": clf.score(Xte, yte),
                      "train_error": 1 - clf.score(Xtr, ytr), "seconds": time.perf_counter() - t})
         print(f"{name:20s} Quark linear test {rows[-1]['test']:.4f}  {rows[-1]['seconds']:.1f} s", flush=True)
+    return rows
+
+
+#: ``--float-start``: ``(label, params, ten classes only)``; ``start="float"`` rounds a float network's hidden
+#: layers (post-training quantization) and the search goes on from there; the ridge start beside it
+FLOAT_TRIES = (("2-bit, ridge start (the defaults)", {}, False),
+               ("2-bit, float start alone (optimizer='none')", {"start": "float", "optimizer": "none"}, False),
+               ("2-bit, float start", {"start": "float"}, False),
+               ("1-bit, float start", {"start": "float", "weight_bits": 1}, False),
+               ("1-bit, ridge start", {"weight_bits": 1}, False),
+               ("2-bit, 128 units, float start alone", {"start": "float", "optimizer": "none", "hidden": 128}, True),
+               ("2-bit, 128 units, float start, 3 sweeps", {"start": "float", "hidden": 128, "sweeps": 3}, True),
+               ("2-bit, 128 units, ridge start, 3 sweeps", {"hidden": 128, "sweeps": 3}, True))
+
+
+def float_starts(data: dict, quick: bool = False) -> list[dict]:
+    """``start="float"`` against the ridge start, and the float network it rounds (tanh, the same width);
+    ``quick``: 32 units only."""
+    from sklearn.neural_network import MLPClassifier
+
+    rows = []
+    for name, (Xtr, Xte, ytr, yte) in data.items():
+        ten = len(np.unique(ytr)) > 2 and not quick
+        for hidden in (32, 128) if ten else (32,):
+            Xs, Xt = _scaled(Xtr, Xte)
+            t = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                mlp = MLPClassifier(hidden_layer_sizes=(hidden,), activation="tanh", random_state=0).fit(Xs, ytr)
+            rows.append({"data": name, "method": f"float tanh MLP, {hidden} units (what the float start rounds)",
+                         "test": mlp.score(Xt, yte), "train_error": 1 - mlp.score(Xs, ytr),
+                         "seconds": time.perf_counter() - t})
+            print(f"{name:20s} {rows[-1]['method']:60s} test {rows[-1]['test']:.4f}", flush=True)
+        for label, params, ten_only in FLOAT_TRIES:
+            if ten_only and not ten:
+                continue
+            params = dict(params)
+            opts = {"hidden": params.pop("hidden", 32)}
+            sweeps = params.pop("sweeps", None)
+            if sweeps is not None:
+                params.update(optimizer="block", optimizer_options={"order": "structured", "block_size": 10,
+                                                                    "max_sweeps": sweeps})
+            r = quark_network(Xtr, ytr, Xte, yte, label, model_options=opts, **params)
+            rows.append({"data": name, **r})
+            print(f"{name:20s} {label:60s} test {r['test']:.4f}  {r['seconds']:.1f} s  steps {r['block_steps']}",
+                  flush=True)
     return rows
 
 
@@ -379,10 +428,19 @@ def markdown(result: dict, command: str) -> str:
         lines += [f"| {r['data']} | {r['method'][7:]} | {r['loss']:.4f} | {r['test']:.4f} | {r['seconds']:.1f} | "
                   f"{r['block_steps']:,} |" for r in modes]
         result["_block_modes"] = modes
-    wide = result.get("_wider")
-    if wide:
-        lines += ["", "**Wider networks** (`--wider`)", "",
-                  "| data | options, sweeps | test accuracy | training error | loss (start -> searched) | start error | "
+    for key, title in (("_wider", "**Wider networks** (`--wider`)"),
+                       ("_float", "**The float start** (`--float-start`): float rows are the float network alone")):
+        wide = [r for r in result.get(key) or () if "oracle_queries" in r]
+        if not wide:
+            continue
+        floats = [r for r in result.get(key) if "oracle_queries" not in r]
+        lines += ["", title, ""]
+        if floats:
+            lines += ["| data | float network | test accuracy | training error | fit s |", "|---|---|---|---|---|"]
+            lines += [f"| {r['data']} | {r['method']} | {r['test']:.4f} | {r['train_error']:.4f} | {r['seconds']:.1f} |"
+                      for r in floats]
+            lines.append("")
+        lines += ["| data | options, sweeps | test accuracy | training error | loss (start -> searched) | start error | "
                   "fit s | oracle queries | block steps |", "|---|---|---|---|---|---|---|---|---|"]
         lines += [f"| {r['data']} | {r['method']} | {r['test']:.4f} | {r['train_error']:.4f} | {r['start_loss']:.4f} -> "
                   f"{r['loss']:.4f} | {r['start_error']:.4f} | {r['seconds']:.1f} | {r['oracle_queries']:,} | "
@@ -406,6 +464,8 @@ def main(argv=None) -> dict:
     ap.add_argument("--wider", action="store_true",
                     help="wider networks on ten classes (digits-10; with --mnist, MNIST 14x14 only)")
     ap.add_argument("--linear", action="store_true", help="Quark's linear model at its defaults on the same splits")
+    ap.add_argument("--float-start", action="store_true",
+                    help="start='float' (a rounded float network) against the ridge start, and the float network")
     ap.add_argument("--ceiling", action="store_true",
                     help="the float ceiling on the digits-10 split (--mnist: MNIST 14x14; --quark: Quark's tries)")
     ap.add_argument("--quark", action="store_true", help="with --ceiling: Quark's network pushed on digits-10")
@@ -413,11 +473,13 @@ def main(argv=None) -> dict:
     data = datasets(args.quick, args.mnist and not args.quark)
     if args.ceiling:
         return ceiling_run(args, data)
-    if args.wider or args.linear:
-        kind = "wider" if args.wider else "linear"
-        result = {f"_{kind}": wider(data) if args.wider else linear(data)}
+    if args.wider or args.linear or args.float_start:
+        kind, run_kind = (("wider", wider) if args.wider else ("linear", linear) if args.linear
+                          else ("float", lambda d: float_starts(d, args.quick)))
+        result = {f"_{kind}": run_kind(data)}
         stem = f"networks_{kind}" + ("_mnist" if args.mnist else "")
-        command = f"python benchmarks/networks.py --{kind}" + (" --mnist" if args.mnist else "")
+        flag = "float-start" if kind == "float" else kind
+        command = f"python benchmarks/networks.py --{flag}" + (" --mnist" if args.mnist else "")
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
         (out / f"{stem}.json").write_text(json.dumps(result, indent=1, default=float))

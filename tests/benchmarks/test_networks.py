@@ -32,6 +32,22 @@ def test_linear_rows_sit_beside_the_network(tmp_path, load_benchmark):
     assert "| circles | Quark linear (defaults) |" in (tmp_path / "networks_linear.md").read_text()
 
 
+def test_float_start_rows_beside_the_ridge_start(tmp_path, load_benchmark):
+    mod = load_benchmark("networks")
+    result = mod.main(["--float-start", "--quick", "--out", str(tmp_path)])
+    rows = {(r["data"], r["method"]): r for r in result["_float"]}
+    for name in ("circles", "digits, 10 classes"):
+        alone = rows[(name, "2-bit, float start alone (optimizer='none')")]
+        searched = rows[(name, "2-bit, float start")]
+        # the start alone runs no search; searched from it, the loss only falls; both count the float training
+        assert alone["oracle_queries"] == 0 and searched["oracle_queries"] > 0
+        assert searched["loss"] <= searched["start_loss"] == alone["loss"]
+        assert searched["compile_evaluations"] == alone["compile_evaluations"] > 0
+        assert 0.5 < rows[(name, "float tanh MLP, 32 units (what the float start rounds)")]["test"] <= 1.0
+    md = (tmp_path / "networks_float.md").read_text()
+    assert "| circles | 2-bit, float start |" in md and "| circles | float tanh MLP, 32 units" in md
+
+
 def test_ceiling_reports_the_cv_chosen_setting_beside_the_best_over_the_grid(tmp_path, load_benchmark):
     mod = load_benchmark("networks")
     result = mod.main(["--ceiling", "--quick", "--out", str(tmp_path)])
