@@ -41,6 +41,19 @@ def fraction(text: str) -> float:
     return value
 
 
+def penalty(text: str) -> str | float:
+    """``auto`` or a non-negative number (the classifier's ``alpha``)."""
+    if text == "auto":
+        return text
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected 'auto' or a non-negative number; got {text!r}") from None
+    if not value >= 0.0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected 'auto' or a non-negative number; got {text!r}")
+    return value
+
+
 def key_value(text: str) -> tuple[str, object]:
     """``key=value`` with the value read as a Python literal (``3``, ``0.5``, ``'cyclic'``, ``True``) or a string."""
     key, sep, raw = text.partition("=")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from quark.cli.arguments import UserError, fraction, key_value, positive_int
+from quark.cli.arguments import UserError, fraction, key_value, penalty, positive_int
 from quark.cli.ledger import format_ledger
 from quark.cli.paths import distinct_outputs, output_path, writing
 from quark.datasets.named import NAMED
@@ -15,6 +15,10 @@ _DEFAULT_MODEL = {"edge-detection": "line-detector"}
 
 _PLOT_FORMATS = (".png", ".pdf", ".svg", ".jpg", ".jpeg")
 
+
+#: ``--scale`` and ``--binarize`` spelled as the classifier's ``scale`` and ``binarize``
+_SCALES = {"auto": "auto", "standardize": True, "range": "range", "none": False}
+_BINARIZE = {"auto": "auto", "yes": True, "no": False}
 
 
 def register(sub) -> None:
@@ -41,6 +45,14 @@ def register(sub) -> None:
     fit.add_argument("--start", default="ridge",
                      help="where searches begin: ridge (default), hebbian, float (quantized-mlp: a rounded float "
                      "network) or random (checked by the classifier)")
+    fit.add_argument("--scale", choices=tuple(_SCALES), default="auto",
+                     help="feature scaling: auto (default: standardize real-valued input), standardize, range "
+                     "(divide every feature by the training data's largest value: image pixels) or none")
+    fit.add_argument("--binarize", choices=tuple(_BINARIZE), default="auto",
+                     help="threshold every feature at its training mean: auto (default: for models of 0/1 input), "
+                     "yes or no")
+    fit.add_argument("--alpha", type=penalty, default="auto",
+                     help="ridge penalty on the weights: auto (default) or a non-negative number")
     fit.add_argument("--backend", help="where the search runs (see 'quark backends'); default: the optimizer's")
     fit.add_argument("--loss", default="auto", help="auto (default), zero_one, squared or hinge")
     fit.add_argument("--shots", type=positive_int, help="measurements per circuit (reads for annealing)")
@@ -145,6 +157,9 @@ def run(args) -> int:
         multi_class=args.multi_class,
         class_weight=args.class_weight,
         start=args.start,
+        scale=_SCALES[args.scale],
+        binarize=_BINARIZE[args.binarize],
+        alpha=args.alpha,
         n_jobs=args.n_jobs,
         model_options=dict(args.model_option) or None,
         optimizer_options=dict(args.option) or None,

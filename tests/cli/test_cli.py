@@ -79,6 +79,10 @@ def test_bench_lists_the_repository_benchmarks(capsys):
     ("argv", "code", "pattern"),
     [
         (["fit", "--dataset", "cifar"], 2, r"invalid choice: 'cifar'"),
+        (["fit", "--dataset", "tiny-mnist", "--scale", "pixels"], 2, r"--scale: invalid choice: 'pixels'"),
+        (["fit", "--dataset", "tiny-mnist", "--alpha", "-1"], 2, r"--alpha: expected 'auto' or a non-negative number"),
+        (["fit", "--dataset", "tiny-mnist", "--alpha", "nan"], 2, r"--alpha: expected 'auto' or a non-negative number"),
+        (["fit", "--dataset", "tiny-mnist", "--start", "float"], 1, r"start='float' rounds a float network"),
         (["fit"], 2, r"--dataset"),
         (["fit", "--dataset", "tiny-mnist", "--shots", "0"], 2, r"--shots: expected a positive integer"),
         (["fit", "--dataset", "tiny-mnist", "--optimizer", "adam"], 1, r"'optimizer' must be one of"),
@@ -128,6 +132,31 @@ def _write_csv(path, X, y, names=None):
     rows = [",".join([*names, "label"])]
     rows += [",".join([*(f"{v:.6g}" for v in x), str(t)]) for x, t in zip(X, y)]
     path.write_text("\n".join(rows) + "\n")
+
+
+@pytest.mark.parametrize("flag, scaler", [("range", "RangeScaler"), ("standardize", "StandardScaler"),
+                                          ("none", None)])
+def test_scale_from_the_command_line(capsys, tmp_path, flag, scaler):
+    from quark.io import load_model
+
+    model = tmp_path / "m.joblib"
+    code, out, err = _run(capsys, "fit", "--dataset", "tiny-mnist", "--model", "fixed-point-linear", "--optimizer",
+                          "none", "--scale", flag, "--save", str(model))
+    assert code == 0, err
+    clf = load_model(model)["classifier"]
+    assert clf.scale == {"range": "range", "standardize": True, "none": False}[flag]
+    assert (type(clf.scaler_).__name__ if clf.scaler_ is not None else None) == scaler
+
+
+def test_binarize_and_alpha_from_the_command_line(capsys, tmp_path):
+    from quark.io import load_model
+
+    model = tmp_path / "m.joblib"
+    code, out, err = _run(capsys, "fit", "--dataset", "breast-cancer", "--model", "perceptron", "--optimizer", "none",
+                          "--binarize", "yes", "--alpha", "0.25", "--save", str(model))
+    assert code == 0, err
+    clf = load_model(model)["classifier"]
+    assert clf.binarize is True and clf.alpha == 0.25 and clf.thresholds_ is not None
 
 
 def test_csv_fit_save_predict_round_trip(capsys, tmp_path):
