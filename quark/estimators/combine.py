@@ -23,6 +23,8 @@ def combined_result(fits: list, problems: list) -> SearchResult:
         "reached_optimum": False if False in reached else (True if all(r is True for r in reached) else None),
         # seconds the simulator spent standing in for a device (never a device's cost: that is the ledger)
         "simulation_s": float(sum(f.result.info.get("simulation_s") or 0.0 for f in fits)),
+        # rounds the exact kernel knew would miss and ran without their draws (simulation, charged as drawn)
+        "unsimulated_rounds": int(sum(f.result.info.get("unsimulated_rounds") or 0 for f in fits)),
     }
     return SearchResult(bits=np.concatenate([f.bits for f in fits]), loss=float(np.mean([f.result.loss for f in fits])),
                         ledger=ledger, history=history, weights=np.stack([f.weights for f in fits]),

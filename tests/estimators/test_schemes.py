@@ -69,6 +69,10 @@ def test_ten_digits_beat_chance_by_far_and_ledgers_add_up():
     total = sum(f.result.ledger.model_evaluations for f in clf.fits_)
     assert clf.result_.ledger.model_evaluations == total
     assert clf.result_.ledger.compile_evaluations == sum(f.result.ledger.compile_evaluations for f in clf.fits_)
+    # the simulator's own figures add up too (kept apart from the ledger)
+    for key in ("simulation_s", "unsimulated_rounds"):
+        assert clf.result_.info[key] == pytest.approx(sum(r.info[key] for r in clf.results_))
+    assert clf.result_.info["unsimulated_rounds"] > 0
 
 
 def test_one_problems_seed_does_not_depend_on_the_others():
