@@ -113,8 +113,8 @@ def _float_start(land: NetworkLandscape, rng) -> tuple[np.ndarray, int, dict]:
     flat = enc.decode(np.zeros(land.n_qubits, dtype=np.uint8))
     h = X
     for l, (Wf, bf) in enumerate(zip(net.coefs_[:-1], net.intercepts_[:-1])):
-        fan_in = Wf.shape[0]
-        units = [u for u in enc.units if u[0] == l]
+        (fan_in, fan_out), w0 = Wf.shape, next(u[4] for u in enc.units if u[0] == l)
+        span = slice(w0, w0 + fan_out * (fan_in + 1))  # the layer's weights: unit after unit, bias last
         top = np.maximum(np.abs(Wf).max(axis=0), 1e-300)
         # the levels the float layer's tanh units give on this layer's (quantized) input
         want = model.level_index(np.tanh(h @ Wf + bf))
@@ -123,13 +123,10 @@ def _float_start(land: NetworkLandscape, rng) -> tuple[np.ndarray, int, dict]:
             c = f / top
             # a = W h / sqrt(fan_in) + b keeps the float unit's sign when W = c w and b = c b_f / sqrt(fan_in)
             # (clip units: its level up to the scale, which the choice judges)
-            layer = np.concatenate([(Wf * c).T, (bf * c / np.sqrt(fan_in))[:, None]], axis=1)
             cand = flat.copy()
-            for (_l, u, _q0, _q1, w0) in units:
-                cand[w0 : w0 + fan_in + 1] = layer[u]
+            cand[span] = np.concatenate([(Wf * c).T, (bf * c / np.sqrt(fan_in))[:, None]], axis=1).ravel()
             cand = enc.nearest(cand)
-            q = np.stack([cand[w0 : w0 + fan_in + 1] for (_l, _u, _q0, _q1, w0) in units])
-            a = model.pre_activation(q[None], h[None])[0]
+            a = model.pre_activation(cand[span].reshape(1, fan_out, fan_in + 1), h[None])[0]
             agree = float((model.level_index(a) == want).mean())
             if best is None or agree > best[0]:
                 best = (agree, cand, a)
