@@ -9,7 +9,7 @@ def test_quick_networks_benchmark_writes_its_tables(tmp_path, load_benchmark):
     assert set(result) == {"circles", "digits, 10 classes"}
     for name, d in result.items():
         methods = [r["method"] for r in d["rows"]]
-        assert methods[:2] == ["LogisticRegression", "float MLP"]
+        assert methods[0] == "LogisticRegression" and "float MLP" in methods
         assert {"PTQ 1-bit", "STE 2-bit", "Quark 2-bit (ridge start)", "Quark 2-bit (random start)"} <= set(methods)
         for r in d["rows"]:
             assert 0.0 <= r["test"] <= 1.0 and r["seconds"] >= 0
@@ -17,6 +17,7 @@ def test_quick_networks_benchmark_writes_its_tables(tmp_path, load_benchmark):
                 # the search's ledger and the start it improved on are reported beside the result
                 assert r["oracle_queries"] > 0 and r["block_steps"] > 0 and r["loss"] <= r["start_loss"]
     rows = {r["method"]: r for r in result["circles"]["rows"]}
+    assert 0.5 < rows["QBoost recipe"]["test"] <= 1.0   # decision stumps selected by annealing
     assert rows["LogisticRegression"]["test"] < 0.75 < rows["Quark 2-bit (ridge start)"]["test"]
     md = (tmp_path / "networks_quick.md").read_text()
     assert "| Quark 2-bit (random start) |" in md and "python benchmarks/networks.py --quick" in md
