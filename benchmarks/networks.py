@@ -28,6 +28,7 @@ the searched network beats it, the search earned the difference.
     python benchmarks/networks.py --linear    # Quark's linear model at its defaults on the same splits
     python benchmarks/networks.py --float-start          # start="float" against the ridge start (~15 min)
     python benchmarks/networks.py --float-start --mnist  # the same on MNIST 14x14
+    python benchmarks/networks.py --float-start --mnist --hidden 256 --sweeps 3  # one wider float-start fit
     python benchmarks/networks.py --ceiling   # the float ceiling on the digits-10 split (networks_ceiling.py)
     python benchmarks/networks.py --ceiling --mnist  # the same on MNIST 14x14 (smaller MLP grid)
     python benchmarks/networks.py --ceiling --quark  # Quark's network pushed on digits-10 (~40 min)
@@ -311,11 +312,17 @@ FLOAT_TRIES = (("2-bit, ridge start (the defaults)", {}, False),
                ("2-bit, 128 units, ridge start, 3 sweeps", {"hidden": 128, "sweeps": 3}, True))
 
 
-def float_starts(data: dict, quick: bool = False) -> list[dict]:
+def float_starts(data: dict, quick: bool = False, hidden: int | None = None, sweeps: int = 3) -> list[dict]:
     """``start="float"`` against the ridge start, and the float network it rounds (tanh, the same width);
-    ``quick``: 32 units only."""
+    ``quick``: 32 units only. ``hidden``: only the float start at that width, ``sweeps`` sweeps."""
     from sklearn.neural_network import MLPClassifier
 
+    if hidden is not None:
+        return [{"data": name, **quark_network(
+                    Xtr, ytr, Xte, yte, f"2-bit, {hidden} units, float start, {sweeps} sweeps", start="float",
+                    model_options={"hidden": hidden}, optimizer="block",
+                    optimizer_options={"order": "structured", "block_size": 10, "max_sweeps": sweeps})}
+                for name, (Xtr, Xte, ytr, yte) in data.items()]
     rows = []
     for name, (Xtr, Xte, ytr, yte) in data.items():
         ten = len(np.unique(ytr)) > 2 and not quick
@@ -481,6 +488,8 @@ def main(argv=None) -> dict:
     ap.add_argument("--linear", action="store_true", help="Quark's linear model at its defaults on the same splits")
     ap.add_argument("--float-start", action="store_true",
                     help="start='float' (a rounded float network) against the ridge start, and the float network")
+    ap.add_argument("--hidden", type=int, help="with --float-start: only the float start at this width")
+    ap.add_argument("--sweeps", type=int, default=3, help="with --float-start --hidden: block sweeps (default 3)")
     ap.add_argument("--ceiling", action="store_true",
                     help="the float ceiling on the digits-10 split (--mnist: MNIST 14x14; --quark: Quark's tries)")
     ap.add_argument("--quark", action="store_true", help="with --ceiling: Quark's network pushed on digits-10")
@@ -490,11 +499,12 @@ def main(argv=None) -> dict:
         return ceiling_run(args, data)
     if args.wider or args.linear or args.float_start:
         kind, run_kind = (("wider", wider) if args.wider else ("linear", linear) if args.linear
-                          else ("float", lambda d: float_starts(d, args.quick)))
+                          else ("float", lambda d: float_starts(d, args.quick, args.hidden, args.sweeps)))
         result = {f"_{kind}": run_kind(data)}
-        stem = f"networks_{kind}" + ("_mnist" if args.mnist else "")
+        wide = f" --hidden {args.hidden} --sweeps {args.sweeps}" if kind == "float" and args.hidden else ""
+        stem = f"networks_{kind}" + ("_mnist" if args.mnist else "") + wide.replace(" --", "_").replace(" ", "")
         flag = "float-start" if kind == "float" else kind
-        command = f"python benchmarks/networks.py --{flag}" + (" --mnist" if args.mnist else "")
+        command = f"python benchmarks/networks.py --{flag}" + (" --mnist" if args.mnist else "") + wide
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
         (out / f"{stem}.json").write_text(json.dumps(result, indent=1, default=float))
