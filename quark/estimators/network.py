@@ -44,8 +44,9 @@ NETWORK_MAX_SWEEPS = 10
 #: Fractions of ``1 / max|w|`` of the ridge output layer tried as its scale on the levels.
 _SCALES = (1.0, 0.8, 0.65, 0.5, 0.4, 0.3, 0.2)
 _RIDGE = 1e-2
-#: Multiples of ``1 / max|w|`` of a float hidden unit tried as its scale on the levels (above 1 the
-#: largest weights clip: on 2-bit levels that keeps more small weights off zero, measured on digits).
+#: Multiples of ``1 / max|w|`` of a float hidden unit tried as its scale on the levels: above 1 the
+#: largest weights clip and the rest spread over more of the levels (digits, 128 units: the rounded
+#: units keep 93% of the float units' signs at 1.5 against 90% at 1.0).
 _FLOAT_SCALES = (3.0, 2.0, 1.5, 1.0, 0.8, 0.65, 0.5)
 #: Epochs of the float network behind ``start="float"`` (scikit-learn's default).
 _FLOAT_EPOCHS = 200
