@@ -148,6 +148,14 @@ def test_scale_from_the_command_line(capsys, tmp_path, flag, scaler):
     assert (type(clf.scaler_).__name__ if clf.scaler_ is not None else None) == scaler
 
 
+def test_float_start_of_a_network_from_the_command_line(capsys):
+    code, out, err = _run(capsys, "fit", "--dataset", "digits", "--model", "quantized-mlp", "--start", "float",
+                          "--model-option", "hidden=8", "--optimizer", "none")
+    assert code == 0, err
+    assert "model 'quantized-mlp'" in out and re.search(r"oracle_queries\s+0\b", out)
+    assert float(re.search(r"test accuracy\s+([0-9.]+)", out).group(1)) > 0.6   # a trained layer, rounded
+
+
 def test_binarize_and_alpha_from_the_command_line(capsys, tmp_path):
     from quark.io import load_model
 
