@@ -29,6 +29,7 @@ the searched network beats it, the search earned the difference.
     python benchmarks/networks.py --float-start          # start="float" against the ridge start (~15 min)
     python benchmarks/networks.py --float-start --mnist  # the same on MNIST 14x14
     python benchmarks/networks.py --float-start --mnist --hidden 256 --sweeps 3  # one wider float-start fit
+    python benchmarks/networks.py --float-start --hidden 256 --scale range       # the same on pixel-range input
     python benchmarks/networks.py --ceiling   # the float ceiling on the digits-10 split (networks_ceiling.py)
     python benchmarks/networks.py --ceiling --mnist  # the same on MNIST 14x14 (smaller MLP grid)
     python benchmarks/networks.py --ceiling --quark  # Quark's network pushed on digits-10 (~40 min)
@@ -312,14 +313,17 @@ FLOAT_TRIES = (("2-bit, ridge start (the defaults)", {}, False),
                ("2-bit, 128 units, ridge start, 3 sweeps", {"hidden": 128, "sweeps": 3}, True))
 
 
-def float_starts(data: dict, quick: bool = False, hidden: int | None = None, sweeps: int = 3) -> list[dict]:
+def float_starts(data: dict, quick: bool = False, hidden: int | None = None, sweeps: int = 3,
+                 scale: str = "auto") -> list[dict]:
     """``start="float"`` against the ridge start, and the float network it rounds (tanh, the same width);
-    ``quick``: 32 units only. ``hidden``: only the float start at that width, ``sweeps`` sweeps."""
+    ``quick``: 32 units only. ``hidden``: only the float start at that width, ``sweeps`` sweeps, the
+    classifier's ``scale``."""
     from sklearn.neural_network import MLPClassifier
 
     if hidden is not None:
+        label = f"2-bit, {hidden} units, float start, {sweeps} sweeps" + (f", scale={scale!r}" if scale != "auto" else "")
         return [{"data": name, **quark_network(
-                    Xtr, ytr, Xte, yte, f"2-bit, {hidden} units, float start, {sweeps} sweeps", start="float",
+                    Xtr, ytr, Xte, yte, label, start="float", scale=scale,
                     model_options={"hidden": hidden}, optimizer="block",
                     optimizer_options={"order": "structured", "block_size": 10, "max_sweeps": sweeps})}
                 for name, (Xtr, Xte, ytr, yte) in data.items()]
@@ -490,6 +494,8 @@ def main(argv=None) -> dict:
                     help="start='float' (a rounded float network) against the ridge start, and the float network")
     ap.add_argument("--hidden", type=int, help="with --float-start: only the float start at this width")
     ap.add_argument("--sweeps", type=int, default=3, help="with --float-start --hidden: block sweeps (default 3)")
+    ap.add_argument("--scale", choices=("auto", "range"), default="auto",
+                    help="with --float-start --hidden: the classifier's scale (range: pixels over their maximum)")
     ap.add_argument("--ceiling", action="store_true",
                     help="the float ceiling on the digits-10 split (--mnist: MNIST 14x14; --quark: Quark's tries)")
     ap.add_argument("--quark", action="store_true", help="with --ceiling: Quark's network pushed on digits-10")
@@ -499,9 +505,10 @@ def main(argv=None) -> dict:
         return ceiling_run(args, data)
     if args.wider or args.linear or args.float_start:
         kind, run_kind = (("wider", wider) if args.wider else ("linear", linear) if args.linear
-                          else ("float", lambda d: float_starts(d, args.quick, args.hidden, args.sweeps)))
+                          else ("float", lambda d: float_starts(d, args.quick, args.hidden, args.sweeps, args.scale)))
         result = {f"_{kind}": run_kind(data)}
         wide = f" --hidden {args.hidden} --sweeps {args.sweeps}" if kind == "float" and args.hidden else ""
+        wide += f" --scale {args.scale}" if wide and args.scale != "auto" else ""
         stem = f"networks_{kind}" + ("_mnist" if args.mnist else "") + wide.replace(" --", "_").replace(" ", "")
         flag = "float-start" if kind == "float" else kind
         command = f"python benchmarks/networks.py --{flag}" + (" --mnist" if args.mnist else "") + wide

@@ -51,12 +51,14 @@ def test_float_start_rows_beside_the_ridge_start(tmp_path, load_benchmark):
 
 def test_one_wider_float_start_fit_per_data_set(tmp_path, load_benchmark):
     mod = load_benchmark("networks")
-    result = mod.main(["--float-start", "--quick", "--hidden", "8", "--sweeps", "1", "--out", str(tmp_path)])
+    result = mod.main(["--float-start", "--quick", "--hidden", "8", "--sweeps", "1", "--scale", "range",
+                       "--out", str(tmp_path)])
     rows = result["_float"]
     assert [r["data"] for r in rows] == ["circles", "digits, 10 classes"]
     assert all(r["sweeps"] == 1 and r["oracle_queries"] > 0 and r["loss"] <= r["start_loss"] for r in rows)
-    md = (tmp_path / "networks_float_hidden8_sweeps1.md").read_text()
-    assert "`python benchmarks/networks.py --float-start --hidden 8 --sweeps 1`" in md
+    md = (tmp_path / "networks_float_hidden8_sweeps1_scalerange.md").read_text()
+    assert "`python benchmarks/networks.py --float-start --hidden 8 --sweeps 1 --scale range`" in md
+    assert "| circles | 2-bit, 8 units, float start, 1 sweeps, scale='range' |" in md
 
 
 def test_ceiling_reports_the_cv_chosen_setting_beside_the_best_over_the_grid(tmp_path, load_benchmark):
