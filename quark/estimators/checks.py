@@ -34,11 +34,8 @@ def _auto_or_bool(name: str, value: Any) -> None:
 
 
 def _scale(name: str, value: Any) -> None:
-    if not (isinstance(value, str) and value == "range"):
-        try:
-            _auto_or_bool(name, value)
-        except ValueError:
-            raise ValueError(f"'{name}' must be 'auto', True, False or 'range'; got {value!r}") from None
+    if not (value in ("auto", "range") if isinstance(value, str) else isinstance(value, (bool, np.bool_))):
+        raise ValueError(f"'{name}' must be 'auto', True, False or 'range'; got {value!r}")
 
 
 def _backend(name: str, value: Any) -> None:
