@@ -14,6 +14,7 @@ import textwrap
 
 import numpy as np
 
+from quark.estimators.preprocessing import RangeScaler
 from quark.plot.search import plot_convergence, plot_weight_distribution
 from quark.plot.weights import plot_weights_as_images, problem_names
 
@@ -191,6 +192,6 @@ def _weights_panel(clf, ax, feature_names=None) -> None:
         ax.set_yticks(range(len(rows)), rows, fontsize=6)
     shown = f"the {len(order)} largest of {d}" if d > len(order) else f"all {d}"
     scaler = getattr(clf, "scaler_", None)
-    scaled = "" if scaler is None else (" (divided by their training maximum)" if hasattr(scaler, "max_abs_")
+    scaled = "" if scaler is None else (" (divided by their training maximum)" if isinstance(scaler, RangeScaler)
                                         else " (standardized)")
     ax.set_title(textwrap.fill(f"Learned weights, {shown} features{scaled}", 40), fontsize=10)
