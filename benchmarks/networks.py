@@ -190,6 +190,15 @@ def ste_network(Xtr, ytr, Xte, yte, hidden: int, k: int, epochs: int = 1000) -> 
     return {"method": f"STE {k}-bit", "test": accuracy(Xt, yte), "train_error": 1 - accuracy(Xs, ytr), "seconds": secs}
 
 
+def stopped_after(sweeps: int) -> dict:
+    """The classifier's options for the network's own block search (``order="structured"``, its block size)
+    stopped after ``sweeps`` sweeps."""
+    from quark.estimators.network import NETWORK_BLOCK_SIZE
+
+    return {"optimizer": "block",
+            "optimizer_options": {"order": "structured", "block_size": NETWORK_BLOCK_SIZE, "max_sweeps": sweeps}}
+
+
 def quark_network(Xtr, ytr, Xte, yte, label: str, **params) -> dict:
     from quark import QuarkClassifier
 
@@ -313,20 +322,19 @@ FLOAT_TRIES = (("2-bit, ridge start (the defaults)", {}, False),
                ("2-bit, 128 units, ridge start, 3 sweeps", {"hidden": 128, "sweeps": 3}, True))
 
 
-def float_starts(data: dict, quick: bool = False, hidden: int | None = None, sweeps: int = 3,
-                 scale: str = "auto") -> list[dict]:
+def float_start_at(data: dict, hidden: int, sweeps: int = 3, scale: str = "auto") -> list[dict]:
+    """One ``start="float"`` fit per data set at ``hidden`` units, ``sweeps`` sweeps and the classifier's ``scale``."""
+    label = f"2-bit, {hidden} units, float start, {sweeps} sweeps" + (f", scale={scale!r}" if scale != "auto" else "")
+    return [{"data": name, **quark_network(Xtr, ytr, Xte, yte, label, start="float", scale=scale,
+                                           model_options={"hidden": hidden}, **stopped_after(sweeps))}
+            for name, (Xtr, Xte, ytr, yte) in data.items()]
+
+
+def float_starts(data: dict, quick: bool = False) -> list[dict]:
     """``start="float"`` against the ridge start, and the float network it rounds (tanh, the same width);
-    ``quick``: 32 units only. ``hidden``: only the float start at that width, ``sweeps`` sweeps, the
-    classifier's ``scale``."""
+    ``quick``: 32 units only."""
     from sklearn.neural_network import MLPClassifier
 
-    if hidden is not None:
-        label = f"2-bit, {hidden} units, float start, {sweeps} sweeps" + (f", scale={scale!r}" if scale != "auto" else "")
-        return [{"data": name, **quark_network(
-                    Xtr, ytr, Xte, yte, label, start="float", scale=scale,
-                    model_options={"hidden": hidden}, optimizer="block",
-                    optimizer_options={"order": "structured", "block_size": 10, "max_sweeps": sweeps})}
-                for name, (Xtr, Xte, ytr, yte) in data.items()]
     rows = []
     for name, (Xtr, Xte, ytr, yte) in data.items():
         ten = len(np.unique(ytr)) > 2 and not quick
@@ -347,8 +355,7 @@ def float_starts(data: dict, quick: bool = False, hidden: int | None = None, swe
             opts = {"hidden": params.pop("hidden", 32)}
             sweeps = params.pop("sweeps", None)
             if sweeps is not None:
-                params.update(optimizer="block", optimizer_options={"order": "structured", "block_size": 10,
-                                                                    "max_sweeps": sweeps})
+                params.update(stopped_after(sweeps))
             r = quark_network(Xtr, ytr, Xte, yte, label, model_options=opts, **params)
             rows.append({"data": name, **r})
             print(f"{name:20s} {label:60s} test {r['test']:.4f}  {r['seconds']:.1f} s  steps {r['block_steps']}",
@@ -363,8 +370,7 @@ def wider(data: dict) -> list[dict]:
         if name not in data:
             continue
         Xtr, Xte, ytr, yte = data[name]
-        search = {} if sweeps is None else {
-            "optimizer": "block", "optimizer_options": {"order": "structured", "block_size": 10, "max_sweeps": sweeps}}
+        search = {} if sweeps is None else stopped_after(sweeps)
         r = quark_network(Xtr, ytr, Xte, yte, f"{opts}, " + ("defaults" if sweeps is None else f"{sweeps} sweeps"),
                           model_options=opts, **search)
         rows.append({"data": name, **r})
@@ -391,8 +397,7 @@ def quark_tries(data: dict, tries=QUARK_TRIES) -> list[dict]:
         if bits is not None:
             extra["weight_bits"] = bits
         label = f"{inp}, {opts}" + (f", {bits}-bit" if bits else "") + f", {sweeps} sweep" + ("s" if sweeps > 1 else "")
-        r = quark_network(A, ytr, B, yte, label, model_options=opts, optimizer="block",
-                          optimizer_options={"order": "structured", "block_size": 10, "max_sweeps": sweeps}, **extra)
+        r = quark_network(A, ytr, B, yte, label, model_options=opts, **stopped_after(sweeps), **extra)
         rows.append({"data": "digits, 10 classes", **r})
         print(f"{label:70s} test {r['test']:.4f}  {r['seconds']:.1f} s  steps {r['block_steps']}", flush=True)
     return rows
@@ -505,7 +510,8 @@ def main(argv=None) -> dict:
         return ceiling_run(args, data)
     if args.wider or args.linear or args.float_start:
         kind, run_kind = (("wider", wider) if args.wider else ("linear", linear) if args.linear
-                          else ("float", lambda d: float_starts(d, args.quick, args.hidden, args.sweeps, args.scale)))
+                          else ("float", lambda d: float_start_at(d, args.hidden, args.sweeps, args.scale) if args.hidden
+                                                     else float_starts(d, args.quick)))
         result = {f"_{kind}": run_kind(data)}
         wide = f" --hidden {args.hidden} --sweeps {args.sweeps}" if kind == "float" and args.hidden else ""
         wide += f" --scale {args.scale}" if wide and args.scale != "auto" else ""

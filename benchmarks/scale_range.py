@@ -20,15 +20,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from networks import datasets, quark_network  # noqa: E402
+from networks import datasets, quark_network, stopped_after  # noqa: E402
 
 
 def network(sweeps: int, hidden: int, mnist: bool = False) -> None:
     name = "MNIST 14x14" if mnist else "digits, 10 classes"
     Xtr, Xte, ytr, yte = datasets(False, mnist)[name]
     label = f"range, hidden {hidden}, {sweeps} sweeps"
-    r = quark_network(Xtr, ytr, Xte, yte, label, scale="range", model_options={"hidden": hidden}, optimizer="block",
-                      optimizer_options={"order": "structured", "block_size": 10, "max_sweeps": sweeps})
+    r = quark_network(Xtr, ytr, Xte, yte, label, scale="range", model_options={"hidden": hidden},
+                      **stopped_after(sweeps))
     print(f"{'MNIST 14x14' if mnist else 'digits-10'}  quantized-mlp {label}: test {r['test']:.4f}  train error {r['train_error']:.4f}  "
           f"loss {r['start_loss']:.4f} -> {r['loss']:.4f}  start error {r['start_error']:.4f}  {r['seconds']:.1f} s  "
           f"oracle queries {r['oracle_queries']:,}  steps {r['block_steps']:,}  sweeps {r['sweeps']}", flush=True)
