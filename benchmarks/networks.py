@@ -509,10 +509,12 @@ def main(argv=None) -> dict:
     if args.ceiling:
         return ceiling_run(args, data)
     if args.wider or args.linear or args.float_start:
-        kind, run_kind = (("wider", wider) if args.wider else ("linear", linear) if args.linear
-                          else ("float", lambda d: float_start_at(d, args.hidden, args.sweeps, args.scale) if args.hidden
-                                                     else float_starts(d, args.quick)))
-        result = {f"_{kind}": run_kind(data)}
+        if args.wider or args.linear:
+            kind, rows = ("wider", wider(data)) if args.wider else ("linear", linear(data))
+        else:
+            kind, rows = "float", (float_start_at(data, args.hidden, args.sweeps, args.scale) if args.hidden
+                                   else float_starts(data, args.quick))
+        result = {f"_{kind}": rows}
         wide = f" --hidden {args.hidden} --sweeps {args.sweeps}" if kind == "float" and args.hidden else ""
         wide += f" --scale {args.scale}" if wide and args.scale != "auto" else ""
         stem = f"networks_{kind}" + ("_mnist" if args.mnist else "") + wide.replace(" --", "_").replace(" ", "")
