@@ -2,7 +2,8 @@
 
 Data (60/40 stratified splits, random_state=0; MNIST: its own 4,000/1,000 split): circles (1,000
 points, noise 0.1, factor 0.5), moons (1,000, noise 0.3), gaussian quantiles (1,000 points, 2 features,
-2 classes), breast cancer, digits (10 classes); with ``--mnist`` the bundled MNIST at 14x14 instead.
+2 classes), breast cancer, digits (10 classes); with ``--mnist`` the bundled MNIST at 14x14 instead
+(``--mnist 28``: at 28x28).
 
 Methods, all in one run on the same splits:
 
@@ -22,6 +23,7 @@ the searched network beats it, the search earned the difference.
 
     python benchmarks/networks.py             # circles, moons, quantiles, breast cancer, digits (~5 min)
     python benchmarks/networks.py --mnist     # MNIST 14x14 alone, Quark from the ridge start (~5 min CPU)
+    python benchmarks/networks.py --mnist 28  # the same at 28x28
     python benchmarks/networks.py --ablations # the measurements behind the defaults
     python benchmarks/networks.py --wider     # wider networks on digits-10 (~15 min)
     python benchmarks/networks.py --wider --mnist  # a 128-unit network on MNIST 14x14, 3 sweeps
@@ -58,16 +60,17 @@ def _split(X, y):
     return train_test_split(X, y, test_size=0.4, stratify=y, random_state=0)
 
 
-def datasets(quick: bool, mnist: bool) -> dict:
+def datasets(quick: bool, mnist: int | None) -> dict:
+    """The benchmark's splits; ``mnist``: only the bundled MNIST at that side (14 or 28) instead."""
     from sklearn.datasets import (load_breast_cancer, load_digits, make_circles, make_gaussian_quantiles,
                                   make_moons)
 
     if mnist:
         from quark.datasets import load_mnist
 
-        Xtr, ytr = load_mnist(14, subset="train")
-        Xte, yte = load_mnist(14, subset="test")
-        return {"MNIST 14x14": (Xtr, Xte, ytr, yte)}
+        Xtr, ytr = load_mnist(mnist, subset="train")
+        Xte, yte = load_mnist(mnist, subset="test")
+        return {f"MNIST {mnist}x{mnist}": (Xtr, Xte, ytr, yte)}
     X, y = load_digits(return_X_y=True)
     if quick:
         return {"circles": _split(*make_circles(200, noise=0.1, factor=0.5, random_state=0)),
@@ -489,7 +492,8 @@ def markdown(result: dict, command: str) -> str:
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small subsets, short STE training (a test)")
-    ap.add_argument("--mnist", action="store_true", help="add the bundled MNIST at 14x14")
+    ap.add_argument("--mnist", type=int, nargs="?", const=14, choices=(14, 28),
+                    help="the bundled MNIST instead, at 14x14 (the default side) or --mnist 28")
     ap.add_argument("--ablations", action="store_true", help="only the ablations behind the defaults (~10 min)")
     ap.add_argument("--out", default="docs/figures", help="folder for networks.{json,md}")
     ap.add_argument("--wider", action="store_true",
@@ -505,7 +509,12 @@ def main(argv=None) -> dict:
                     help="the float ceiling on the digits-10 split (--mnist: MNIST 14x14; --quark: Quark's tries)")
     ap.add_argument("--quark", action="store_true", help="with --ceiling: Quark's network pushed on digits-10")
     args = ap.parse_args(argv)
-    data = datasets(args.quick, args.mnist and not args.quark)
+    if args.ceiling and args.mnist == 28:
+        ap.error("--ceiling measures MNIST at 14x14 only (--mnist)")
+    data = datasets(args.quick, None if args.quark else args.mnist)
+    # MNIST's tables and command name its side only at 28 (14 is the historic, unsuffixed one)
+    mnist_tag = {None: "", 14: "_mnist", 28: "_mnist28"}[args.mnist]
+    mnist_flag = {None: "", 14: " --mnist", 28: " --mnist 28"}[args.mnist]
     if args.ceiling:
         return ceiling_run(args, data)
     if args.wider or args.linear or args.float_start:
@@ -517,9 +526,9 @@ def main(argv=None) -> dict:
         result = {f"_{kind}": rows}
         wide = f" --hidden {args.hidden} --sweeps {args.sweeps}" if kind == "float" and args.hidden else ""
         wide += f" --scale {args.scale}" if wide and args.scale != "auto" else ""
-        stem = f"networks_{kind}" + ("_mnist" if args.mnist else "") + wide.replace(" --", "_").replace(" ", "")
+        stem = f"networks_{kind}" + mnist_tag + wide.replace(" --", "_").replace(" ", "")
         flag = "float-start" if kind == "float" else kind
-        command = f"python benchmarks/networks.py --{flag}" + (" --mnist" if args.mnist else "") + wide
+        command = f"python benchmarks/networks.py --{flag}" + mnist_flag + wide
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
         (out / f"{stem}.json").write_text(json.dumps(result, indent=1, default=float))
@@ -537,8 +546,8 @@ def main(argv=None) -> dict:
         result["_block_modes"] = block_modes(data)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    stem = "networks_quick" if args.quick else ("networks_mnist" if args.mnist else "networks")
-    command = "python benchmarks/networks.py" + (" --quick" if args.quick else "") + (" --mnist" if args.mnist else "")
+    stem = "networks_quick" if args.quick else f"networks{mnist_tag}"
+    command = "python benchmarks/networks.py" + (" --quick" if args.quick else "") + mnist_flag
     (out / f"{stem}.json").write_text(json.dumps(result, indent=1, default=float))
     (out / f"{stem}.md").write_text(markdown(result, command))
     return result

@@ -87,3 +87,19 @@ def test_global_scale_keeps_the_pixel_geometry(load_benchmark):
     X = np.array([[0.0, 4.0], [8.0, 16.0]])
     g = mod.GlobalScale().fit(X)
     assert np.allclose(g.transform(X), X / 16) and np.allclose(g.transform([[32.0, 0.0]]), [[2.0, 0.0]])
+
+
+def test_mnist_at_28_is_its_own_data_set_with_its_own_tables(tmp_path, load_benchmark, monkeypatch):
+    import pytest
+
+    mod = load_benchmark("networks")
+    (name, (Xtr, Xte, ytr, yte)), = mod.datasets(False, 28).items()
+    assert name == "MNIST 28x28" and Xtr.shape == (4000, 784) and Xte.shape == (1000, 784)
+    small = {name: (Xtr[::13], Xte[::10], ytr[::13], yte[::10])}  # the files are sorted by class
+    monkeypatch.setattr(mod, "datasets", lambda quick, mnist: small if mnist == 28 else None)
+    result = mod.main(["--float-start", "--mnist", "28", "--hidden", "2", "--sweeps", "1", "--out", str(tmp_path)])
+    assert [r["data"] for r in result["_float"]] == ["MNIST 28x28"]
+    md = (tmp_path / "networks_float_mnist28_hidden2_sweeps1.md").read_text()
+    assert "`python benchmarks/networks.py --float-start --mnist 28 --hidden 2 --sweeps 1`" in md
+    with pytest.raises(SystemExit):  # the ceiling's grid is MNIST 14x14's
+        mod.main(["--ceiling", "--mnist", "28", "--out", str(tmp_path)])
