@@ -30,6 +30,7 @@ the searched network beats it, the search earned the difference.
     python benchmarks/networks.py --linear    # Quark's linear model at its defaults on the same splits
     python benchmarks/networks.py --float-start          # start="float" against the ridge start (~15 min)
     python benchmarks/networks.py --float-start --mnist  # the same on MNIST 14x14
+    python benchmarks/networks.py --inputs    # standardized, clipped or pixel-range input (~5 min)
     python benchmarks/networks.py --float-start --mnist --hidden 256 --sweeps 3  # one wider float-start fit
     python benchmarks/networks.py --float-start --hidden 256 --scale range       # the same on pixel-range input
     python benchmarks/networks.py --ceiling   # the float ceiling on the digits-10 split (networks_ceiling.py)
@@ -381,6 +382,39 @@ def wider(data: dict) -> list[dict]:
     return rows
 
 
+#: ``--inputs``: what the network is given — ``(label, clip)``: standardized features clipped at ``±clip``
+#: standard deviations (``None``: not clipped), or ``"range"``: every feature over the training set's
+#: largest absolute value (``scale="range"``)
+INPUTS = (("standardized (scale='auto')", None), ("standardized, clipped at ±3", 3.0),
+          ("standardized, clipped at ±2", 2.0), ("pixel range (scale='range')", "range"))
+
+
+def _network_input(Xtr, Xte, clip) -> tuple[np.ndarray, np.ndarray, dict]:
+    """The training and test features and the classifier's ``scale`` for one row of :data:`INPUTS`."""
+    if clip is None or clip == "range":
+        return Xtr, Xte, {"scale": "auto" if clip is None else "range"}
+    A, B = _scaled(Xtr, Xte)
+    return np.clip(A, -clip, clip), np.clip(B, -clip, clip), {"scale": False}
+
+
+def input_scalings(data: dict, quick: bool = False) -> list[dict]:
+    """The network from the ridge and the float start on each input of :data:`INPUTS`: at the defaults on
+    two classes, at 128 units (``quick``: 16) and three sweeps on ten (where the network wants width)."""
+    rows = []
+    width = 16 if quick else 128
+    for name, (Xtr, Xte, ytr, yte) in data.items():
+        many = len(np.unique(ytr)) > 2
+        size = {"model_options": {"hidden": width}, **stopped_after(3)} if many else {}
+        for label, clip in INPUTS:
+            A, B, scale = _network_input(Xtr, Xte, clip)
+            for start in ("ridge", "float"):
+                method = f"{label}, {start} start" + (f", {width} units, 3 sweeps" if many else ", defaults")
+                r = quark_network(A, ytr, B, yte, method, start=start, **scale, **size)
+                rows.append({"data": name, **r})
+                print(f"{name:20s} {method:70s} test {r['test']:.4f}  {r['seconds']:.1f} s", flush=True)
+    return rows
+
+
 #: ``--ceiling --quark``: Quark's network on digits-10 at wider layers, clip units, 4 bits and pixel-range
 #: input (``scale=False`` on X / max, the preprocessing under which the float models gain most);
 #: ``(input, model_options, weight_bits, max_sweeps)``, block search ``order="structured", block_size=10``
@@ -463,7 +497,8 @@ def markdown(result: dict, command: str) -> str:
                   f"{r['block_steps']:,} |" for r in modes]
         result["_block_modes"] = modes
     for key, title in (("_wider", "**Wider networks** (`--wider`)"),
-                       ("_float", "**The float start** (`--float-start`): float rows are the float network alone")):
+                       ("_float", "**The float start** (`--float-start`): float rows are the float network alone"),
+                       ("_inputs", "**The network's input** (`--inputs`)")):
         wide = [r for r in result.get(key) or () if "oracle_queries" in r]
         if not wide:
             continue
@@ -505,6 +540,8 @@ def main(argv=None) -> dict:
     ap.add_argument("--sweeps", type=int, default=3, help="with --float-start --hidden: block sweeps (default 3)")
     ap.add_argument("--scale", choices=("auto", "range"), default="auto",
                     help="with --float-start --hidden: the classifier's scale (range: pixels over their maximum)")
+    ap.add_argument("--inputs", action="store_true",
+                    help="the network on standardized, clipped and pixel-range input, ridge and float start")
     ap.add_argument("--ceiling", action="store_true",
                     help="the float ceiling on the digits-10 split (--mnist: MNIST 14x14; --quark: Quark's tries)")
     ap.add_argument("--quark", action="store_true", help="with --ceiling: Quark's network pushed on digits-10")
@@ -517,9 +554,11 @@ def main(argv=None) -> dict:
     mnist_flag = {None: "", 14: " --mnist", 28: " --mnist 28"}[args.mnist]
     if args.ceiling:
         return ceiling_run(args, data)
-    if args.wider or args.linear or args.float_start:
+    if args.wider or args.linear or args.float_start or args.inputs:
         if args.wider or args.linear:
             kind, rows = ("wider", wider(data)) if args.wider else ("linear", linear(data))
+        elif args.inputs:
+            kind, rows = "inputs", input_scalings(data, args.quick)
         else:
             kind, rows = "float", (float_start_at(data, args.hidden, args.sweeps, args.scale) if args.hidden
                                    else float_starts(data, args.quick))

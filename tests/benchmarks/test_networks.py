@@ -103,3 +103,21 @@ def test_mnist_at_28_is_its_own_data_set_with_its_own_tables(tmp_path, load_benc
     assert "`python benchmarks/networks.py --float-start --mnist 28 --hidden 2 --sweeps 1`" in md
     with pytest.raises(SystemExit):  # the ceiling's grid is MNIST 14x14's
         mod.main(["--ceiling", "--mnist", "28", "--out", str(tmp_path)])
+
+
+def test_input_rows_give_the_network_each_input_from_both_starts(tmp_path, load_benchmark, monkeypatch):
+    import numpy as np
+
+    mod = load_benchmark("networks")
+    Xtr, Xte = np.array([[0.0, 10.0], [2.0, -30.0], [4.0, 20.0]]), np.array([[100.0, 0.0]])
+    A, B, scale = mod._network_input(Xtr, Xte, 2.0)   # standardized by the training set, then clipped
+    assert scale == {"scale": False} and np.abs(A).max() <= 2.0 and B[0, 0] == 2.0
+    assert mod._network_input(Xtr, Xte, "range")[2] == {"scale": "range"}
+    monkeypatch.setattr(mod, "INPUTS", mod.INPUTS[2:])  # clipped at ±2 and pixel range: the test's share
+    result = mod.main(["--inputs", "--quick", "--out", str(tmp_path)])
+    rows = {(r["data"], r["method"]): r for r in result["_inputs"]}
+    assert len(rows) == 2 * 2 * 2 and all(r["oracle_queries"] > 0 for r in rows.values())
+    assert ("digits, 10 classes", "pixel range (scale='range'), float start, 16 units, 3 sweeps") in rows
+    assert rows[("circles", "standardized, clipped at ±2, ridge start, defaults")]["test"] > 0.75
+    md = (tmp_path / "networks_inputs.md").read_text()
+    assert "`python benchmarks/networks.py --inputs`" in md and "| circles | standardized, clipped at ±2, float" in md
