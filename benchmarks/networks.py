@@ -30,7 +30,7 @@ the searched network beats it, the search earned the difference.
     python benchmarks/networks.py --linear    # Quark's linear model at its defaults on the same splits
     python benchmarks/networks.py --float-start          # start="float" against the ridge start (~15 min)
     python benchmarks/networks.py --float-start --mnist  # the same on MNIST 14x14
-    python benchmarks/networks.py --inputs    # standardized, clipped or pixel-range input (~5 min)
+    python benchmarks/networks.py --inputs    # standardized, clipped or pixel-range input (~15 min)
     python benchmarks/networks.py --float-start --mnist --hidden 256 --sweeps 3  # one wider float-start fit
     python benchmarks/networks.py --float-start --hidden 256 --scale range       # the same on pixel-range input
     python benchmarks/networks.py --ceiling   # the float ceiling on the digits-10 split (networks_ceiling.py)
@@ -399,9 +399,18 @@ def _network_input(Xtr, Xte, clip) -> tuple[np.ndarray, np.ndarray, dict]:
     return np.clip(A, -clip, clip), np.clip(B, -clip, clip), {"scale": False}
 
 
+#: ``--inputs``: the validation splits of each training set (70/30, stratified) that check a test-set difference
+VALIDATION_SEEDS = (0, 1)
+
+
 def input_scalings(data: dict, quick: bool = False) -> list[dict]:
     """The network from the ridge and the float start on each input of :data:`INPUTS`: at the defaults on
-    two classes, at 128 units (``quick``: 16) and three sweeps on ten (where the network wants width)."""
+    two classes, at 128 units (``quick``: 16) and three sweeps on ten (where the network wants width).
+
+    Each row also fits on 70% of the training set and scores the other 30% (:data:`VALIDATION_SEEDS`), so that a
+    difference on the one test split can be told from the spread of a choice made on it."""
+    from sklearn.model_selection import train_test_split
+
     rows = []
     width = 16 if quick else 128
     for name, (Xtr, Xte, ytr, yte) in data.items():
@@ -412,8 +421,14 @@ def input_scalings(data: dict, quick: bool = False) -> list[dict]:
             for start in ("ridge", "float"):
                 method = f"{label}, {start} start" + (f", {width} units, 3 sweeps" if many else ", defaults")
                 r = quark_network(A, ytr, B, yte, method, start=start, **scale, **size)
+                r["validation"] = []
+                for seed in VALIDATION_SEEDS:
+                    Xa, Xv, ya, yv = train_test_split(Xtr, ytr, test_size=0.3, stratify=ytr, random_state=seed)
+                    Va, Vv, _ = _network_input(Xa, Xv, clip)
+                    r["validation"].append(quark_network(Va, ya, Vv, yv, method, start=start, **scale, **size)["test"])
                 rows.append({"data": name, **r})
-                print(f"{name:20s} {method:70s} test {r['test']:.4f}  {r['seconds']:.1f} s", flush=True)
+                print(f"{name:20s} {method:70s} test {r['test']:.4f}  validation "
+                      f"{' / '.join(f'{v:.4f}' for v in r['validation'])}  {r['seconds']:.1f} s", flush=True)
     return rows
 
 
@@ -498,9 +513,16 @@ def markdown(result: dict, command: str) -> str:
         lines += [f"| {r['data']} | {r['method'][7:]} | {r['loss']:.4f} | {r['test']:.4f} | {r['seconds']:.1f} | "
                   f"{r['block_steps']:,} |" for r in modes]
         result["_block_modes"] = modes
+    inputs = result.get("_inputs")
+    if inputs:
+        lines += ["**The network's input** (`--inputs`): validation = the same fit on 70% of the training set, scored "
+                  f"on the other 30% (stratified splits, random_state {', '.join(map(str, VALIDATION_SEEDS))})", "",
+                  "| data | input, start, size | test accuracy | validation accuracy | training error | fit s | "
+                  "oracle queries |", "|---|---|---|---|---|---|---|"]
+        lines += [f"| {r['data']} | {r['method']} | {r['test']:.4f} | {' / '.join(f'{v:.4f}' for v in r['validation'])} "
+                  f"| {r['train_error']:.4f} | {r['seconds']:.1f} | {r['oracle_queries']:,} |" for r in inputs]
     for key, title in (("_wider", "**Wider networks** (`--wider`)"),
-                       ("_float", "**The float start** (`--float-start`): float rows are the float network alone"),
-                       ("_inputs", "**The network's input** (`--inputs`)")):
+                       ("_float", "**The float start** (`--float-start`): float rows are the float network alone")):
         wide = [r for r in result.get(key) or () if "oracle_queries" in r]
         if not wide:
             continue

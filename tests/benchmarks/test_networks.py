@@ -117,7 +117,11 @@ def test_input_rows_give_the_network_each_input_from_both_starts(tmp_path, load_
     result = mod.main(["--inputs", "--quick", "--out", str(tmp_path)])
     rows = {(r["data"], r["method"]): r for r in result["_inputs"]}
     assert len(rows) == 2 * 2 * 2 and all(r["oracle_queries"] > 0 for r in rows.values())
+    # each row is checked on validation splits of its training set, beside the test split
+    assert all(len(r["validation"]) == len(mod.VALIDATION_SEEDS) and all(0 <= v <= 1 for v in r["validation"])
+               for r in rows.values())
     assert ("digits, 10 classes", "pixel range (scale='range'), float start, 16 units, 3 sweeps") in rows
     assert rows[("circles", "standardized, clipped at ±2, ridge start, defaults")]["test"] > 0.75
     md = (tmp_path / "networks_inputs.md").read_text()
     assert "`python benchmarks/networks.py --inputs`" in md and "| circles | standardized, clipped at ±2, float" in md
+    assert "| validation accuracy |" in md
