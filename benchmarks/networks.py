@@ -33,6 +33,7 @@ the searched network beats it, the search earned the difference.
     python benchmarks/networks.py --inputs    # standardized, clipped or pixel-range input (~15 min)
     python benchmarks/networks.py --float-start --mnist --hidden 256 --sweeps 3  # one wider float-start fit
     python benchmarks/networks.py --float-start --hidden 256 --scale range       # the same on pixel-range input
+    python benchmarks/networks.py --float-start --hidden 256 --scale range --seed 1  # another random_state
     python benchmarks/networks.py --ceiling   # the float ceiling on the digits-10 split (networks_ceiling.py)
     python benchmarks/networks.py --ceiling --mnist  # the same on MNIST 14x14 (smaller MLP grid)
     python benchmarks/networks.py --ceiling --quark  # Quark's network pushed on digits-10 (~40 min)
@@ -203,13 +204,13 @@ def stopped_after(sweeps: int) -> dict:
             "optimizer_options": {"order": "structured", "block_size": NETWORK_BLOCK_SIZE, "max_sweeps": sweeps}}
 
 
-def quark_network(Xtr, ytr, Xte, yte, label: str, **params) -> dict:
+def quark_network(Xtr, ytr, Xte, yte, label: str, random_state: int = 0, **params) -> dict:
     from quark import QuarkClassifier
 
     t = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        clf = QuarkClassifier(model="quantized-mlp", random_state=0, **params).fit(Xtr, ytr)
+        clf = QuarkClassifier(model="quantized-mlp", random_state=random_state, **params).fit(Xtr, ytr)
     secs = time.perf_counter() - t
     info, ledger = clf.result_.info, clf.result_.ledger
     return {"method": label, "test": clf.score(Xte, yte), "train_error": info["train_error"], "seconds": secs,
@@ -328,10 +329,12 @@ FLOAT_TRIES = (("2-bit, ridge start (the defaults)", {}, False),
                ("2-bit, 128 units, ridge start, 3 sweeps", {"hidden": 128, "sweeps": 3}, True))
 
 
-def float_start_at(data: dict, hidden: int, sweeps: int = 3, scale: str = "auto") -> list[dict]:
-    """One ``start="float"`` fit per data set at ``hidden`` units, ``sweeps`` sweeps and the classifier's ``scale``."""
-    label = f"2-bit, {hidden} units, float start, {sweeps} sweeps" + (f", scale={scale!r}" if scale != "auto" else "")
-    return [{"data": name, **quark_network(Xtr, ytr, Xte, yte, label, start="float", scale=scale,
+def float_start_at(data: dict, hidden: int, sweeps: int = 3, scale: str = "auto", seed: int = 0) -> list[dict]:
+    """One ``start="float"`` fit per data set at ``hidden`` units, ``sweeps`` sweeps, the classifier's ``scale`` and
+    ``random_state=seed``."""
+    label = (f"2-bit, {hidden} units, float start, {sweeps} sweeps" + (f", scale={scale!r}" if scale != "auto" else "")
+             + (f", random_state={seed}" if seed else ""))
+    return [{"data": name, **quark_network(Xtr, ytr, Xte, yte, label, random_state=seed, start="float", scale=scale,
                                            model_options={"hidden": hidden}, **stopped_after(sweeps))}
             for name, (Xtr, Xte, ytr, yte) in data.items()]
 
@@ -564,6 +567,8 @@ def main(argv=None) -> dict:
     ap.add_argument("--sweeps", type=int, default=3, help="with --float-start --hidden: block sweeps (default 3)")
     ap.add_argument("--scale", choices=("auto", "range"), default="auto",
                     help="with --float-start --hidden: the classifier's scale (range: pixels over their maximum)")
+    ap.add_argument("--seed", type=int, default=0,
+                    help="with --float-start --hidden: the classifier's random_state (default 0)")
     ap.add_argument("--inputs", action="store_true",
                     help="the network on standardized, clipped and pixel-range input, ridge and float start")
     ap.add_argument("--ceiling", action="store_true",
@@ -584,11 +589,12 @@ def main(argv=None) -> dict:
         elif args.inputs:
             kind, rows = "inputs", input_scalings(data, args.quick)
         else:
-            kind, rows = "float", (float_start_at(data, args.hidden, args.sweeps, args.scale) if args.hidden
+            kind, rows = "float", (float_start_at(data, args.hidden, args.sweeps, args.scale, args.seed) if args.hidden
                                    else float_starts(data, args.quick))
         result = {f"_{kind}": rows}
         wide = f" --hidden {args.hidden} --sweeps {args.sweeps}" if kind == "float" and args.hidden else ""
         wide += f" --scale {args.scale}" if wide and args.scale != "auto" else ""
+        wide += f" --seed {args.seed}" if wide and args.seed else ""
         stem = f"networks_{kind}" + mnist_tag + wide.replace(" --", "_").replace(" ", "")
         flag = "float-start" if kind == "float" else kind
         command = f"python benchmarks/networks.py --{flag}" + mnist_flag + wide

@@ -59,6 +59,13 @@ def test_one_wider_float_start_fit_per_data_set(tmp_path, load_benchmark):
     md = (tmp_path / "networks_float_hidden8_sweeps1_scalerange.md").read_text()
     assert "`python benchmarks/networks.py --float-start --hidden 8 --sweeps 1 --scale range`" in md
     assert "| circles | 2-bit, 8 units, float start, 1 sweeps, scale='range' |" in md
+    # another seed: its own tables, named by it, and another fit
+    again = mod.main(["--float-start", "--quick", "--hidden", "8", "--sweeps", "1", "--scale", "range", "--seed", "1",
+                      "--out", str(tmp_path)])["_float"]
+    md = (tmp_path / "networks_float_hidden8_sweeps1_scalerange_seed1.md").read_text()
+    assert "`python benchmarks/networks.py --float-start --hidden 8 --sweeps 1 --scale range --seed 1`" in md
+    assert "| circles | 2-bit, 8 units, float start, 1 sweeps, scale='range', random_state=1 |" in md
+    assert [r["loss"] for r in again] != [r["loss"] for r in rows]
 
 
 def test_ceiling_reports_the_cv_chosen_setting_beside_the_best_over_the_grid(tmp_path, load_benchmark):
