@@ -25,7 +25,7 @@ from networks import datasets, quark_network, stopped_after  # noqa: E402
 
 def network(sweeps: int, hidden: int, mnist: bool = False) -> None:
     name = "MNIST 14x14" if mnist else "digits, 10 classes"
-    Xtr, Xte, ytr, yte = datasets(False, mnist)[name]
+    Xtr, Xte, ytr, yte = datasets(False, 14 if mnist else None)[name]
     label = f"range, hidden {hidden}, {sweeps} sweeps"
     r = quark_network(Xtr, ytr, Xte, yte, label, scale="range", model_options={"hidden": hidden},
                       **stopped_after(sweeps))
@@ -37,7 +37,7 @@ def network(sweeps: int, hidden: int, mnist: bool = False) -> None:
 def linear() -> None:
     from quark import QuarkClassifier
 
-    data = {"digits-10": datasets(False, False)["digits, 10 classes"], **datasets(False, True)}
+    data = {"digits-10": datasets(False, None)["digits, 10 classes"], **datasets(False, 14)}
     for name, (Xtr, Xte, ytr, yte) in data.items():
         for scale in ("auto", "range"):
             t = time.perf_counter()
