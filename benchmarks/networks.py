@@ -419,16 +419,15 @@ def input_scalings(data: dict, quick: bool = False) -> list[dict]:
     for name, (Xtr, Xte, ytr, yte) in data.items():
         many = len(np.unique(ytr)) > 2
         size = {"model_options": {"hidden": width}, **stopped_after(3)} if many else {}
+        splits = [train_test_split(Xtr, ytr, test_size=0.3, stratify=ytr, random_state=seed) for seed in VALIDATION_SEEDS]
         for label, clip in INPUTS:
             A, B, scale = _network_input(Xtr, Xte, clip)
+            held = [(*_network_input(Xa, Xv, clip)[:2], ya, yv) for Xa, Xv, ya, yv in splits]
             for start in ("ridge", "float"):
                 method = f"{label}, {start} start" + (f", {width} units, 3 sweeps" if many else ", defaults")
                 r = quark_network(A, ytr, B, yte, method, start=start, **scale, **size)
-                r["validation"] = []
-                for seed in VALIDATION_SEEDS:
-                    Xa, Xv, ya, yv = train_test_split(Xtr, ytr, test_size=0.3, stratify=ytr, random_state=seed)
-                    Va, Vv, _ = _network_input(Xa, Xv, clip)
-                    r["validation"].append(quark_network(Va, ya, Vv, yv, method, start=start, **scale, **size)["test"])
+                r["validation"] = [quark_network(Va, ya, Vv, yv, method, start=start, **scale, **size)["test"]
+                                   for Va, Vv, ya, yv in held]
                 rows.append({"data": name, **r})
                 print(f"{name:20s} {method:70s} test {r['test']:.4f}  validation "
                       f"{' / '.join(f'{v:.4f}' for v in r['validation'])}  {r['seconds']:.1f} s", flush=True)
