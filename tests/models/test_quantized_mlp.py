@@ -114,6 +114,32 @@ def test_incremental_restriction_equals_full_evaluation(options, loss, n_classes
     np.testing.assert_allclose(mixed.table(), land.evaluate(mixed.embed(_all_settings(2))))
 
 
+@pytest.mark.parametrize("options", [
+    {"hidden": 40, "bits": 2},
+    {"hidden": (24, 12), "bits": ("ternary", 2, 4), "activation": "clip"},
+])
+def test_cached_forward_state_equals_a_fresh_pass_to_the_bit(options):
+    """Block after block a base changes within one unit, and the cached forward pass recomputes only that
+    unit's column of its layer, then the layers above: it must be the fresh forward pass exactly (the
+    restricted tables are built on it and checked against fresh evaluations)."""
+    rng = np.random.default_rng(5)
+    X, y = rng.normal(size=(90, 30)), rng.integers(0, 5, 90)
+    model = QuantizedMLP(**options).prepare(X, y)
+    land = NetworkLandscape(model, X, y, "hinge", margin=model.training_margin())
+    enc = land.encoding
+    base = rng.integers(0, 2, land.n_qubits).astype(np.uint8)
+    land._forward_state(base)
+    for unit in rng.permutation(len(enc.units))[:40]:
+        q0, q1 = enc.units[unit][2:4]
+        base = base.copy()
+        base[q0:q1] = rng.integers(0, 2, q1 - q0)
+        flat, layers, inputs, S0 = land._forward_state(base)
+        fresh = model.forward(enc.decode(base)[None], X)
+        np.testing.assert_array_equal(S0, fresh[-1][0])
+        for h, h_fresh in zip(inputs[1:], fresh[:-1]):
+            np.testing.assert_array_equal(h, h_fresh)
+
+
 def test_losses_follow_their_definitions():
     rng = np.random.default_rng(3)
     X, y = rng.normal(size=(30, 2)), rng.integers(0, 3, 30)
