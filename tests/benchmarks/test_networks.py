@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 
 def test_quick_networks_benchmark_writes_its_tables(tmp_path, load_benchmark):
     mod = load_benchmark("networks")
@@ -132,3 +134,20 @@ def test_input_rows_give_the_network_each_input_from_both_starts(tmp_path, load_
     md = (tmp_path / "networks_inputs.md").read_text()
     assert "`python benchmarks/networks.py --inputs`" in md and "| circles | standardized, clipped at ±2, float" in md
     assert "| validation accuracy |" in md
+
+
+def test_margin_rows_fit_each_margin_on_the_test_and_validation_splits(tmp_path, load_benchmark, monkeypatch):
+    mod = load_benchmark("networks")
+    monkeypatch.setattr(mod, "MARGINS", (0.5, 3.0))
+    result = mod.main(["--margins", "--quick", "--out", str(tmp_path)])
+    rows = {r["method"]: r for r in result["_margins"]}
+    assert set(rows) == {"float MLP, 32 ReLU units (reference)", "hinge margin 0.5", "hinge margin 3 (the default)"}
+    assert all(len(rows[m]["validation"]) == len(mod.VALIDATION_SEEDS) for m in ("hinge margin 0.5",
+                                                                                   "hinge margin 3 (the default)"))
+    # the margin reaches the network: the same start (seed) has a smaller hinge loss at the smaller margin
+    assert rows["hinge margin 0.5"]["start_loss"] < rows["hinge margin 3 (the default)"]["start_loss"]
+    assert all(r["test"] > 0.8 for r in rows.values())  # three digit classes are easy
+    md = (tmp_path / "networks_margins.md").read_text()
+    assert "`python benchmarks/networks.py --margins`" in md and "| digits, 3 classes | hinge margin 0.5 |" in md
+    with pytest.raises(SystemExit):
+        mod.main(["--margins", "--mnist"])
