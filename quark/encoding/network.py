@@ -97,6 +97,13 @@ class NetworkEncoding:
         b = as_bit_array(bits, self.n_qubits)
         return self.offset + np.add.reduceat(b * self.coef, self._starts, axis=-1)
 
+    def decode_unit(self, bits: np.ndarray, unit: int) -> np.ndarray:
+        """The weights of one unit (its inputs', then its bias) from a full bit string: the same sums as
+        :meth:`decode` gives them, without decoding the other units."""
+        _l, _u, q0, q1, w0 = self.units[unit]
+        lo, hi = np.searchsorted(self._starts, (q0, q1))
+        return self.offset[w0 : w0 + hi - lo] + np.add.reduceat(bits[q0:q1] * self.coef[q0:q1], self._starts[lo:hi] - q0)
+
     def encode(self, weights) -> np.ndarray:
         """Bit strings of flat weights, each weight moved to its nearest level first."""
         w = np.asarray(weights, dtype=np.float64)
@@ -243,7 +250,13 @@ class NetworkLandscape(SearchProblem):
             units = np.unique(enc.unit_of_bit[diff])
             if units.size == 1:
                 changed = enc.units[int(units[0])]
-        flat = enc.decode(base)
+        if changed is None:
+            flat = enc.decode(base)
+        else:  # the other units' weights are the cached ones
+            flat = cache[1].copy()
+            w0 = changed[4]
+            unit_w = enc.decode_unit(base, int(units[0]))
+            flat[w0 : w0 + unit_w.size] = unit_w
         layers = model.unpack(flat[None], enc.n_features)
         last = len(layers) - 1
         if changed is None:
@@ -257,8 +270,8 @@ class NetworkLandscape(SearchProblem):
                 S0[:, u] = a_u[0]
                 self._cache = (base.copy(), flat, layers, cache[3], S0)
                 return self._cache[1:]
-            h = cache[3][l + 1].copy()
-            h[..., u] = model.activate(a_u)
+            h = cache[3][l + 1]  # updated in place: the cache it belonged to is replaced below, and callers
+            h[..., u] = model.activate(a_u)  # use what _forward_state returns only until the next call
             start, inputs = l + 1, cache[3][: l + 1] + [h]
         for j in range(start, len(layers)):
             a = model.pre_activation(layers[j], inputs[-1])
