@@ -102,7 +102,8 @@ class NetworkEncoding:
         :meth:`decode` gives them, without decoding the other units."""
         _l, _u, q0, q1, w0 = self.units[unit]
         lo, hi = np.searchsorted(self._starts, (q0, q1))
-        return self.offset[w0 : w0 + hi - lo] + np.add.reduceat(bits[q0:q1] * self.coef[q0:q1], self._starts[lo:hi] - q0)
+        sums = np.add.reduceat(bits[q0:q1] * self.coef[q0:q1], self._starts[lo:hi] - q0)
+        return self.offset[w0 : w0 + hi - lo] + sums
 
     def encode(self, weights) -> np.ndarray:
         """Bit strings of flat weights, each weight moved to its nearest level first."""
@@ -238,7 +239,7 @@ class NetworkLandscape(SearchProblem):
         Cached for the last base; a base that differs from it within one unit is updated from that unit
         on: only the unit's own column of its layer is recomputed (the rest of that layer's outputs are
         unchanged), then the layers above it — block after block, a sweep changes one unit at a time, and
-        recomputing the unit's whole first layer cost a fifth of a wide network's fit.
+        recomputing the unit's whole layer cost a fifth of a wide network's fit.
         """
         model, enc = self.model, self.encoding
         cache = getattr(self, "_cache", None)
@@ -270,8 +271,11 @@ class NetworkLandscape(SearchProblem):
                 S0[:, u] = a_u[0]
                 self._cache = (base.copy(), flat, layers, cache[3], S0)
                 return self._cache[1:]
-            h = cache[3][l + 1]  # updated in place: the cache it belonged to is replaced below, and callers
-            h[..., u] = model.activate(a_u)  # use what _forward_state returns only until the next call
+            # updated in place (callers use what this returns only until the next call); the cache is
+            # dropped first, so that an interruption here cannot leave it describing the old base
+            self._cache = None
+            h = cache[3][l + 1]
+            h[..., u] = model.activate(a_u)
             start, inputs = l + 1, cache[3][: l + 1] + [h]
         for j in range(start, len(layers)):
             a = model.pre_activation(layers[j], inputs[-1])
