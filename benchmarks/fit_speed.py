@@ -59,7 +59,8 @@ def main(argv=None) -> dict:
     out = {"data": args.data, "model": clf.model, "test_accuracy": float(clf.score(Xte, yte)), "wall_s": wall,
            "cpu_s": cpu, "logistic_wall_s": lr_wall, "logistic_cpu_s": lr_cpu}
     print(f"{args.data}, {' '.join(argv_label(args))}: Quark {out['test_accuracy']:.4f}, wall {wall:.2f} s "
-          f"({wall / lr_wall:.1f}x LogisticRegression's {lr_wall:.3f} s), CPU {cpu:.2f} s ({cpu / lr_cpu:.1f}x its {lr_cpu:.3f} s)")
+          f"({wall / lr_wall:.1f}x LogisticRegression's {lr_wall:.3f} s), "
+          f"CPU {cpu:.2f} s ({cpu / lr_cpu:.1f}x its {lr_cpu:.3f} s)")
     return out
 
 
@@ -99,9 +100,9 @@ def argv_label(args) -> list[str]:
     """What was timed, in the command's own words."""
     if not args.network:
         return ["defaults"]
-    return ["network"] + [f"{k}={v}" for k, v in (("hidden", args.hidden), ("start", "float" if args.float_start else None),
-                                                   ("scale", None if args.scale == "auto" else args.scale),
-                                                   ("sweeps", args.sweeps)) if v]
+    settings = (("hidden", args.hidden), ("start", "float" if args.float_start else None),
+                ("scale", None if args.scale == "auto" else args.scale), ("sweeps", args.sweeps))
+    return ["network"] + [f"{k}={v}" for k, v in settings if v]
 
 
 #: (share, (file suffix, function) whose cumulative time it is; a leading "-" subtracts)

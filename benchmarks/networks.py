@@ -466,7 +466,8 @@ def margins(data: dict, values=None) -> list[dict]:
     for name, (Xtr, Xte, ytr, yte) in data.items():
         f = next(r for r in float_mlp_and_ptq(Xtr, ytr, Xte, yte, 32) if r["method"].startswith("float"))
         rows.append({"data": name, **f, "method": "float MLP, 32 ReLU units (reference)", "validation": []})
-        splits = [train_test_split(Xtr, ytr, test_size=0.3, stratify=ytr, random_state=seed) for seed in VALIDATION_SEEDS]
+        splits = [train_test_split(Xtr, ytr, test_size=0.3, stratify=ytr, random_state=seed)
+                  for seed in VALIDATION_SEEDS]
         for m in MARGINS if values is None else values:
             method = f"hinge margin {m:g}" + (" (the default)" if m == 3.0 else "")
             opts = {"model_options": {"hinge_margin": m}}
