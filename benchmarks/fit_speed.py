@@ -17,8 +17,14 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
+import sys
 import time
 import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from networks import stopped_after  # noqa: E402  (the networks benchmark's search settings)
 
 
 def main(argv=None) -> dict:
@@ -91,8 +97,7 @@ def network_options(args) -> dict:
     if args.float_start:
         kw["start"] = "float"
     if args.sweeps:
-        kw.update(optimizer="block", optimizer_options={"order": "structured", "block_size": 10,
-                                                         "max_sweeps": args.sweeps})
+        kw.update(stopped_after(args.sweeps))
     return kw
 
 
