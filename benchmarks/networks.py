@@ -402,8 +402,17 @@ def _network_input(Xtr, Xte, clip) -> tuple[np.ndarray, np.ndarray, dict]:
     return np.clip(A, -clip, clip), np.clip(B, -clip, clip), {"scale": False}
 
 
-#: ``--inputs``: the validation splits of each training set (70/30, stratified) that check a test-set difference
+#: ``--inputs``, ``--margins``: the validation splits of each training set (70/30, stratified) that check a
+#: test-set difference
 VALIDATION_SEEDS = (0, 1)
+
+
+def validation_splits(Xtr, ytr) -> list[tuple]:
+    """``(X_fit, X_val, y_fit, y_val)`` per seed of :data:`VALIDATION_SEEDS`: 70/30 stratified splits of a
+    training set."""
+    from sklearn.model_selection import train_test_split
+
+    return [train_test_split(Xtr, ytr, test_size=0.3, stratify=ytr, random_state=seed) for seed in VALIDATION_SEEDS]
 
 
 def input_scalings(data: dict, quick: bool = False) -> list[dict]:
@@ -412,14 +421,12 @@ def input_scalings(data: dict, quick: bool = False) -> list[dict]:
 
     Each row also fits on 70% of the training set and scores the other 30% (:data:`VALIDATION_SEEDS`), so that a
     difference on the one test split can be told from the spread of a choice made on it."""
-    from sklearn.model_selection import train_test_split
-
     rows = []
     width = 16 if quick else 128
     for name, (Xtr, Xte, ytr, yte) in data.items():
         many = len(np.unique(ytr)) > 2
         size = {"model_options": {"hidden": width}, **stopped_after(3)} if many else {}
-        splits = [train_test_split(Xtr, ytr, test_size=0.3, stratify=ytr, random_state=seed) for seed in VALIDATION_SEEDS]
+        splits = validation_splits(Xtr, ytr)
         for label, clip in INPUTS:
             A, B, scale = _network_input(Xtr, Xte, clip)
             held = [(*_network_input(Xa, Xv, clip)[:2], ya, yv) for Xa, Xv, ya, yv in splits]
@@ -460,14 +467,11 @@ def margin_datasets(quick: bool) -> dict:
 def margins(data: dict, values=None) -> list[dict]:
     """The network at its defaults but the hinge margin, on the test split and the validation splits
     (:data:`VALIDATION_SEEDS`), beside a float MLP of the same width."""
-    from sklearn.model_selection import train_test_split
-
     rows = []
     for name, (Xtr, Xte, ytr, yte) in data.items():
         f = next(r for r in float_mlp_and_ptq(Xtr, ytr, Xte, yte, 32) if r["method"].startswith("float"))
         rows.append({"data": name, **f, "method": "float MLP, 32 ReLU units (reference)", "validation": []})
-        splits = [train_test_split(Xtr, ytr, test_size=0.3, stratify=ytr, random_state=seed)
-                  for seed in VALIDATION_SEEDS]
+        splits = validation_splits(Xtr, ytr)
         for m in MARGINS if values is None else values:
             method = f"hinge margin {m:g}" + (" (the default)" if m == 3.0 else "")
             opts = {"model_options": {"hinge_margin": m}}
