@@ -243,27 +243,27 @@ class NetworkLandscape(SearchProblem):
         """
         model, enc = self.model, self.encoding
         cache = getattr(self, "_cache", None)
-        changed = None
+        changed = None  # the one unit in which base differs from the cached base, if only one does
         if cache is not None:
             diff = np.flatnonzero(cache[0] != base)
             if diff.size == 0:
                 return cache[1:]
             units = np.unique(enc.unit_of_bit[diff])
             if units.size == 1:
-                changed = enc.units[int(units[0])]
+                changed = int(units[0])
         if changed is None:
             flat = enc.decode(base)
         else:  # the other units' weights are the cached ones
             flat = cache[1].copy()
-            w0 = changed[4]
-            unit_w = enc.decode_unit(base, int(units[0]))
+            w0 = enc.units[changed][4]
+            unit_w = enc.decode_unit(base, changed)
             flat[w0 : w0 + unit_w.size] = unit_w
         layers = model.unpack(flat[None], enc.n_features)
         last = len(layers) - 1
         if changed is None:
             start, inputs = 0, [self.X[None]]
         else:
-            l, u = changed[0], changed[1]
+            l, u = enc.units[changed][:2]
             unit_layer = layers[l][:, u : u + 1]                      # (1, 1, fan_in + 1)
             a_u = model.pre_activation(unit_layer, cache[3][l])[..., 0]  # (1, m)
             if l == last:
