@@ -88,7 +88,7 @@ class LossData:
     all for a count table whose per-chunk histogram fits in memory).
     """
 
-    def __init__(self, problem, max_memory: float | None, progress=None) -> None:
+    def __init__(self, problem, max_memory: float | None, progress=None, *, defer: bool = False) -> None:
         self.n_qubits = problem.n_qubits
         self.size = 1 << self.n_qubits
         self.chunk = min(CHUNK, self.size)
@@ -98,6 +98,10 @@ class LossData:
         self._positions: tuple | None = None
         self.counts: np.ndarray | None = None
         self.losses: np.ndarray | None = None
+        # a one-chunk loss table whose problem finds the settings below a threshold itself (a squared-loss
+        # block: quark.encoding.ellipsoid) is built only when something needs it whole
+        self._deferred = None
+        self._max_memory = max_memory
         if problem.has_counts:
             self.counts = problem.count_table(max_memory=max_memory, progress=progress)
             self.m = int(problem.count_total if problem.count_total is not None else problem.n_samples)
@@ -105,13 +109,25 @@ class LossData:
                 self.hist = self._histogram()
             # the loss of each count, exactly as the problem evaluates it
             self.count_loss = np.asarray(problem.loss_of_counts(np.arange(self.m + 1)), dtype=np.float64)
+        elif defer and self.n_chunks == 1 and callable(getattr(problem, "defer_table", None)) and problem.defer_table():
+            self._deferred = problem
         else:
             self.losses = np.ascontiguousarray(problem.table(np.float64, max_memory=max_memory, progress=progress))
+
+    def _table(self) -> np.ndarray:
+        """The loss table, built now if it was deferred."""
+        if self.losses is None:
+            self.losses = np.ascontiguousarray(self._deferred.table(np.float64, max_memory=self._max_memory))
+        return self.losses
+
+    def _values(self, idx: np.ndarray) -> np.ndarray:
+        """The loss table's values at ``idx``: read, or computed per setting while the table is deferred."""
+        return self.losses[idx] if self.losses is not None else self._deferred.table_values(idx)
 
     @property
     def nbytes(self) -> int:
         data = self.counts if self.counts is not None else self.losses
-        return int(data.nbytes) + (0 if self.hist is None else int(self.hist.nbytes))
+        return (0 if data is None else int(data.nbytes)) + (0 if self.hist is None else int(self.hist.nbytes))
 
     def _histogram(self) -> np.ndarray:
         m1 = self.m + 1
@@ -136,7 +152,7 @@ class LossData:
     def mask(self, key, start: int, stop: int) -> np.ndarray:
         if self.counts is not None:
             return self.counts[start:stop] >= key
-        return self.losses[start:stop] < key
+        return self._table()[start:stop] < key
 
     def _small(self, key) -> tuple:
         """One-chunk tables: the marked and unmarked positions of the latest threshold, found in one pass.
@@ -144,13 +160,17 @@ class LossData:
         A search's thresholds only fall, and the settings below a lower threshold are among those below a
         higher one: after the first, a threshold's marked positions are read off the previous ones (the same
         positions, in the same order, from ``M`` settings instead of ``N``). A loss table's first threshold
-        at or below its least loss marks nothing: no pass at all.
+        at or below its least loss marks nothing: no pass at all. A deferred table's problem enumerates
+        them (the same positions, in the same order), the table built only where that gives way.
         """
         cached = self._positions
         if cached is None or cached[0] != key:
             if cached is not None and self._narrower(key, cached[0]):
                 on = cached[1]
-                marked = on[self.losses[on] < key] if self.counts is None else on[self.counts[on] >= key]
+                marked = on[self._values(on) < key] if self.counts is None else on[self.counts[on] >= key]
+            elif self.losses is None and self._deferred is not None \
+                    and (found := self._deferred.settings_below(key)) is not None:
+                marked = found
             elif self.counts is None and key <= self._least():
                 marked = np.flatnonzero(np.zeros(0, dtype=bool))  # (the empty index array a pass would give)
             else:
@@ -166,7 +186,7 @@ class LossData:
         """A loss table's least loss (NaN when any is NaN: then no key is taken as marking nothing)."""
         least = self.__dict__.get("_least_loss")
         if least is None:
-            least = self._least_loss = float(self.losses.min())
+            least = self._least_loss = float(self._table().min())
         return least
 
     def marked_per_chunk(self, key) -> np.ndarray:

@@ -86,8 +86,12 @@ class StatevectorBackend(GroverBackend, MarkedCounter):
     name: ClassVar[str] = "statevector"
     #: Whether its samplers say when a round cannot measure a marked setting, so that a search takes such
     #: rounds as misses without drawing them (simulation only: the same results; off to compare, in tests
-    #: and benchmarks/certain_misses.py)
+    #: and benchmarks/simulation_shortcuts.py)
     _skip_certain_misses: ClassVar[bool] = True
+    #: Whether a block's loss table waits until something needs it whole, where its problem finds the settings
+    #: below a threshold itself (a squared-loss block: quark.encoding.ellipsoid) — simulation only: the same
+    #: marked sets, draws and checks to the last bit (off to compare, in tests and benchmarks/simulation_shortcuts.py)
+    _defer_tables: ClassVar[bool] = True
     # max_qubits: the 1-byte count table of a 0-1 loss at 34 qubits is 16 GiB (the real guard is memory)
     properties: ClassVar[dict[str, Any]] = {"exact": True, "seeded": True, "max_qubits": 34, "needs_credentials": False}
 
@@ -147,7 +151,7 @@ class StatevectorBackend(GroverBackend, MarkedCounter):
         self._validate()  # every threshold path starts here: parameters are checked on use
         data = self._cache.get(problem)
         if data is None:
-            data = LossData(problem, self.max_memory, progress)
+            data = LossData(problem, self.max_memory, progress, defer=self._defer_tables and not self._explicit())
             self._cache[problem] = data
         return data
 

@@ -161,8 +161,9 @@ class RestrictedLinearLandscape(RestrictedProblem):
 
     def _losses_of_bits(self, bits):
         table = getattr(self, "_table", None)
-        if table is not None:  # once the table exists every evaluation reads it: one value per setting
-            return table[bits.astype(np.int64) @ (np.int64(1) << np.arange(self.n_qubits, dtype=np.int64))]
+        if table is not None or self._deferred:  # every evaluation reads the table's values: one per setting
+            idx = bits.astype(np.int64) @ (np.int64(1) << np.arange(self.n_qubits, dtype=np.int64))
+            return table[idx] if table is not None else self.table_values(idx)
         b = bits.astype(np.float64)
         if self._loss == "squared":
             return self._q_const + b @ self._q_lin + ((b @ self._q_quad) * b).sum(axis=1)
@@ -195,7 +196,42 @@ class RestrictedLinearLandscape(RestrictedProblem):
         table = getattr(self, "_table", None)
         if table is not None:
             return table[idx]
+        if self._deferred:
+            return self.table_values(idx)
         return super()._losses_of_indices(idx)
+
+    # -- the table's values without the table (the exact kernel's deferred loss data) ------------------
+    #: Set by :meth:`defer_table`: evaluations give the table's values before the table exists.
+    _deferred = False
+
+    def defer_table(self) -> bool:
+        """Whether :meth:`settings_below` can stand in for the loss table (the squared loss); if so, every
+        evaluation from now on gives the table's values, to the last bit, whether or not it is ever built.
+
+        The exact kernel asks this before it builds the table (:class:`~quark.backends._loss_data.LossData`):
+        a block step then finds the settings below each threshold by enumeration, and builds the table
+        only where that gives way.
+        """
+        if self._loss != "squared" or self.n_qubits > 62:
+            return False
+        self._deferred = True
+        return True
+
+    def table_values(self, idx) -> np.ndarray:
+        """The loss table's values of the settings ``idx`` (int64 indices), to the last bit, without the table."""
+        from quark.encoding.ellipsoid import table_values
+
+        return table_values(self._q_const, self._q_lin, self._q_quad, np.asarray(idx, dtype=np.int64))
+
+    def settings_below(self, threshold: float) -> np.ndarray | None:
+        """The settings whose loss-table value lies below ``threshold``, in index order, found without the
+        table (:mod:`quark.encoding.ellipsoid`: the squared loss is convex in the block's weights); ``None``
+        where a pass over the table is the way (another loss, a singular block, many settings below)."""
+        if self._loss != "squared":
+            return None
+        from quark.encoding.ellipsoid import settings_below
+
+        return settings_below(self._q_const, self._q_lin, self._q_quad, self._cols, self._coef, threshold)
 
     def _counts_of_bits(self, bits):
         right = self._correct_of_bits(bits)
