@@ -131,11 +131,14 @@ def fit_here_and_in_workers(items: Sequence, fit_one: Callable, on_done: Callabl
             on_done(i)
 
     pending = deque(range(n))
-    while pending and time.perf_counter() - t0 < probe_s:
+    # the first problem pays one-off costs (the compiled kernels' load, imports), so the pace is read from the
+    # others: past the probe, a second problem is waited for while the wait is shorter than a worker's start
+    # (a worker started on the first problem's pace alone would be paid for a pace it never had)
+    while pending and (time.perf_counter() - t0 < probe_s
+                       or (len(seconds) < 2 and time.perf_counter() - t0 < start_s)):
         here(pending.popleft())
     workers = 0
     if len(pending) >= 2 and n >= MIN_PROBLEMS:
-        # the first problem pays one-off costs (loading the compiled kernels): the pace is read from the others
         pace = sum(seconds[1:]) / (len(seconds) - 1) if len(seconds) > 1 else sum(seconds)
         workers = helper_workers(pace, len(pending), idle_cores(ticks), start_s=start_s)
     if workers == 0:

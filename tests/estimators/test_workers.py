@@ -78,6 +78,30 @@ def test_few_or_fast_problems_stay_in_this_process():
     assert {pid for pid, _ in out} == {os.getpid()}
 
 
+_CALLED: list = []
+
+
+def _slow_first(x):
+    """The first call in a process pays a one-off cost (as a fit's first problem loads compiled kernels)."""
+    import time
+
+    if not _CALLED:
+        _CALLED.append(x)
+        time.sleep(0.5)
+    return os.getpid(), x
+
+
+def test_a_first_problems_one_off_cost_alone_starts_no_workers(monkeypatch):
+    decisions = []
+    real = workers.helper_workers
+    monkeypatch.setattr(workers, "idle_cores", lambda before: 1.0)
+    monkeypatch.setattr(workers, "helper_workers", lambda *a, **k: decisions.append(a) or real(*a, **k))
+    _CALLED.clear()
+    out = fit_here_and_in_workers(list(range(40)), _slow_first, probe_s=0.2, start_s=1.5)
+    assert {pid for pid, _ in out} == {os.getpid()}       # 39 fast problems left: no worker pays
+    assert decisions and decisions[0][0] < 0.1             # the pace read from the second problem, not the first
+
+
 def _fail_at_seven(x):
     if x == 7:
         raise ArithmeticError("problem seven failed")
