@@ -86,6 +86,11 @@ class LossData:
     it keeps how many settings of every chunk are marked, so that the marked count ``M`` and
     "the j-th marked setting" cost a pass over the table once per new threshold (and nothing at
     all for a count table whose per-chunk histogram fits in memory).
+
+    ``defer=True`` (the kernel's default): a one-chunk loss table whose problem can stand in for it
+    (``defer_table()``: a squared-loss block, :mod:`quark.encoding.ellipsoid`) is not built; the problem
+    enumerates each threshold's marked settings, and the table is built the first time that gives way
+    or something needs it whole (a mask, the explicit statevector). The same positions either way.
     """
 
     def __init__(self, problem, max_memory: float | None, progress=None, *, defer: bool = False) -> None:
