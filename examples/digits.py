@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> dict:
     steps = sum(r.info.get("block_steps", 0) for r in quark.results_)
     led = quark.result_.ledger
     print(f"Quark: {len(quark.fits_)} pair problems, {steps} block steps; the inner Grover search reached its "
-          f"block's optimum in {np.mean(rates):.1%} of them (measured against each block's exact table); "
+          f"block's optimum in {np.mean(rates):.1%} of them (the exact kernel's count of settings below each result); "
           f"{led.compile_evaluations:,} sample reads for the ridge starts, {led.model_evaluations:,} model evaluations")
 
     out = Path(args.out_dir)
