@@ -34,6 +34,8 @@ the searched network beats it, the search earned the difference.
     python benchmarks/networks.py --float-start --mnist --hidden 256 --sweeps 3  # one wider float-start fit
     python benchmarks/networks.py --float-start --hidden 256 --scale range       # the same on pixel-range input
     python benchmarks/networks.py --float-start --hidden 256 --scale range --seed 1  # another random_state
+    python benchmarks/networks.py --float-start --mnist --hidden 512,256 --scale range  # two hidden layers
+    python benchmarks/networks.py --float-start --mnist --hidden 512 --bits 2,4 --scale range  # a 4-bit output layer
     python benchmarks/networks.py --ceiling   # the float ceiling on the digits-10 split (networks_ceiling.py)
     python benchmarks/networks.py --ceiling --mnist  # the same on MNIST 14x14 (smaller MLP grid)
     python benchmarks/networks.py --ceiling --quark  # Quark's network pushed on digits-10 (~40 min)
@@ -329,14 +331,30 @@ FLOAT_TRIES = (("2-bit, ridge start (the defaults)", {}, False),
                ("2-bit, 128 units, ridge start, 3 sweeps", {"hidden": 128, "sweeps": 3}, True))
 
 
-def float_start_at(data: dict, hidden: int, sweeps: int = 3, scale: str = "auto", seed: int = 0) -> list[dict]:
-    """One ``start="float"`` fit per data set at ``hidden`` units, ``sweeps`` sweeps, the classifier's ``scale`` and
-    ``random_state=seed``."""
-    label = (f"2-bit, {hidden} units, float start, {sweeps} sweeps" + (f", scale={scale!r}" if scale != "auto" else "")
+def float_start_at(data: dict, hidden, sweeps: int = 3, scale: str = "auto", seed: int = 0,
+                   bits: tuple | None = None) -> list[dict]:
+    """One ``start="float"`` fit per data set at ``hidden`` units (an int, or one per hidden layer), ``sweeps``
+    sweeps, the classifier's ``scale``, ``random_state=seed`` and the model's ``bits`` per layer (default: 2 bits)."""
+    layers = (hidden,) if isinstance(hidden, int) else tuple(hidden)
+    width = f"{layers[0]} units" if len(layers) == 1 else " + ".join(map(str, layers)) + " units"
+    label = (("2-bit" if bits is None else "bits " + "/".join(map(str, bits))) + f", {width}, float start, "
+             f"{sweeps} sweeps" + (f", scale={scale!r}" if scale != "auto" else "")
              + (f", random_state={seed}" if seed else ""))
+    options = {"hidden": layers[0] if len(layers) == 1 else layers, **({} if bits is None else {"bits": tuple(bits)})}
     return [{"data": name, **quark_network(Xtr, ytr, Xte, yte, label, random_state=seed, start="float", scale=scale,
-                                           model_options={"hidden": hidden}, **stopped_after(sweeps))}
+                                           model_options=options, **stopped_after(sweeps))}
             for name, (Xtr, Xte, ytr, yte) in data.items()]
+
+
+def _ints(text: str) -> tuple[int, ...]:
+    """``"512,256"`` -> ``(512, 256)`` (an argparse type)."""
+    try:
+        values = tuple(int(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected whole numbers separated by commas; got {text!r}") from None
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"expected positive whole numbers; got {text!r}")
+    return values
 
 
 def float_starts(data: dict, quick: bool = False) -> list[dict]:
@@ -622,7 +640,12 @@ def main(argv=None) -> dict:
     ap.add_argument("--linear", action="store_true", help="Quark's linear model at its defaults on the same splits")
     ap.add_argument("--float-start", action="store_true",
                     help="start='float' (a rounded float network) against the ridge start, and the float network")
-    ap.add_argument("--hidden", type=int, help="with --float-start: only the float start at this width")
+    ap.add_argument("--hidden", type=_ints,
+                    help="with --float-start: only the float start at this width (or widths, one per hidden layer: "
+                         "512,256)")
+    ap.add_argument("--bits", type=_ints,
+                    help="with --float-start --hidden: bits per weight of each layer, hidden layers then the output "
+                         "(2,4: 2-bit hidden, 4-bit output; default 2 bits everywhere)")
     ap.add_argument("--sweeps", type=int, default=3, help="with --float-start --hidden: block sweeps (default 3)")
     ap.add_argument("--scale", choices=("auto", "range"), default="auto",
                     help="with --float-start --hidden: the classifier's scale (range: pixels over their maximum)")
@@ -640,6 +663,8 @@ def main(argv=None) -> dict:
         ap.error("--ceiling measures MNIST at 14x14 only (--mnist)")
     if args.margins and args.mnist:
         ap.error("--margins runs on its own data sets (three to ten classes), not MNIST")
+    if (args.hidden or args.bits) and not (args.float_start and args.hidden):
+        ap.error("--hidden and --bits set the one float-start fit: use them with --float-start, --hidden given")
     data = margin_datasets(args.quick) if args.margins else datasets(args.quick, None if args.quark else args.mnist)
     # MNIST's tables and command name its side only at 28 (14 is the historic, unsuffixed one)
     mnist_tag = {None: "", 14: "_mnist", 28: "_mnist28"}[args.mnist]
@@ -654,13 +679,16 @@ def main(argv=None) -> dict:
         elif args.inputs:
             kind, rows = "inputs", input_scalings(data, args.quick)
         else:
-            kind, rows = "float", (float_start_at(data, args.hidden, args.sweeps, args.scale, args.seed) if args.hidden
-                                   else float_starts(data, args.quick))
+            hidden = None if args.hidden is None else args.hidden[0] if len(args.hidden) == 1 else args.hidden
+            kind, rows = "float", (float_start_at(data, hidden, args.sweeps, args.scale, args.seed, args.bits)
+                                   if args.hidden else float_starts(data, args.quick))
         result = {f"_{kind}": rows}
-        wide = f" --hidden {args.hidden} --sweeps {args.sweeps}" if kind == "float" and args.hidden else ""
+        spell = lambda values: ",".join(map(str, values))  # noqa: E731
+        wide = f" --hidden {spell(args.hidden)} --sweeps {args.sweeps}" if kind == "float" and args.hidden else ""
+        wide += f" --bits {spell(args.bits)}" if wide and args.bits else ""
         wide += f" --scale {args.scale}" if wide and args.scale != "auto" else ""
         wide += f" --seed {args.seed}" if wide and args.seed else ""
-        stem = f"networks_{kind}" + mnist_tag + wide.replace(" --", "_").replace(" ", "")
+        stem = f"networks_{kind}" + mnist_tag + wide.replace(" --", "_").replace(" ", "").replace(",", "-")
         flag = "float-start" if kind == "float" else kind
         command = f"python benchmarks/networks.py --{flag}" + mnist_flag + wide
         out = Path(args.out)

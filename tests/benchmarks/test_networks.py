@@ -70,6 +70,23 @@ def test_one_wider_float_start_fit_per_data_set(tmp_path, load_benchmark):
     assert [r["loss"] for r in again] != [r["loss"] for r in rows]
 
 
+def test_a_float_start_fit_of_two_hidden_layers_and_bits_per_layer(tmp_path, load_benchmark):
+    mod = load_benchmark("networks")
+    rows = mod.main(["--float-start", "--quick", "--hidden", "6,4", "--bits", "2,2,4", "--sweeps", "1",
+                     "--out", str(tmp_path)])["_float"]
+    assert all(r["sweeps"] == 1 and r["loss"] <= r["start_loss"] for r in rows)
+    # 64 pixels -> 6 -> 4 -> 10 outputs on digits, each unit's weights at its layer's bits and a 4-bit bias
+    assert rows[1]["data"] == "digits, 10 classes"
+    assert rows[1]["n_qubits"] == 6 * (64 * 2 + 4) + 4 * (6 * 2 + 4) + 10 * (4 * 4 + 4)
+    md = (tmp_path / "networks_float_hidden6-4_sweeps1_bits2-2-4.md").read_text()
+    assert "`python benchmarks/networks.py --float-start --hidden 6,4 --sweeps 1 --bits 2,2,4`" in md
+    assert "| circles | bits 2/2/4, 6 + 4 units, float start, 1 sweeps |" in md
+    with pytest.raises(SystemExit):
+        mod.main(["--float-start", "--quick", "--bits", "2,4"])      # --bits without --hidden: refused
+    with pytest.raises(SystemExit):
+        mod.main(["--float-start", "--quick", "--hidden", "6,x"])
+
+
 def test_ceiling_reports_the_cv_chosen_setting_beside_the_best_over_the_grid(tmp_path, load_benchmark):
     mod = load_benchmark("networks")
     result = mod.main(["--ceiling", "--quick", "--out", str(tmp_path)])
