@@ -4,8 +4,8 @@ A multi-class fit is many independent two-class problems, each with its own seed
 runs never changes the result. What parallelism costs is the workers' start: a fresh process imports
 NumPy and Quark's fitting modules and loads the compiled kernels (0.8 s measured on 2 cores; the
 decision counts :data:`WORKER_START_S`, a conservative figure). So the fit begins here, one problem after another, and after
-:data:`PROBE_S` seconds it knows two things a guess before the fit would not: how long the problems
-take, and how many cores stayed idle meanwhile (``/proc/stat``; the load average elsewhere). It
+:data:`PROBE_S` seconds (and at least two problems, the first paying one-off costs) it knows two things a
+guess before the fit would not: how long the problems take, and how many cores stayed idle meanwhile (``/proc/stat``; the load average elsewhere). It
 starts workers only when the problems left would take clearly longer in this process alone, and then
 keeps fitting here too — this process takes problems from the front, the workers from the back, and
 a problem still queued for a worker when this process runs out of its own is taken back — so no core
