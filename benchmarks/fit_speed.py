@@ -25,25 +25,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from networks import stopped_after  # noqa: E402  (the networks benchmark's search settings)
+from simulation_shortcuts import load  # noqa: E402  (the same digits-10 and MNIST 14x14 splits)
 
 
 def main(argv=None) -> dict:
-    from sklearn.datasets import load_digits
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import train_test_split
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
     from quark import QuarkClassifier
 
     args = parse_args(argv)
-    if args.data == "digits":
-        X, y = load_digits(return_X_y=True)
-        Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.4, stratify=y, random_state=0)
-    else:
-        from quark.datasets import load_mnist
-
-        (Xtr, ytr), (Xte, yte) = load_mnist(14, subset="train"), load_mnist(14, subset="test")
+    Xtr, ytr, Xte, yte = load(args.data)
 
     def timed(est):
         t0, c0 = time.perf_counter(), time.process_time()

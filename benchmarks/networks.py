@@ -679,8 +679,7 @@ def main(argv=None) -> dict:
         elif args.inputs:
             kind, rows = "inputs", input_scalings(data, args.quick)
         else:
-            hidden = None if args.hidden is None else args.hidden[0] if len(args.hidden) == 1 else args.hidden
-            kind, rows = "float", (float_start_at(data, hidden, args.sweeps, args.scale, args.seed, args.bits)
+            kind, rows = "float", (float_start_at(data, args.hidden, args.sweeps, args.scale, args.seed, args.bits)
                                    if args.hidden else float_starts(data, args.quick))
         result = {f"_{kind}": rows}
         spell = lambda values: ",".join(map(str, values))  # noqa: E731

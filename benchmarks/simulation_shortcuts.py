@@ -29,6 +29,8 @@ import numpy as np
 
 
 def load(name: str):
+    """``(X_train, y_train, X_test, y_test)``: digits-10 on its 60/40 stratified split (``random_state=0``), or
+    the bundled MNIST 14x14 on its own split (also benchmarks/fit_speed.py's)."""
     if name == "digits":
         from sklearn.datasets import load_digits
         from sklearn.model_selection import train_test_split
