@@ -227,6 +227,7 @@ def _enumerate(const, lin, Q, group, coef, key, out):  # pragma: no cover - comp
         masks[start[c]:start[c + 1]] = masks[start[c]:start[c + 1]][order].copy()
     # depth-first over the groups, last first: level k adds (L[k,k] d_k + sum_{j>k} L[j,k] d_j)^2, d = x - x*
     d = np.zeros(G)
+    above = np.zeros(G)  # sum_{j>k} L[j,k] d_j of level k, made when the level is entered
     rem = np.zeros(G)
     pos = np.zeros(G, dtype=np.int64)
     end = np.zeros(G, dtype=np.int64)
@@ -240,6 +241,7 @@ def _enumerate(const, lin, Q, group, coef, key, out):  # pragma: no cover - comp
         s = 0.0
         for j in range(k + 1, G):
             s += L[j, k] * d[j]
+        above[k] = s
         half = np.sqrt(max(rem[k], 0.0)) / L[k, k]
         centre = xs[k] - s / L[k, k]
         wid = 1e-9 * (abs(centre) + half) + 1e-300
@@ -272,16 +274,13 @@ def _enumerate(const, lin, Q, group, coef, key, out):  # pragma: no cover - comp
                         out[count] = x
                         count += 1
                     continue
-                t = L[k, k] * d[k] + s
+                t = L[k, k] * d[k] + above[k]
                 rem[k - 1] = rem[k] - t * t
                 k -= 1
                 break
-            k += 1
+            k += 1  # back to a level entered before: the levels above it have not moved since
             if k == G:
                 return count
-            s = 0.0
-            for j in range(k + 1, G):
-                s += L[j, k] * d[j]
 
 
 def settings_below(const: float, lin: np.ndarray, Q: np.ndarray, group: np.ndarray, coef: np.ndarray,
